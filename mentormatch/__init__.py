@@ -1,0 +1,103 @@
+"""MentorMatch: matching diaspora mentors and investors with rural agro-entrepreneurs.
+
+create_app() reads like a table of contents: settings, extensions, blueprints,
+error pages, commands.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response
+
+from mentormatch.config import PROJECT_ROOT, load_settings
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the Flask app; `config` overrides settings (tests pass their database here)."""
+    instance_path = Path(os.environ.get("MENTORMATCH_INSTANCE_PATH", PROJECT_ROOT / "instance"))
+    app = Flask(
+        __name__,
+        instance_path=str(instance_path),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder="static",
+    )
+    app.config.update(load_settings(instance_path, config))
+    instance_path.mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(level=logging.INFO)
+
+    register_database(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_security_headers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def register_database(app: Flask) -> None:
+    from mentormatch import db
+
+    db.init_app(app)
+
+
+def register_extensions(app: Flask) -> None:
+    from mentormatch.auth.loader import load_user
+    from mentormatch.extensions import csrf, limiter, login_manager
+
+    login_manager.init_app(app)
+    login_manager.user_loader(load_user)
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from mentormatch.auth.views import bp as auth_bp
+    from mentormatch.main.views import bp as main_bp
+    from mentormatch.profiles.views import bp as profiles_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(profiles_bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from mentormatch.main.errors import register
+
+    register(app)
+
+
+def register_security_headers(app: Flask) -> None:
+    # No third-party scripts or frames, ever: the pages are server-rendered and self-contained.
+    @app.after_request
+    def _headers(response: Response) -> Response:
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+            "script-src 'self'; frame-ancestors 'none'; form-action 'self'",
+        )
+        return response
+
+
+def register_template_helpers(app: Flask) -> None:
+    from mentormatch import taxonomy
+
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.globals.update(
+        country_name=taxonomy.country_name,
+        region_name=taxonomy.region_name,
+        language_name=taxonomy.language_name,
+    )
+
+
+def register_commands(app: Flask) -> None:
+    from mentormatch.cli import register
+
+    register(app)

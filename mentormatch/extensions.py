@@ -1,0 +1,16 @@
+"""Flask extensions, created unbound here and bound to the app in create_app()."""
+
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
+from flask_wtf.csrf import CSRFProtect
+
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message = "Please log in to see this page."
+login_manager.login_message_category = "info"
+
+csrf = CSRFProtect()
+
+# Limits are applied per route (log-in, password reset); storage comes from the config.
+limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -1,0 +1,26 @@
+"""Typed SQLAlchemy models; import them from here."""
+
+from mentormatch.models.profiles import (
+    DiasporaProfile,
+    EntrepreneurProfile,
+    Instrument,
+    ReviewStatus,
+    Stage,
+)
+from mentormatch.models.taxonomy import Skill, ValueChain, ValueChainGroup
+from mentormatch.models.users import Role, User, normalize_email, normalize_phone
+
+__all__ = [
+    "DiasporaProfile",
+    "EntrepreneurProfile",
+    "Instrument",
+    "ReviewStatus",
+    "Role",
+    "Skill",
+    "Stage",
+    "User",
+    "ValueChain",
+    "ValueChainGroup",
+    "normalize_email",
+    "normalize_phone",
+]

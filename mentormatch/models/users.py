@@ -1,0 +1,108 @@
+"""Accounts: who someone is and what they may do."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from mentormatch.db import Base, utcnow
+from mentormatch.models.types import UTCDateTime
+
+if TYPE_CHECKING:
+    from mentormatch.models.profiles import DiasporaProfile, EntrepreneurProfile
+
+
+class Role(enum.StrEnum):
+    ENTREPRENEUR = "entrepreneur"
+    DIASPORA = "diaspora"
+    COORDINATOR = "coordinator"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        return {
+            "entrepreneur": "Entrepreneur",
+            "diaspora": "Diaspora mentor or investor",
+            "coordinator": "Programme coordinator",
+            "admin": "Administrator",
+        }[self.value]
+
+
+def enum_column(enum_cls: type[enum.Enum], length: int = 20) -> Enum:
+    """Store an enum by its value as a plain string column (portable, readable in SQL)."""
+    return Enum(
+        enum_cls,
+        native_enum=False,
+        length=length,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
+
+
+class User(UserMixin, Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Stored lower-cased (see normalize_email), so the unique constraint is case-insensitive.
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    phone: Mapped[str | None] = mapped_column(String(20), unique=True)
+    full_name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(enum_column(Role), index=True)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Bumped on password change so that other logged-in sessions end.
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    registered_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    entrepreneur_profile: Mapped[EntrepreneurProfile | None] = relationship(
+        back_populates="user", uselist=False, cascade="all, delete-orphan"
+    )
+    diaspora_profile: Mapped[DiasporaProfile | None] = relationship(
+        back_populates="user", uselist=False, cascade="all, delete-orphan"
+    )
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def login_name(self) -> str:
+        return self.email or self.phone or f"user {self.id}"
+
+    def has_role(self, *roles: Role) -> bool:
+        return self.role in roles
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in (Role.COORDINATOR, Role.ADMIN)
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role.value} {self.login_name}>"
+
+
+def normalize_email(email: str | None) -> str | None:
+    """Trim and lower-case an email address so that look-ups ignore case."""
+    if email is None:
+        return None
+    email = email.strip().lower()
+    return email or None
+
+
+def normalize_phone(phone: str | None) -> str | None:
+    """Keep a leading + and the digits: '+254 712-345 678' -> '+254712345678'."""
+    if phone is None:
+        return None
+    phone = phone.strip()
+    if not phone:
+        return None
+    digits = "".join(ch for ch in phone if ch in "0123456789")
+    return ("+" if phone.startswith("+") else "") + digits

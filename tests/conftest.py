@@ -1,0 +1,148 @@
+"""Shared fixtures: an app on a migrated database (SQLite by default, PostgreSQL when
+DATABASE_URL says so), a client, a CLI runner, and realistic people to test with."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alembic import command as alembic_command
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from mentormatch import create_app
+from mentormatch.cli import alembic_config
+from mentormatch.db import Base, make_engine
+from mentormatch.taxonomy import load_taxonomy
+from tests import builders
+
+TAXONOMY_TABLES = {"value_chain_groups", "value_chains", "skills"}
+
+
+def _is_postgres(url: str) -> bool:
+    return url.startswith("postgresql")
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A database migrated to head once per run: DATABASE_URL if set, else a SQLite file."""
+    url = os.environ.get("DATABASE_URL") or (
+        "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+    )
+    engine = make_engine(url)
+    if _is_postgres(url):
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    alembic_command.upgrade(alembic_config(url), "head")
+    yield url
+
+
+def reset_database(url: str) -> None:
+    """Empty every table and reload the taxonomy, so each test starts from the same data."""
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        if _is_postgres(url):
+            names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(Base.metadata.sorted_tables):
+                conn.execute(table.delete())
+    with Session(engine) as session:
+        load_taxonomy(session)
+        session.commit()
+    engine.dispose()
+
+
+@pytest.fixture
+def app_config(database_url: str, tmp_path: Path) -> dict[str, Any]:
+    """Settings for the test app; a test may change them before asking for `app`."""
+    return {"ENV_NAME": "testing", "DATABASE_URL": database_url}
+
+
+@pytest.fixture
+def app(app_config: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
+    monkeypatch.setenv("MENTORMATCH_INSTANCE_PATH", str(tmp_path / "instance"))
+    reset_database(app_config["DATABASE_URL"])
+    app = create_app(app_config)
+    yield app
+    app.extensions["mm_engine"].dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def db(app: Flask) -> Iterator[Session]:
+    """A session on the test database, inside an app context; commit to make data visible."""
+    with app.app_context():
+        session: Session = app.extensions["mm_sessionmaker"]()
+        yield session
+        session.close()
+
+
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
+
+
+def csrf_token_from(html: str) -> str:
+    match = CSRF_RE.search(html)
+    assert match, "page has no CSRF token"
+    return match.group(1) or match.group(2)
+
+
+@pytest.fixture
+def post_form(client: FlaskClient) -> Callable[..., Any]:
+    """Post a form the way a browser does: load the page, take its CSRF token, submit."""
+
+    def _post(url: str, data: dict[str, Any], page: str | None = None, **kwargs: Any) -> Any:
+        html = client.get(page or url).get_data(as_text=True)
+        payload = {"csrf_token": csrf_token_from(html), **data}
+        return client.post(url, data=payload, **kwargs)
+
+    return _post
+
+
+class AuthActions:
+    """Log in and out through the real pages, as in Flask's tutorial."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self._client = client
+
+    def login(self, login: str, password: str = builders.PASSWORD) -> Any:
+        html = self._client.get("/login").get_data(as_text=True)
+        return self._client.post(
+            "/login",
+            data={"csrf_token": csrf_token_from(html), "login": login, "password": password},
+        )
+
+    def logout(self) -> Any:
+        html = self._client.get("/").get_data(as_text=True)
+        return self._client.post("/logout", data={"csrf_token": csrf_token_from(html)})
+
+
+@pytest.fixture
+def auth(client: FlaskClient) -> AuthActions:
+    return AuthActions(client)
+
+
+@pytest.fixture
+def people(db: Session) -> builders.People:
+    """Amina (entrepreneur in Kano), Tesfaye (mentor from Oromia), Fatou (investor from
+    Senegal) and Jean (coordinator), committed and ready to log in."""
+    cast = builders.People.create(db)
+    db.commit()
+    return cast
