@@ -9,8 +9,15 @@ PORT ?= 5000
 
 .PHONY: run test test-fast e2e lint bench install chromium clean
 
+# Debian ships venv separately (python3-venv); install it when we are root and it is missing.
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
+	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
+	  rm -rf $(VENV); \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's python3-venv..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null; \
+	  fi; \
+	  $(PYTHON) -m venv $(VENV); }
 	$(BIN)/pip install --quiet --upgrade pip
 
 $(STAMP): pyproject.toml | $(BIN)/python
@@ -25,9 +32,11 @@ run: install
 	$(FLASK) seed
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-## Debian's Chromium for the browser tests (Playwright's own download cannot work here).
+## Debian's Chromium for the browser tests (Playwright's own download cannot work here;
+## tests/e2e/conftest.py points Playwright at /usr/bin/chromium).
+CHROMIUM ?= /usr/bin/chromium
 chromium:
-	@if [ ! -x /usr/bin/chromium ]; then \
+	@if [ ! -x $(CHROMIUM) ]; then \
 	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
 	    echo "Installing Debian's chromium for the browser tests..."; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
@@ -40,13 +49,18 @@ chromium:
 test: install chromium
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+## make e2e: only the browser tests.
+e2e: install chromium
+	$(BIN)/pytest -m e2e $(PYTEST_ARGS)
+
 ## make test-fast: everything but the browser tests.
 test-fast: install
 	$(BIN)/pytest -m "not e2e" $(PYTEST_ARGS)
 
+## make lint: ruff (lint and format) and mypy; migrations/versions is generated and excluded.
 lint: install
-	$(BIN)/ruff check mentormatch tests seed_data
-	$(BIN)/ruff format --check mentormatch tests seed_data
+	$(BIN)/ruff check mentormatch tests seed_data migrations
+	$(BIN)/ruff format --check mentormatch tests seed_data migrations
 	$(BIN)/mypy
 
 bench: install
