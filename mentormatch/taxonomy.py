@@ -207,4 +207,5 @@ def value_chain_choices(session: Session) -> list[tuple[str, str, str]]:
 
 def skill_choices(session: Session) -> list[tuple[str, str]]:
     """(code, label) of every skill, in taxonomy order."""
-    return [tuple(row) for row in session.execute(select(Skill.code, Skill.label).order_by(Skill.position))]  # type: ignore[misc]
+    rows = session.execute(select(Skill.code, Skill.label).order_by(Skill.position))
+    return [(code, label) for code, label in rows]

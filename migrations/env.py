@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from alembic import context
-from mentormatch.db import Base, make_engine
+from sqlalchemy.engine import Connection
+
 from mentormatch import models  # noqa: F401  (registers every table on Base.metadata)
+from mentormatch.db import Base, make_engine
 
 config = context.config
 target_metadata = Base.metadata
@@ -32,7 +34,7 @@ def run_migrations_online() -> None:
         _run(connectable)
 
 
-def _run(connection) -> None:  # type: ignore[no-untyped-def]
+def _run(connection: Connection) -> None:
     # Batch mode lets ALTER TABLE work on SQLite too.
     context.configure(
         connection=connection,
