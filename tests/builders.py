@@ -76,9 +76,10 @@ def make_entrepreneur(
     }
     values.update(fields)
     profile = EntrepreneurProfile(user=user, **values)
+    # Added before the taxonomy look-ups, whose autoflush would otherwise skip it.
+    session.add(profile)
     profile.value_chains = chains(session, *value_chains)
     profile.skills_needed = skills(session, *skills_needed)
-    session.add(profile)
     session.flush()
     return profile
 
@@ -111,9 +112,10 @@ def make_diaspora(
     }
     values.update(fields)
     profile = DiasporaProfile(user=user, **values)
+    # Added before the taxonomy look-ups, whose autoflush would otherwise skip it.
+    session.add(profile)
     profile.value_chains = chains(session, *value_chains)
     profile.skills_offered = skills(session, *skills_offered)
-    session.add(profile)
     session.flush()
     return profile
 

@@ -29,6 +29,19 @@ def _is_postgres(url: str) -> bool:
     return url.startswith("postgresql")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked `postgres` (row locks, concurrency) run only when DATABASE_URL is
+    PostgreSQL; on SQLite they are reported as skipped, with the reason."""
+    if _is_postgres(os.environ.get("DATABASE_URL", "")):
+        return
+    needs_postgres = pytest.mark.skip(
+        reason="needs PostgreSQL: set DATABASE_URL=postgresql+psycopg://... (.ci/run does)"
+    )
+    for item in items:
+        if item.get_closest_marker("postgres"):
+            item.add_marker(needs_postgres)
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A database migrated to head once per run: DATABASE_URL if set, else a SQLite file."""
