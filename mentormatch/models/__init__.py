@@ -1,5 +1,17 @@
 """Typed SQLAlchemy models; import them from here."""
 
+from mentormatch.models.pairings import (
+    OPEN_STATES,
+    ContactView,
+    Feedback,
+    Notification,
+    OutboxEmail,
+    OutboxStatus,
+    Pairing,
+    PairingEvent,
+    PairingKind,
+    PairingState,
+)
 from mentormatch.models.profiles import (
     DiasporaProfile,
     EntrepreneurProfile,
@@ -11,6 +23,16 @@ from mentormatch.models.taxonomy import Skill, ValueChain, ValueChainGroup
 from mentormatch.models.users import Role, User, normalize_email, normalize_phone
 
 __all__ = [
+    "OPEN_STATES",
+    "ContactView",
+    "Feedback",
+    "Notification",
+    "OutboxEmail",
+    "OutboxStatus",
+    "Pairing",
+    "PairingEvent",
+    "PairingKind",
+    "PairingState",
     "DiasporaProfile",
     "EntrepreneurProfile",
     "Instrument",

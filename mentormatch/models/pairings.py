@@ -1,0 +1,245 @@
+"""Introductions between the two sides, their audit trail, and what they cause.
+
+The state machine itself lives in mentormatch.pairings; these are the tables.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from mentormatch.db import Base, utcnow
+from mentormatch.models.profiles import DiasporaProfile, EntrepreneurProfile
+from mentormatch.models.types import UTCDateTime
+from mentormatch.models.users import User, enum_column
+
+
+class PairingKind(enum.StrEnum):
+    COACHING = "coaching"
+    INVESTMENT = "investment"
+
+    @property
+    def label(self) -> str:
+        return {"coaching": "Coaching", "investment": "Investment"}[self.value]
+
+
+class PairingState(enum.StrEnum):
+    REQUESTED = "requested"
+    ACCEPTED = "accepted"
+    APPROVED = "approved"
+    COMPLETED = "completed"
+    DECLINED = "declined"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+    CLOSED = "closed"
+
+    @property
+    def label(self) -> str:
+        return {
+            "requested": "Waiting for an answer",
+            "accepted": "Accepted, waiting for a coordinator",
+            "approved": "Approved introduction",
+            "completed": "Completed",
+            "declined": "Declined",
+            "rejected": "Not approved by a coordinator",
+            "withdrawn": "Withdrawn",
+            "closed": "Closed",
+        }[self.value]
+
+
+# One open pairing per (entrepreneur, diaspora, kind): an approved introduction still
+# counts, so nobody can ask again while it runs (docs/decisions/pairing-workflow.md).
+OPEN_STATES = (PairingState.REQUESTED, PairingState.ACCEPTED, PairingState.APPROVED)
+_OPEN_SQL = text("state IN ('requested', 'accepted', 'approved')")
+
+
+class Pairing(Base):
+    """An introduction between one entrepreneur and one diaspora member for one kind."""
+
+    __tablename__ = "pairings"
+    __table_args__ = (
+        Index(
+            "uq_pairings_one_open_per_pair",
+            "entrepreneur_id",
+            "diaspora_id",
+            "kind",
+            unique=True,
+            postgresql_where=_OPEN_SQL,
+            sqlite_where=_OPEN_SQL,
+        ),
+        Index("ix_pairings_state_state_changed_at", "state", "state_changed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entrepreneur_id: Mapped[int] = mapped_column(
+        ForeignKey("entrepreneur_profiles.id", ondelete="CASCADE"), index=True
+    )
+    diaspora_id: Mapped[int] = mapped_column(
+        ForeignKey("diaspora_profiles.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[PairingKind] = mapped_column(enum_column(PairingKind))
+    state: Mapped[PairingState] = mapped_column(
+        enum_column(PairingState), default=PairingState.REQUESTED
+    )
+    requested_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    # Which side asked: "entrepreneur" or "diaspora"; the other side answers.
+    requester_side: Mapped[str] = mapped_column(String(12))
+    message: Mapped[str] = mapped_column(Text, default="")
+    # The match as the system computed it at request time (never posted by the client).
+    score: Mapped[float] = mapped_column(Float, default=0.0)
+    reasons: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    # The reason of the last failure transition (decline, reject, withdraw, close).
+    reason_code: Mapped[str | None] = mapped_column(String(40))
+    reason_text: Mapped[str] = mapped_column(Text, default="")
+    coordinator_note: Mapped[str] = mapped_column(Text, default="")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    state_changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Optimistic concurrency: a stale page or a replayed post fails instead of overwriting.
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    entrepreneur: Mapped[EntrepreneurProfile] = relationship()
+    diaspora: Mapped[DiasporaProfile] = relationship()
+    requested_by: Mapped[User | None] = relationship(foreign_keys=[requested_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    events: Mapped[list[PairingEvent]] = relationship(
+        back_populates="pairing",
+        order_by="PairingEvent.id",
+        cascade="all, delete-orphan",
+    )
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    def __repr__(self) -> str:
+        return f"<Pairing {self.id} {self.kind.value} {self.state.value}>"
+
+
+class PairingEvent(Base):
+    """One line of a pairing's audit trail, written in the same transaction as the change."""
+
+    __tablename__ = "pairing_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pairing_id: Mapped[int] = mapped_column(
+        ForeignKey("pairings.id", ondelete="CASCADE"), index=True
+    )
+    action: Mapped[str] = mapped_column(String(20))
+    # None for the creating event (there was no state before).
+    from_state: Mapped[PairingState | None] = mapped_column(enum_column(PairingState))
+    to_state: Mapped[PairingState] = mapped_column(enum_column(PairingState))
+    # None when the system acted (expiry from `flask pairings tick`).
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    automatic: Mapped[bool] = mapped_column(default=False)
+    reason_code: Mapped[str | None] = mapped_column(String(40))
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    pairing: Mapped[Pairing] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()
+
+
+class Notification(Base):
+    """An in-app message to one person; its email copy goes through the outbox."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_user_id_read_at", "user_id", "read_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    pairing_id: Mapped[int | None] = mapped_column(
+        ForeignKey("pairings.id", ondelete="CASCADE"), index=True
+    )
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship()
+    pairing: Mapped[Pairing | None] = relationship()
+
+
+class OutboxStatus(enum.StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class OutboxEmail(Base):
+    """An email waiting to be sent (or sent, or given up on) by the delivery step."""
+
+    __tablename__ = "outbox_emails"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notification_id: Mapped[int | None] = mapped_column(
+        ForeignKey("notifications.id", ondelete="SET NULL"), index=True
+    )
+    to_address: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[OutboxStatus] = mapped_column(
+        enum_column(OutboxStatus), default=OutboxStatus.PENDING, index=True
+    )
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class ContactView(Base):
+    """A record that someone was shown another person's contact details."""
+
+    __tablename__ = "contact_views"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    viewer_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    pairing_id: Mapped[int] = mapped_column(ForeignKey("pairings.id", ondelete="CASCADE"))
+    viewed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    viewer: Mapped[User] = relationship(foreign_keys=[viewer_id])
+    subject: Mapped[User] = relationship(foreign_keys=[subject_id])
+    pairing: Mapped[Pairing] = relationship()
+
+
+class Feedback(Base):
+    """One side's rating (1-5) of an approved introduction; once per person and pairing."""
+
+    __tablename__ = "feedback"
+    __table_args__ = (
+        UniqueConstraint("pairing_id", "author_id", name="uq_feedback_pairing_id_author_id"),
+        CheckConstraint("rating BETWEEN 1 AND 5", name="rating_1_to_5"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pairing_id: Mapped[int] = mapped_column(ForeignKey("pairings.id", ondelete="CASCADE"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    rating: Mapped[int] = mapped_column(Integer)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    pairing: Mapped[Pairing] = relationship()
+    author: Mapped[User] = relationship()

@@ -1,0 +1,153 @@
+"""The pairing state machine as data: one transition table, the reasons, the errors.
+
+Pages, the CLI and the API read these; nothing else decides what may happen.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from mentormatch.models import PairingState
+
+S = PairingState
+
+
+class Who(enum.StrEnum):
+    """Who may make a transition, relative to the pairing."""
+
+    COUNTERPART = "counterpart"  # the side that was asked
+    REQUESTER = "requester"  # the side that asked
+    COORDINATOR = "coordinator"  # a coordinator (or an admin acting as one)
+    PARTY_OR_COORDINATOR = "party_or_coordinator"
+    SYSTEM = "system"  # expiry from `flask pairings tick`, withdrawals caused by an approval
+
+
+@dataclass(frozen=True)
+class Transition:
+    from_state: PairingState
+    action: str
+    to_state: PairingState
+    who: Who
+
+
+# The whole state machine. `expire` and `auto_withdraw` are made by the system only.
+TRANSITIONS: tuple[Transition, ...] = (
+    Transition(S.REQUESTED, "accept", S.ACCEPTED, Who.COUNTERPART),
+    Transition(S.REQUESTED, "decline", S.DECLINED, Who.COUNTERPART),
+    Transition(S.REQUESTED, "withdraw", S.WITHDRAWN, Who.REQUESTER),
+    Transition(S.ACCEPTED, "withdraw", S.WITHDRAWN, Who.REQUESTER),
+    Transition(S.ACCEPTED, "approve", S.APPROVED, Who.COORDINATOR),
+    Transition(S.ACCEPTED, "reject", S.REJECTED, Who.COORDINATOR),
+    Transition(S.APPROVED, "complete", S.COMPLETED, Who.PARTY_OR_COORDINATOR),
+    Transition(S.APPROVED, "close", S.CLOSED, Who.PARTY_OR_COORDINATOR),
+    Transition(S.REQUESTED, "expire", S.WITHDRAWN, Who.SYSTEM),
+    Transition(S.REQUESTED, "auto_withdraw", S.WITHDRAWN, Who.SYSTEM),
+    Transition(S.ACCEPTED, "auto_withdraw", S.WITHDRAWN, Who.SYSTEM),
+)
+
+TRANSITION_BY_KEY: dict[tuple[PairingState, str], Transition] = {
+    (t.from_state, t.action): t for t in TRANSITIONS
+}
+WHO_BY_ACTION: dict[str, Who] = {t.action: t.who for t in TRANSITIONS}
+ACTIONS: tuple[str, ...] = tuple(dict.fromkeys(t.action for t in TRANSITIONS))
+
+ACTION_LABELS = {
+    "request": "Requested",
+    "accept": "Accepted",
+    "decline": "Declined",
+    "withdraw": "Withdrawn",
+    "approve": "Approved",
+    "reject": "Rejected",
+    "complete": "Completed",
+    "close": "Closed",
+    "expire": "Expired (no answer in time)",
+    "auto_withdraw": "Withdrawn automatically",
+}
+
+# Pending requests count against the per-person limit; an approved pairing does not.
+PENDING_STATES = (S.REQUESTED, S.ACCEPTED)
+# Contact details show only while an introduction is live or done; closing hides them.
+CONTACT_STATES = (S.APPROVED, S.COMPLETED)
+# Feedback is possible once an introduction was approved, whatever happened after.
+FEEDBACK_STATES = (S.APPROVED, S.COMPLETED, S.CLOSED)
+
+# Reasons from a fixed list per action, so coordinators can count why pairings fail.
+REASONS: dict[str, dict[str, str]] = {
+    "decline": {
+        "no_time": "I do not have time right now",
+        "outside_expertise": "This is outside what I know",
+        "not_my_region": "I cannot help in this region",
+        "language": "We do not share a working language",
+        "other": "Another reason",
+    },
+    "withdraw": {
+        "found_help": "I found help elsewhere",
+        "no_longer_needed": "I no longer need this introduction",
+        "no_answer": "The answer took too long",
+        "other": "Another reason",
+    },
+    "reject": {
+        "poor_fit": "The match is not a good fit",
+        "profile_incomplete": "A profile needs more information first",
+        "capacity": "The mentor or investor is fully committed",
+        "programme_rules": "Outside the programme's rules",
+        "other": "Another reason",
+    },
+    "close": {
+        "no_contact": "We could not get in touch",
+        "not_working": "The introduction is not working",
+        "conduct": "Inappropriate conduct",
+        "left_programme": "Someone left the programme",
+        "other": "Another reason",
+    },
+    "expire": {"expired": "Nobody answered in time"},
+    "auto_withdraw": {
+        "matched_elsewhere": "The entrepreneur's coaching was approved with someone else"
+    },
+}
+REASON_LABELS: dict[str, str] = {
+    code: label for reasons in REASONS.values() for code, label in reasons.items()
+}
+
+
+class PairingError(Exception):
+    """A pairing action that is refused; the message says why, for a person to read."""
+
+    status = 409
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class PairingNotFound(PairingError):
+    status = 404
+
+
+class NotAllowed(PairingError):
+    status = 403
+
+
+class IllegalTransition(PairingError):
+    status = 409
+
+
+class PairingMovedOn(PairingError):
+    """The page was stale, or the same button was pressed twice."""
+
+    status = 409
+
+
+class CapacityReached(PairingError):
+    status = 409
+
+
+class RequestRefused(PairingError):
+    """A new request breaks a rule (duplicate, limit, the other side offers no such help)."""
+
+    status = 409
+
+
+class InvalidInput(PairingError):
+    status = 400

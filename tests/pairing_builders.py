@@ -1,0 +1,97 @@
+"""Pairings in a given state for tests: Amina asks Tesfaye for coaching, and so on."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from mentormatch.models import DiasporaProfile, EntrepreneurProfile, Pairing, PairingState, User
+from mentormatch.pairings import service
+from tests import builders
+from tests.builders import People
+
+# How to reach each state from `requested`: (action, who acts, extra arguments).
+PATHS: dict[PairingState, list[tuple[str, str, dict[str, Any]]]] = {
+    PairingState.REQUESTED: [],
+    PairingState.ACCEPTED: [("accept", "counterpart", {})],
+    PairingState.APPROVED: [("accept", "counterpart", {}), ("approve", "coordinator", {})],
+    PairingState.COMPLETED: [
+        ("accept", "counterpart", {}),
+        ("approve", "coordinator", {}),
+        ("complete", "requester", {}),
+    ],
+    PairingState.DECLINED: [("decline", "counterpart", {"reason": "no_time"})],
+    PairingState.REJECTED: [
+        ("accept", "counterpart", {}),
+        ("reject", "coordinator", {"reason": "poor_fit"}),
+    ],
+    PairingState.WITHDRAWN: [("withdraw", "requester", {"reason": "found_help"})],
+    PairingState.CLOSED: [
+        ("accept", "counterpart", {}),
+        ("approve", "coordinator", {}),
+        ("close", "counterpart", {"reason": "no_contact"}),
+    ],
+}
+
+
+def fixed_score(
+    session: Session, entrepreneur: EntrepreneurProfile, diaspora: DiasporaProfile, kind: Any
+) -> tuple[float, list[Any]]:
+    """A stand-in for the matching engine: what it said at request time."""
+    return 0.82, ["both speak English", "offers bookkeeping, which you need"]
+
+
+def request(
+    session: Session,
+    requester: User,
+    entrepreneur: EntrepreneurProfile,
+    diaspora: DiasporaProfile,
+    kind: str = "coaching",
+    message: str = "",
+    now: datetime | None = None,
+    policy: service.Policy | None = None,
+) -> Pairing:
+    return service.request_introduction(
+        session,
+        requester,
+        entrepreneur_id=entrepreneur.id,
+        diaspora_id=diaspora.id,
+        kind=kind,
+        message=message,
+        now=now,
+        policy=policy,
+        explain=fixed_score,
+    )
+
+
+def actors(people: People) -> dict[str, User]:
+    """Amina asks, Tesfaye answers, Jean coordinates."""
+    return {
+        "requester": people.amina.user,
+        "counterpart": people.tesfaye.user,
+        "coordinator": people.jean,
+    }
+
+
+def pairing_in_state(session: Session, people: People, state: PairingState) -> Pairing:
+    """Amina's coaching request to Tesfaye, driven to `state` through the real workflow."""
+    who = actors(people)
+    pairing = request(session, who["requester"], people.amina, people.tesfaye)
+    for action, actor, kwargs in PATHS[state]:
+        service.TRANSITION_FUNCTIONS[action](session, pairing, who[actor], **kwargs)
+    session.commit()
+    assert pairing.state is state
+    return pairing
+
+
+def another_mentor(session: Session, name: str, email: str, **fields: Any) -> DiasporaProfile:
+    """A second coffee mentor, for limits and capacity."""
+    return builders.make_diaspora(session, full_name=name, email=email, **fields)
+
+
+def another_entrepreneur(session: Session, name: str, email: str) -> EntrepreneurProfile:
+    return builders.make_entrepreneur(
+        session, full_name=name, email=email, business_name=f"{name} Farm", contact_phone=None
+    )
