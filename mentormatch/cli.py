@@ -55,6 +55,9 @@ def db_revision(message: str, autogenerate: bool) -> None:
 def register(app: Flask) -> None:
     """Attach every command group to the app."""
     app.cli.add_command(db_cli)
+    from mentormatch.pairings.cli import pairings_cli
+
+    app.cli.add_command(pairings_cli)
 
 
 

@@ -1,0 +1,38 @@
+"""`flask --app mentormatch pairings …`: the cron job for expiry, reminders and email."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from mentormatch.db import session_scope
+from mentormatch.mail import send_email
+from mentormatch.notifications import DeliveryReport, deliver_outbox
+from mentormatch.pairings.service import Policy, expire_and_remind
+
+pairings_cli = AppGroup("pairings", help="Introduction requests: expiry, reminders, email.")
+
+
+def _deliver() -> DeliveryReport:
+    with session_scope() as session:
+        return deliver_outbox(session, send_email)
+
+
+@pairings_cli.command("tick")
+def tick() -> None:
+    """Send reminders, expire unanswered requests, then send queued email (cron; safe twice)."""
+    with session_scope() as session:
+        report = expire_and_remind(session, Policy.from_config(current_app.config))
+    delivery = _deliver()
+    click.echo(
+        f"Reminded {report.reminded}, expired {report.expired}; "
+        f"emails sent {delivery.sent}, failed {delivery.failed}."
+    )
+
+
+@pairings_cli.command("deliver-emails")
+def deliver_emails() -> None:
+    """Send the queued notification emails (failed ones are retried, up to 5 attempts)."""
+    delivery = _deliver()
+    click.echo(f"Emails sent {delivery.sent}, failed {delivery.failed}.")
