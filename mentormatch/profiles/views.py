@@ -2,14 +2,120 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
+from mentormatch import taxonomy
+from mentormatch.auth.access import current_account, role_required
+from mentormatch.db import get_session
+from mentormatch.models import DiasporaProfile, EntrepreneurProfile, Instrument, Role, Stage
+from mentormatch.profiles import service
+from mentormatch.profiles.forms import step_form
+
 bp = Blueprint("profiles", __name__)
+
+HAS_PROFILE = (Role.ENTREPRENEUR, Role.DIASPORA)
+
+
+@bp.context_processor
+def _names() -> dict[str, Any]:
+    """Readable names for the codes a profile stores (templates import macros with context)."""
+
+    def language_names(codes: list[str]) -> list[str]:
+        return [taxonomy.language_name(code) for code in codes]
+
+    def instrument_names(codes: list[str]) -> str:
+        labels = {i.value: i.label for i in Instrument}
+        return ", ".join(labels.get(code, code) for code in codes)
+
+    def stage_names(codes: list[str]) -> list[str]:
+        labels = {s.value: s.label.split(":")[0] for s in Stage}
+        return [labels.get(code, code) for code in codes]
+
+    return {
+        "language_names": language_names,
+        "instrument_names": instrument_names,
+        "stage_names": stage_names,
+    }
 
 
 @bp.get("/profile")
-@login_required
+@role_required(*HAS_PROFILE)
 def mine() -> ResponseReturnValue:
-    abort(501)
+    """The user's own profile with its private contact details, or the first step to create it."""
+    user = current_account()
+    profile = service.profile_of(user)
+    steps = service.steps_for(user.role)
+    if profile is None:
+        return redirect(url_for("profiles.edit", step=steps[0].name))
+    return render_template(
+        "profiles/mine.html",
+        profile=profile,
+        steps=steps,
+        missing=service.missing_steps(profile, user.role),
+    )
+
+
+@bp.route("/profile/edit/<step>", methods=["GET", "POST"])
+@role_required(*HAS_PROFILE)
+def edit(step: str) -> ResponseReturnValue:
+    """One step of the profile: a short form saved on its own."""
+    user = current_account()
+    session = get_session()
+    steps = service.steps_for(user.role)
+    names = [s.name for s in steps]
+    if step not in names:
+        abort(404)
+    profile = service.profile_of(user)
+    if profile is None and step != names[0]:
+        flash("Start your profile with this first step.", "info")
+        return redirect(url_for("profiles.edit", step=names[0]))
+    from_profile = request.args.get("from") == "profile"
+    form = step_form(user.role, step, session, profile, user, first_visit=request.method == "GET")
+    status = 200
+    if request.method == "POST" and "show_regions" not in request.form:
+        if form.validate():
+            try:
+                service.save_step(session, user, step, form.to_data())
+            except service.ProfileInputError as exc:
+                form.add_errors(exc.errors)
+            else:
+                session.commit()
+                index = names.index(step)
+                if from_profile or index == len(names) - 1:
+                    flash("Your profile is saved.", "success")
+                    return redirect(url_for("profiles.mine"))
+                return redirect(url_for("profiles.edit", step=names[index + 1]))
+        status = 400
+    return render_template(
+        f"profiles/steps/{step.replace('-', '_')}.html",
+        form=form,
+        step=steps[names.index(step)],
+        steps=steps,
+        profile=profile,
+        from_profile=from_profile,
+        previous=names[names.index(step) - 1] if step != names[0] else None,
+    ), status
+
+
+@bp.get("/people/entrepreneurs/<int:profile_id>")
+@login_required
+def entrepreneur(profile_id: int) -> ResponseReturnValue:
+    """An entrepreneur's public profile: never their contact details."""
+    profile = get_session().get(EntrepreneurProfile, profile_id)
+    if profile is None or not service.can_view(profile, current_account()):
+        abort(404)
+    return render_template("profiles/entrepreneur.html", profile=profile)
+
+
+@bp.get("/people/diaspora/<int:profile_id>")
+@login_required
+def diaspora(profile_id: int) -> ResponseReturnValue:
+    """A diaspora member's public profile: never their contact details."""
+    profile = get_session().get(DiasporaProfile, profile_id)
+    if profile is None or not service.can_view(profile, current_account()):
+        abort(404)
+    return render_template("profiles/diaspora.html", profile=profile)

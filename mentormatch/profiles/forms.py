@@ -1,0 +1,505 @@
+"""One short form per profile step; each checks types, lengths and choices of its own fields.
+
+Rules that tie fields together (a region of the chosen country, one to five value chains)
+live in mentormatch.profiles.service, so the CSV import and the API can share them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from flask_wtf import FlaskForm
+from sqlalchemy.orm import Session
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from mentormatch import taxonomy, vocabulary
+from mentormatch.models import DiasporaProfile, EntrepreneurProfile, Instrument, Role, Stage, User
+from mentormatch.profiles import service
+
+TEXT_MAX = 2000
+LINE_MAX = 120
+WHOLE_NUMBER = "Enter a whole number, for example 5000."
+FROM_LIST = "Choose one of the options listed."
+# Thousands written the way people do: 5,000 / 5 000 / 5.000
+_GROUPED_DIGITS = re.compile(r"\d{1,3}(?:[ ,.\u00a0\u202f]\d{3})+")
+
+
+def clean_text(value: Any) -> Any:
+    """Trim and drop control characters (a NUL byte breaks PostgreSQL); keep line breaks."""
+    if not isinstance(value, str):
+        return value
+    kept = (ch for ch in value if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+    return "".join(kept).replace("\r\n", "\n").strip()
+
+
+def _length(maximum: int) -> Length:
+    return Length(max=maximum, message=f"Keep this to {maximum:,} characters or fewer.")
+
+
+def _choices(pairs: Iterable[tuple[str, str]], blank: str | None = None) -> list[SelectChoice]:
+    options = [SelectChoice(value="", label=blank)] if blank is not None else []
+    return options + [SelectChoice(value=code, label=label) for code, label in pairs]
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A group of checkboxes; a value sent twice counts once, a forged one is refused."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        super().process_formdata(list(dict.fromkeys(valuelist)))
+
+    def pre_validate(self, form: Any) -> None:
+        acceptable = {choice.value for choice in self._iter_choices_normalized()}
+        unknown = [str(v) for v in self.data or [] if v not in acceptable]
+        if unknown:
+            shown = unknown[0] if len(unknown[0]) <= 40 else unknown[0][:40] + "…"
+            raise ValidationError(f"“{shown}” is not one of the options. {FROM_LIST}")
+
+
+class ChoiceField(SelectField):
+    """A drop-down where no answer is allowed (required-ness is a validator's job)."""
+
+    def pre_validate(self, form: Any) -> None:
+        if self.data not in (None, ""):
+            super().pre_validate(form)
+
+
+class WholeNumberField(IntegerField):
+    """A whole number typed as people write it ("5000", "5,000"); anything else is refused."""
+
+    def __init__(self, label: str, validators: Sequence[Any] = (), **kwargs: Any) -> None:
+        render_kw = {"inputmode": "numeric", **kwargs.pop("render_kw", {})}
+        super().__init__(
+            label,
+            [Optional(), *validators],
+            invalid_value_message=WHOLE_NUMBER,
+            render_kw=render_kw,
+            **kwargs,
+        )
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        raw = str(valuelist[0]).strip() if valuelist else ""
+        if _GROUPED_DIGITS.fullmatch(raw):
+            raw = re.sub(r"\D", "", raw)
+        if len(raw) > 12:
+            self.data = None
+            raise ValueError(WHOLE_NUMBER)
+        super().process_formdata([raw] if valuelist else valuelist)
+
+
+def _amount_range(low: int, high: int) -> NumberRange:
+    return NumberRange(low, high, message=f"Enter a whole number from {low:,} to {high:,}.")
+
+
+class StepForm(FlaskForm):
+    """A wizard step: fields named like the profile's attributes."""
+
+    class Meta:
+        # Text fields arrive trimmed and without control characters.
+        def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
+            if issubclass(unbound_field.field_class, StringField):
+                filters = unbound_field.kwargs.get("filters", ())
+                options = {**options, "filters": [clean_text, *filters]}
+            return unbound_field.bind(form=form, **options)
+
+    def prepare(self, session: Session, profile: Any, user: User) -> None:
+        """Set the choices that depend on the database or on the answers so far."""
+
+    def fill_defaults(self, profile: Any, user: User) -> None:
+        """Propose answers on a first visit (the account's email, the country's currency)."""
+
+    def to_data(self) -> dict[str, Any]:
+        """The answers, by field name, for mentormatch.profiles.service."""
+        return {name: field.data for name, field in self._fields.items() if name != "csrf_token"}
+
+    def add_errors(self, errors: dict[str, str]) -> None:
+        """Show the service's messages next to their fields."""
+        for name, message in errors.items():
+            field = self._fields.get(name)
+            if field is not None:
+                field.errors = [*field.errors, message]
+
+
+def _code(value: Any) -> str:
+    """A choice's value from a code or a taxonomy object (value chains and skills have .code)."""
+    return str(getattr(value, "code", value))
+
+
+class LanguagesMixin:
+    languages = MultiCheckboxField("Languages you speak", coerce=_code)
+    other_languages = StringField(
+        "Other languages",
+        validators=[_length(200)],
+        description="Names or codes, separated by ; for example: Hausa; Fula",
+    )
+
+    def offer_languages(self, countries: Sequence[str]) -> None:
+        chosen = list(self.languages.data or [])
+        # A ticked language outside the short list (saved earlier) stays listed.
+        known = [c for c in chosen if len(c) <= 3 and taxonomy.lookup_language(c)]
+        codes = service.languages_offered(countries, known)
+        self.languages.choices = [
+            SelectChoice(value=code, label=taxonomy.language_name(code)) for code in codes
+        ]
+
+    def validate_other_languages(self, field: StringField) -> None:
+        if field.errors:
+            return
+        try:
+            vocabulary.parse_language_list(field.data or "")
+        except vocabulary.VocabularyError as exc:
+            raise ValidationError(str(exc)) from exc
+
+    def to_data(self) -> dict[str, Any]:
+        """The ticked languages and the typed ones, as one list of codes."""
+        others = vocabulary.parse_language_list(self.other_languages.data or "")
+        languages = list(dict.fromkeys([*(self.languages.data or []), *others]))
+        return {**super().to_data(), "languages": languages}  # type: ignore[misc]
+
+
+# --- entrepreneur ------------------------------------------------------------------------
+
+
+class BusinessForm(StepForm):
+    business_name = StringField(
+        "Business name",
+        validators=[DataRequired("Enter the name of your business."), _length(LINE_MAX)],
+        description="The name people know your farm or business by.",
+    )
+    description = TextAreaField(
+        "What your business does",
+        validators=[_length(TEXT_MAX)],
+        description="What you grow, make or sell, and to whom.",
+    )
+    stage = RadioField(
+        "Stage of your business",
+        choices=_choices((s.value, s.label) for s in Stage),
+        validators=[InputRequired("Choose the stage your business is at.")],
+        invalid_choice_message=FROM_LIST,
+    )
+
+
+class WhereForm(StepForm):
+    country_code = SelectField(
+        "Country",
+        validators=[DataRequired("Choose the country where your business is.")],
+        invalid_choice_message="Choose a country from the list.",
+    )
+    region_code = SelectField(
+        "Region",
+        validate_choice=False,  # the service says which country's region is expected
+        description="The state, region or province. Choose the country first.",
+    )
+    locality = StringField(
+        "Town or village",
+        validators=[_length(LINE_MAX)],
+        description="Optional. The nearest town or village.",
+    )
+
+    def prepare(self, session: Session, profile: Any, user: User) -> None:
+        self.country_code.choices = _choices(taxonomy.countries(), blank="Choose a country")
+        country = self.shown_country()
+        self.region_code.choices = _choices(
+            taxonomy.regions_for(country) if country else [],
+            blank="Choose a region" if country else "Choose the country first",
+        )
+
+    def shown_country(self) -> str | None:
+        """The country whose regions the page lists."""
+        code = (self.country_code.data or "").upper()
+        return code if taxonomy.is_country(code) else None
+
+
+class ValueChainsForm(StepForm):
+    value_chains = MultiCheckboxField(
+        "Value chains",
+        coerce=_code,
+        description=f"Choose from 1 to {service.MAX_VALUE_CHAINS}: the main ones.",
+    )
+
+    def prepare(self, session: Session, profile: Any, user: User) -> None:
+        self.value_chains.choices = [
+            SelectChoice(value=code, label=label, optgroup=group)
+            for code, label, group in taxonomy.value_chain_choices(session)
+        ]
+
+    def groups(self) -> list[tuple[str, list[Any]]]:
+        """The checkboxes grouped by value-chain group, for one fieldset each."""
+        by_value = {option.data: option for option in self.value_chains}
+        grouped: dict[str, list[Any]] = {}
+        for choice in self.value_chains.choices or []:
+            grouped.setdefault(choice.optgroup or "", []).append(by_value[choice.value])
+        return list(grouped.items())
+
+
+class NeedsForm(LanguagesMixin, StepForm):
+    skills_needed = MultiCheckboxField("Skills you need help with", coerce=_code)
+    skills_needed_text = TextAreaField(
+        "Tell us more about what you need",
+        validators=[_length(TEXT_MAX)],
+        description="Optional. For example: keeping records of feed costs and egg sales.",
+    )
+
+    def prepare(self, session: Session, profile: Any, user: User) -> None:
+        self.skills_needed.choices = _choices(taxonomy.skill_choices(session))
+        self.offer_languages([profile.country_code] if profile else [])
+
+
+YES_NO = _choices([("yes", "Yes"), ("no", "No")])
+
+
+def _yes(value: Any) -> bool | None:
+    """Radio 'yes'/'no' (or a stored bool) -> bool."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if value in ("yes", "no"):
+        return value == "yes"
+    raise ValueError(value)
+
+
+def _currency_field(label: str) -> ChoiceField:
+    return ChoiceField(
+        label,
+        choices=_choices(
+            ((code, f"{code} – {name}") for code, name in taxonomy.currencies()),
+            blank="Choose a currency",
+        ),
+        invalid_choice_message="Choose a currency from the list.",
+    )
+
+
+def _instruments_field(label: str) -> MultiCheckboxField:
+    return MultiCheckboxField(label, choices=_choices((i.value, i.label) for i in Instrument))
+
+
+class InvestmentForm(StepForm):
+    seeking_investment = RadioField(
+        "Are you looking for investment or a loan?",
+        choices=YES_NO,
+        coerce=_yes,
+        validators=[InputRequired("Answer yes or no.")],
+        invalid_choice_message=FROM_LIST,
+        invalid_value_message=FROM_LIST,
+    )
+    investment_amount = WholeNumberField(
+        "How much?",
+        [_amount_range(1, service.MAX_INVESTMENT_AMOUNT)],
+        description="If you are looking for investment. A whole number, for example 5000.",
+    )
+    investment_currency = _currency_field("Currency")
+    investment_instruments = _instruments_field("Kinds of money you would accept")
+    is_returnee = BooleanField("I came back from living or working abroad (returnee)")
+    is_women_led = BooleanField("The business is led by a woman")
+    is_youth_led = BooleanField("The business is led by a young person (under 35)")
+
+    def fill_defaults(self, profile: Any, user: User) -> None:
+        if not self.investment_currency.data and profile is not None:
+            self.investment_currency.data = service.default_currency(profile.country_code)
+
+
+class ContactForm(StepForm):
+    contact_email = StringField(
+        "Email for introductions",
+        validators=[
+            Optional(),
+            _length(254),
+            Email("Enter an email address like name@example.org."),
+        ],
+        description="Optional.",
+    )
+    contact_phone = StringField(
+        "Phone or WhatsApp number",
+        validators=[Optional(), Length(max=30, message="Enter a phone number of up to 15 digits.")],
+        description="Optional. With the country code, for example +234 803 123 4567.",
+    )
+
+    def validate_contact_phone(self, field: StringField) -> None:
+        digits = re.sub(r"\D", "", field.data or "")
+        shaped = re.fullmatch(r"\+?[\d\s().-]+", field.data or "")
+        if not field.errors and not (shaped and 6 <= len(digits) <= 15):
+            raise ValidationError(
+                "Enter a phone number of 6 to 15 digits, for example +234 803 123 4567."
+            )
+
+    def fill_defaults(self, profile: Any, user: User) -> None:
+        if not self.contact_email.data:
+            self.contact_email.data = user.email or ""
+        if not self.contact_phone.data:
+            self.contact_phone.data = user.phone or ""
+
+
+# --- diaspora ----------------------------------------------------------------------------
+
+
+class AboutForm(StepForm):
+    headline = StringField(
+        "Headline",
+        validators=[DataRequired("Write one line about what you do."), _length(140)],
+        description="One line, for example: Agronomist, coffee quality and export.",
+    )
+    bio = TextAreaField(
+        "About you",
+        validators=[_length(TEXT_MAX)],
+        description="Optional. Your experience and what you would like to pass on.",
+    )
+    residence_country = SelectField(
+        "Country where you live",
+        validators=[DataRequired("Choose the country where you live.")],
+        invalid_choice_message="Choose a country from the list.",
+    )
+
+    def prepare(self, session: Session, profile: Any, user: User) -> None:
+        self.residence_country.choices = _choices(taxonomy.countries(), blank="Choose a country")
+
+
+class RootsForm(StepForm):
+    # Only says which regions to list; nothing of it is saved.
+    country = ChoiceField(
+        "Country",
+        description="Choose a country and press “Show regions” to list its regions.",
+        invalid_choice_message="Choose a country from the list.",
+    )
+    origin_regions = MultiCheckboxField("Regions you come from")
+    interest_regions = MultiCheckboxField(
+        "Regions you want to support",
+        description="Optional. Leave empty if they are the regions you come from.",
+    )
+
+    def prepare(self, session: Session, profile: Any, user: User) -> None:
+        self.country.choices = _choices(taxonomy.countries(), blank="Choose a country")
+        country = self.shown_country()
+        listed = taxonomy.regions_for(country) if country else []
+        for field in (self.origin_regions, self.interest_regions):
+            # Regions already ticked stay listed (so they can be unticked) whatever the country.
+            ticked = [code for code in field.data or [] if taxonomy.is_region(code)]
+            others = [c for c in ticked if not country or not taxonomy.is_region_of(c, country)]
+            field.choices = [
+                SelectChoice(
+                    value=code,
+                    label=f"{taxonomy.region_name(code)} ({taxonomy.country_name(code[:2])})",
+                )
+                for code in others
+            ] + _choices(listed)
+
+    def shown_country(self) -> str | None:
+        code = (self.country.data or "").upper()
+        return code if taxonomy.is_country(code) else None
+
+    def fill_defaults(self, profile: Any, user: User) -> None:
+        regions = list(profile.origin_regions) if profile else []
+        if regions and not self.country.data:
+            self.country.data = regions[0][:2]
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "origin_regions": self.origin_regions.data or [],
+            "interest_regions": self.interest_regions.data or [],
+        }
+
+
+class DiasporaValueChainsForm(ValueChainsForm):
+    preferred_stages = MultiCheckboxField(
+        "Stages of business you would like to work with",
+        choices=_choices((s.value, s.label) for s in Stage),
+        description="Optional. Leave empty for any stage.",
+    )
+
+
+class SkillsForm(LanguagesMixin, StepForm):
+    skills_offered = MultiCheckboxField("Skills you can offer", coerce=_code)
+    skills_offered_text = TextAreaField(
+        "Tell us more about your skills",
+        validators=[_length(TEXT_MAX)],
+        description="Optional. For example: coffee cupping, washing stations, export papers.",
+    )
+
+    def prepare(self, session: Session, profile: Any, user: User) -> None:
+        self.skills_offered.choices = _choices(taxonomy.skill_choices(session))
+        countries = [profile.residence_country, *profile.origin_countries] if profile else []
+        self.offer_languages(countries)
+
+
+class OffersForm(StepForm):
+    offers_coaching = BooleanField("I can coach or mentor entrepreneurs")
+    mentee_capacity = WholeNumberField(
+        "How many entrepreneurs at once?",
+        [_amount_range(0, 20)],
+        description="From 0 to 20. We never suggest more than this.",
+    )
+    hours_per_month = WholeNumberField(
+        "Hours a month", [_amount_range(0, 160)], description="From 0 to 160."
+    )
+    offers_investment = BooleanField("I can invest or lend money")
+    ticket_min = WholeNumberField(
+        "Smallest amount", [_amount_range(1, service.MAX_INVESTMENT_AMOUNT)]
+    )
+    ticket_max = WholeNumberField(
+        "Largest amount", [_amount_range(1, service.MAX_INVESTMENT_AMOUNT)]
+    )
+    ticket_currency = _currency_field("Currency")
+    investment_instruments = _instruments_field("Kinds of money you would offer")
+
+    def fill_defaults(self, profile: Any, user: User) -> None:
+        if not self.ticket_currency.data and profile is not None:
+            self.ticket_currency.data = service.default_currency(profile.residence_country)
+
+
+STEP_FORMS: dict[Role, dict[str, type[StepForm]]] = {
+    Role.ENTREPRENEUR: {
+        "business": BusinessForm,
+        "where": WhereForm,
+        "value-chains": ValueChainsForm,
+        "needs": NeedsForm,
+        "investment": InvestmentForm,
+        "contact": ContactForm,
+    },
+    Role.DIASPORA: {
+        "about": AboutForm,
+        "roots": RootsForm,
+        "value-chains": DiasporaValueChainsForm,
+        "skills": SkillsForm,
+        "offers": OffersForm,
+        "contact": ContactForm,
+    },
+}
+
+
+def step_form(
+    role: Role,
+    step: str,
+    session: Session,
+    profile: EntrepreneurProfile | DiasporaProfile | None,
+    user: User,
+    first_visit: bool,
+) -> StepForm:
+    """Build the form of one step: from the request on POST, from the profile on a first visit."""
+    form_class = STEP_FORMS[role][step]
+    form = form_class(obj=profile) if first_visit else form_class()
+    if first_visit:
+        form.fill_defaults(profile, user)
+    form.prepare(session, profile, user)
+    return form
