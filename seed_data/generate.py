@@ -20,7 +20,9 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
+T = TypeVar("T")
 SEED = 20250601
 N_ENTREPRENEURS = 320
 N_DIASPORA = 160
@@ -660,7 +662,7 @@ class Generator:
 
     # small helpers
 
-    def pick(self, items: Sequence[str]) -> str:
+    def pick(self, items: Sequence[T]) -> T:
         return items[self.rng.randrange(len(items))]
 
     def sample(self, items: Sequence[str], low: int, high: int) -> list[str]:
@@ -671,7 +673,7 @@ class Generator:
         return self.rng.random() < probability
 
     def person(self, country: str) -> tuple[Community, str, bool]:
-        community = self.pick(COMMUNITIES[country])  # type: ignore[arg-type]
+        community = self.pick(COMMUNITIES[country])
         woman = self.chance(0.45)
         first = self.pick(community.women if woman else community.men)
         surname = self.pick(community.surnames)
