@@ -26,7 +26,7 @@ def role_required(*roles: Role) -> Callable[[Callable[P, R]], Callable[P, R]]:
                 abort(403)
             return view(*args, **kwargs)
 
-        return wrapped  # type: ignore[return-value]
+        return wrapped
 
     return decorator
 
@@ -37,5 +37,5 @@ admin_required = role_required(Role.ADMIN)
 
 def current_account() -> User:
     """The logged-in user as a typed User (call only behind login_required)."""
-    user: User = current_user._get_current_object()  # type: ignore[attr-defined]
+    user: User = current_user._get_current_object()
     return user

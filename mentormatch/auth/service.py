@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from mentormatch.auth.passwords import hash_password, needs_rehash, verify_password
@@ -65,6 +69,7 @@ def set_password(user: User, password: str) -> None:
 
 
 def email_taken(session: Session, email: str, exclude_user_id: int | None = None) -> bool:
+    """True when another account already uses this email address (in any case)."""
     query = select(User.id).where(User.email == normalize_email(email))
     if exclude_user_id is not None:
         query = query.where(User.id != exclude_user_id)
@@ -72,7 +77,85 @@ def email_taken(session: Session, email: str, exclude_user_id: int | None = None
 
 
 def phone_taken(session: Session, phone: str, exclude_user_id: int | None = None) -> bool:
+    """True when another account already uses this phone number (however it is written)."""
     query = select(User.id).where(User.phone == normalize_phone(phone))
     if exclude_user_id is not None:
         query = query.where(User.id != exclude_user_id)
     return session.scalar(query) is not None
+
+
+# Coordinators and administrators are created with `flask create-user`, never by signing up.
+SELF_SERVICE_ROLES = (Role.ENTREPRENEUR, Role.DIASPORA)
+MAX_FULL_NAME_LENGTH = 120
+# Bidirectional embedding, override and isolate marks: invisible, and used to disguise text.
+_BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Only ASCII digits, spaces and the usual separators; \d would also accept other scripts' digits.
+_PHONE_RE = re.compile(r"\+?[0-9 ().\-]+")
+
+EMAIL_TAKEN = "An account with this email address already exists. Log in, or reset your password."
+PHONE_TAKEN = "An account with this phone number already exists. Log in, or use another number."
+
+
+def full_name_problem(full_name: str) -> str | None:
+    """Say what is wrong with a person's name, or None; any script is welcome."""
+    name = full_name.strip()
+    if not name:
+        return "Enter your full name."
+    if len(name) > MAX_FULL_NAME_LENGTH:
+        return f"Use at most {MAX_FULL_NAME_LENGTH} characters; this has {len(name)}."
+    if any(unicodedata.category(ch) == "Cc" or ch in _BIDI_CONTROLS for ch in name):
+        return "Remove the invisible control characters (such as tabs or line breaks)."
+    return None
+
+
+def phone_problem(phone: str) -> str | None:
+    """Say what is wrong with a phone number, or None: an optional + and 7 to 15 digits."""
+    phone = phone.strip()
+    if not _PHONE_RE.fullmatch(phone) or "+" in phone[1:]:
+        return (
+            "Use only digits, spaces and dashes, with an optional + first, e.g. +234 803 123 4567."
+        )
+    digits = sum(ch.isdigit() for ch in phone)
+    if not 7 <= digits <= 15:
+        return f"A phone number has 7 to 15 digits; this one has {digits}."
+    return None
+
+
+class AccountTaken(ValueError):
+    """The email address or phone number already belongs to an account."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def register_account(
+    session: Session,
+    *,
+    full_name: str,
+    role: Role,
+    email: str,
+    password: str,
+    phone: str | None = None,
+) -> User:
+    """Create a self-registered account, refusing an email or phone that is already used.
+
+    Raises AccountTaken; when two sign-ups race past the check, the database's unique
+    constraint decides and the session is rolled back before AccountTaken is raised.
+    """
+    if role not in SELF_SERVICE_ROLES:
+        raise ValueError(f"{role.value} accounts are created by an administrator")
+    if email_taken(session, email):
+        raise AccountTaken("email", EMAIL_TAKEN)
+    if phone and phone_taken(session, phone):
+        raise AccountTaken("phone", PHONE_TAKEN)
+    try:
+        return create_user(
+            session, full_name=full_name, role=role, email=email, phone=phone, password=password
+        )
+    except IntegrityError as exc:
+        session.rollback()
+        if phone and phone_taken(session, phone) and not email_taken(session, email):
+            raise AccountTaken("phone", PHONE_TAKEN) from exc
+        raise AccountTaken("email", EMAIL_TAKEN) from exc
