@@ -36,6 +36,9 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024
+    # Werkzeug's default (500 kB a field) answers a 1 MB field with a bare 413; with more
+    # room the form itself can say which field is too long.
+    MAX_FORM_MEMORY_SIZE = 2 * 1024 * 1024
     # Flask-Limiter: memory storage is per-process; deployments point this at Redis.
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_ENABLED = True

@@ -2,24 +2,45 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
 
-from mentormatch.auth.forms import LoginForm
-from mentormatch.auth.service import authenticate
+from mentormatch.auth.access import current_account
+from mentormatch.auth.forms import (
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    LoginForm,
+    ResetPasswordForm,
+    SignupForm,
+)
+from mentormatch.auth.passwords import verify_password
+from mentormatch.auth.reset import make_reset_token, reset_recipient, user_for_reset_token
+from mentormatch.auth.service import AccountTaken, authenticate, register_account, set_password
 from mentormatch.db import get_session
 from mentormatch.extensions import limiter
+from mentormatch.mail import MailError, send_email
+from mentormatch.models import Role
 
 bp = Blueprint("auth", __name__)
 
 WRONG_CREDENTIALS = "That email or phone number and password do not match an active account."
+NEXT_STEP = {
+    Role.ENTREPRENEUR: "Your account is ready. Next, describe your farm or business and what "
+    "you need, so we can suggest mentors and investors.",
+    Role.DIASPORA: "Your account is ready. Next, say what you offer as a mentor or investor, "
+    "so we can suggest entrepreneurs.",
+}
 
 
 def _login_limit() -> str:
-    from flask import current_app
-
     return str(current_app.config["LOGIN_RATE_LIMIT"])
+
+
+def _form_status(form: FlaskForm) -> int:
+    """400 when a submitted form was refused, 200 when the page is shown first."""
+    return 400 if form.errors else 200
 
 
 def _safe_next(target: str | None) -> str:
@@ -45,8 +66,7 @@ def login() -> ResponseReturnValue:
         login_user(user)
         flash(f"Welcome back, {user.full_name}.", "success")
         return redirect(_safe_next(request.args.get("next")))
-    status = 400 if form.errors else 200
-    return render_template("auth/login.html", form=form), status
+    return render_template("auth/login.html", form=form), _form_status(form)
 
 
 @bp.post("/logout")
@@ -59,10 +79,100 @@ def logout() -> ResponseReturnValue:
 
 @bp.route("/signup", methods=["GET", "POST"])
 def signup() -> ResponseReturnValue:
-    abort(501)
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = SignupForm()
+    if form.validate_on_submit():
+        session = get_session()
+        role = Role(form.role.data)
+        try:
+            user = register_account(
+                session,
+                full_name=form.full_name.data or "",
+                role=role,
+                email=form.email.data or "",
+                phone=form.phone.data or None,
+                password=form.password.data or "",
+            )
+        except AccountTaken as taken:
+            form[taken.field].errors.append(taken.message)
+        else:
+            session.commit()
+            login_user(user)
+            flash(NEXT_STEP[role], "success")
+            return redirect(url_for("profiles.mine"))
+    return render_template("auth/signup.html", form=form), _form_status(form)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
 @login_required
 def change_password() -> ResponseReturnValue:
-    abort(501)
+    user = current_account()
+    form = ChangePasswordForm()
+    form.password_email = user.email
+    if form.validate_on_submit():
+        if not verify_password(user.password_hash, form.current_password.data or ""):
+            form.current_password.errors.append(
+                "That is not your current password. Type it again, or log out and use "
+                "“Forgot your password?”."
+            )
+        else:
+            set_password(user, form.password.data or "")
+            get_session().commit()
+            # The session id carries the new session_version: this browser stays logged in,
+            # every other session of this account ends.
+            login_user(user)
+            flash(
+                "Your password is changed. Other devices where you were logged in are now "
+                "logged out.",
+                "success",
+            )
+            return redirect(url_for("main.index"))
+    return render_template("auth/change_password.html", form=form), _form_status(form)
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def forgot_password() -> ResponseReturnValue:
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        user = reset_recipient(get_session(), form.login.data or "")
+        if user is not None and user.email:
+            _send_reset_link(user.email, make_reset_token(user, current_app.config["SECRET_KEY"]))
+        # The same page whether or not the account exists, so it cannot be used to find accounts.
+        return render_template("auth/forgot.html", form=None, sent=True)
+    return render_template("auth/forgot.html", form=form, sent=False), _form_status(form)
+
+
+def _send_reset_link(email: str, token: str) -> None:
+    link = url_for("auth.reset_password", token=token, _external=True)
+    minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
+    body = render_template("auth/reset_email.txt", link=link, minutes=minutes)
+    try:
+        send_email(email, "Set your MentorMatch password", body)
+    except MailError:
+        current_app.logger.exception("Password reset email could not be sent")
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def reset_password(token: str) -> ResponseReturnValue:
+    session = get_session()
+    user = user_for_reset_token(
+        session,
+        token,
+        current_app.config["SECRET_KEY"],
+        current_app.config["PASSWORD_RESET_MAX_AGE"],
+    )
+    if user is None:
+        return render_template("auth/reset_invalid.html"), 400
+    form = ResetPasswordForm()
+    form.password_email = user.email
+    if form.validate_on_submit():
+        set_password(user, form.password.data or "")
+        session.commit()
+        login_user(user)
+        flash("Your new password is set and you are logged in.", "success")
+        return redirect(url_for("main.index"))
+    return render_template("auth/reset.html", form=form), _form_status(form)
