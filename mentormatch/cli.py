@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
-
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TypeVar
 
 import click
 from alembic import command as alembic_command
 from alembic.config import Config as AlembicConfig
 from flask import Flask, current_app
 from flask.cli import AppGroup
+from tqdm import tqdm
 
 from mentormatch.config import PROJECT_ROOT
+from mentormatch.db import session_scope
+from mentormatch.importer import ENTREPRENEURS, KINDS, ImportFileError, import_profiles
+from mentormatch.models import Role, normalize_email
+
+T = TypeVar("T")
 
 db_cli = AppGroup("db", help="Database schema migrations (Alembic).")
 
@@ -52,12 +61,170 @@ def db_revision(message: str, autogenerate: bool) -> None:
     alembic_command.revision(alembic_config(), message=message, autogenerate=autogenerate)
 
 
+# --- seed data, accounts and CSV import ------------------------------------------------------
+
+PROGRESS_BAR_ROWS = 200  # smaller files import in a blink; no bar needed
+
+
+@click.command("seed")
+@click.option(
+    "--demo-accounts/--no-demo-accounts",
+    default=None,
+    help="Create the demo accounts (default: yes, except in production).",
+)
+def seed_command(demo_accounts: bool | None) -> None:
+    """Load the taxonomy, the seed profiles (once) and the demo accounts; print the accounts."""
+    from mentormatch.seeding import DEMO_ACCOUNTS, SeedError, seed
+
+    if demo_accounts is None:
+        demo_accounts = current_app.config.get("ENV_NAME") != "production"
+    try:
+        with session_scope() as session:
+            report = seed(session, demo_accounts=demo_accounts)
+    except SeedError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Taxonomy: {report.value_chains} value chains, {report.skills} skills.")
+    if report.imported:
+        click.echo(
+            f"Imported {report.imported['entrepreneurs']} entrepreneurs and "
+            f"{report.imported['diaspora']} diaspora members from seed_data/."
+        )
+    else:
+        click.echo(
+            f"{report.profiles_before} profiles were already there: seed_data/ not imported again."
+        )
+    if not demo_accounts:
+        click.echo("Demo accounts not created (use --demo-accounts to create them).")
+        return
+    created = {account.email for account in report.demo_created}
+    rows = [("Role", "Name", "Log in with", "Password", "")]
+    for account in DEMO_ACCOUNTS:
+        rows.append(
+            (
+                account.label,
+                account.full_name,
+                account.email,
+                account.password,
+                "(new)" if account.email in created else "",
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    click.echo("\nDemo accounts:")
+    for row in rows:
+        click.echo("  " + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+
+
+@click.command("create-user")
+@click.option("--role", required=True, type=click.Choice([role.value for role in Role]))
+@click.option("--name", "full_name", required=True, help="Full name, as shown to others.")
+@click.option("--email", default=None, help="Email address to log in with.")
+@click.option("--phone", default=None, help="Phone number with its country code.")
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    help="Asked for (twice) when not given.",
+)
+def create_user_command(
+    role: str, full_name: str, email: str | None, phone: str | None, password: str
+) -> None:
+    """Create an account (the only way to create coordinators and administrators)."""
+    from email_validator import EmailNotValidError, validate_email
+
+    from mentormatch.auth.passwords import password_problem
+    from mentormatch.auth.service import (
+        create_user,
+        email_taken,
+        full_name_problem,
+        phone_problem,
+        phone_taken,
+    )
+
+    if not email and not phone:
+        raise click.UsageError("Give --email, --phone or both: the account needs a login.")
+    problems = [
+        ("--name", full_name_problem(full_name)),
+        ("--phone", phone_problem(phone) if phone else None),
+        ("--password", password_problem(password, email)),
+    ]
+    if email:
+        try:
+            email = normalize_email(validate_email(email, check_deliverability=False).normalized)
+        except EmailNotValidError as exc:
+            problems.append(("--email", str(exc)))
+    for option, problem in problems:
+        if problem:
+            raise click.BadParameter(problem, param_hint=option)
+    with session_scope() as session:
+        if email and email_taken(session, email):
+            raise click.ClickException(f"A user with the email {email} already exists.")
+        if phone and phone_taken(session, phone):
+            raise click.ClickException(f"A user with the phone number {phone} already exists.")
+        user = create_user(
+            session,
+            full_name=full_name,
+            role=Role(role),
+            email=email,
+            phone=phone,
+            password=password,
+        )
+        click.echo(f"Created {user.role.value} {user.full_name} ({user.login_name}).")
+
+
+def _progress_bar(items: Sequence[T], description: str) -> Iterable[T]:
+    if len(items) <= PROGRESS_BAR_ROWS:
+        return items
+    return tqdm(items, desc=description, unit="row", file=sys.stderr)
+
+
+@click.command("import-profiles")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--kind", type=click.Choice(KINDS), help="Default: told by the header.")
+@click.option("--skip-invalid", is_flag=True, help="Import the good rows, report the bad ones.")
+def import_profiles_command(csv_file: Path, kind: str | None, skip_invalid: bool) -> None:
+    """Import entrepreneurs or diaspora members from CSV_FILE (see seed_data/README.md)."""
+    try:
+        with session_scope() as session:
+            result = import_profiles(
+                session,
+                csv_file.read_bytes(),
+                kind=kind,
+                skip_invalid=skip_invalid,
+                track=_progress_bar,
+            )
+    except ImportFileError as exc:
+        raise click.ClickException(f"{csv_file}: {exc}") from exc
+    what = "entrepreneurs" if result.kind == ENTREPRENEURS else "diaspora members"
+    if result.errors:
+        rejected = result.rejected_rows
+        click.echo(
+            f"{csv_file}: {len(result.errors)} problems in {len(rejected)} of "
+            f"{result.rows_read} rows:",
+            err=True,
+        )
+        for error in result.errors:
+            click.echo(f"  {error}", err=True)
+    if result.created:
+        skipped = (
+            f"; skipped rows {', '.join(map(str, result.rejected_rows))}" if result.errors else ""
+        )
+        click.echo(f"Imported {result.created} {what} from {csv_file}{skipped}.")
+        return
+    if skip_invalid:
+        raise click.ClickException("Nothing was imported: every row has a problem.")
+    raise click.ClickException(
+        "Nothing was imported. Fix the rows above, or run again with --skip-invalid "
+        "to import only the good rows."
+    )
+
+
 def register(app: Flask) -> None:
     """Attach every command group to the app."""
     app.cli.add_command(db_cli)
+    app.cli.add_command(seed_command)
+    app.cli.add_command(create_user_command)
+    app.cli.add_command(import_profiles_command)
     from mentormatch.pairings.cli import pairings_cli
 
     app.cli.add_command(pairings_cli)
-
-
-
