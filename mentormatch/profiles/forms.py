@@ -212,7 +212,7 @@ class WhereForm(StepForm):
     region_code = SelectField(
         "Region",
         validate_choice=False,  # the service says which country's region is expected
-        description="The state, region or province. Choose the country first.",
+        description="The state, region or province. Changed the country? Press “Show regions”.",
     )
     locality = StringField(
         "Town or village",

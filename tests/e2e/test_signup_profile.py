@@ -1,0 +1,100 @@
+"""In a real browser on a phone-sized screen: sign up as an entrepreneur and fill the profile.
+
+Every control is found by its label or role, which also proves the labels exist.
+"""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+
+def save_and_continue(page: Page) -> None:
+    page.get_by_role("button", name="Save and continue").click()
+
+
+def fits_the_screen(page: Page) -> bool:
+    return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
+
+
+def test_new_entrepreneur_signs_up_and_fills_the_profile(live_server: str, page: Page) -> None:
+    page.goto(live_server + "/signup")
+    page.get_by_role("radio", name=re.compile("entrepreneur", re.I)).check()
+    page.get_by_label("Full name").fill("Kofi Mensah")
+    page.get_by_label(re.compile(r"^Email", re.I)).fill("kofi@example.org")
+    page.get_by_label("Password", exact=True).fill("cassava grows in ashanti")
+    page.get_by_label(re.compile("again|confirm", re.I)).fill("cassava grows in ashanti")
+    page.get_by_role("button", name=re.compile("create|sign up", re.I)).click()
+
+    # Step 1: the business.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your business")
+    expect(page.locator('.steps [aria-current="step"]')).to_have_text("1. Your business")
+    assert fits_the_screen(page)
+    page.get_by_label("Business name").fill("Kofi Cassava Mill")
+    page.get_by_label("What your business does").fill("We mill cassava into gari for Kumasi.")
+    page.get_by_label(re.compile("^Growing")).check()
+    save_and_continue(page)
+
+    # Step 2: country, then the regions of that country.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Where you work")
+    page.get_by_label("Country", exact=True).select_option(label="Ghana")
+    page.get_by_role("button", name="Show regions").click()
+    page.get_by_label("Region", exact=True).select_option(label="Ashanti")
+    page.get_by_label("Town or village").fill("Ejisu")
+    save_and_continue(page)
+
+    # Step 3: value chains.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Value chains")
+    page.get_by_label("Roots and tubers").check()
+    page.get_by_label("Agro-processing").check()
+    save_and_continue(page)
+
+    # Step 4: needs and languages; the country's own languages are offered.
+    expect(page.get_by_role("heading", level=1)).to_have_text("What you need")
+    page.get_by_label("Processing and packaging").check()
+    page.get_by_label("Tell us more about what you need").fill("Packaging gari for shops")
+    page.get_by_label("English", exact=True).check()
+    page.get_by_label("Akan", exact=True).check()
+    page.get_by_label("Other languages").fill("Ewe")
+    save_and_continue(page)
+
+    # Step 5: investment; the currency of Ghana is proposed.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Investment")
+    expect(page.get_by_label("Currency")).to_have_value("GHS")
+    page.get_by_label("Yes", exact=True).check()
+    page.get_by_label("How much?").fill("12000")
+    page.get_by_label("Loan", exact=True).check()
+    page.get_by_label(re.compile("young person")).check()
+    save_and_continue(page)
+
+    # Step 6: private contact details; the account's email is proposed.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Contact details")
+    expect(page.get_by_label("Email for introductions")).to_have_value("kofi@example.org")
+    page.get_by_label("Phone or WhatsApp number").fill("+233 24 123 4567")
+    page.get_by_role("button", name="Save and finish").click()
+
+    # The saved profile.
+    expect(page.get_by_role("heading", level=1)).to_have_text("My profile")
+    main = page.locator("main")
+    for text in (
+        "Kofi Cassava Mill",
+        "Ashanti",
+        "Ejisu",
+        "Roots and tubers, Agro-processing",
+        "Processing and packaging",
+        "English, Akan, Ewe",
+        "GHS 12,000 (Loan)",
+        "+233241234567",
+        "only shown to people you are introduced to",
+    ):
+        expect(main).to_contain_text(text)
+    assert fits_the_screen(page)
+
+    # Editing one step from the profile page comes back to it.
+    page.get_by_role("link", name="Edit business").click()
+    page.get_by_label("Business name").fill("Kofi Gari Company")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("My profile")
+    expect(main).to_contain_text("Kofi Gari Company")
+    expect(main).to_contain_text("Ashanti")
