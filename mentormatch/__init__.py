@@ -63,6 +63,11 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(profiles_bp)
+    from mentormatch.coordinator.views import bp as coordinator_bp
+    from mentormatch.introductions.views import bp as introductions_bp
+
+    app.register_blueprint(introductions_bp)
+    app.register_blueprint(coordinator_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

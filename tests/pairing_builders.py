@@ -91,7 +91,12 @@ def another_mentor(session: Session, name: str, email: str, **fields: Any) -> Di
     return builders.make_diaspora(session, full_name=name, email=email, **fields)
 
 
-def another_entrepreneur(session: Session, name: str, email: str) -> EntrepreneurProfile:
-    return builders.make_entrepreneur(
-        session, full_name=name, email=email, business_name=f"{name} Farm", contact_phone=None
-    )
+def another_entrepreneur(
+    session: Session, name: str, email: str, **fields: Any
+) -> EntrepreneurProfile:
+    """Another poultry entrepreneur (Kwame, …), for limits, capacity and races."""
+    values: dict[str, Any] = {"business_name": f"{name} Farm", "contact_phone": None}
+    if "country_code" in fields:
+        values["region_code"] = None
+    values.update(fields)
+    return builders.make_entrepreneur(session, full_name=name, email=email, **values)

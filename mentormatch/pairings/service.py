@@ -216,7 +216,7 @@ def _transition(
 ) -> PairingEvent:
     """Move the pairing by `action` if the table allows it and the actor may; audit it."""
     if not automatic and (actor is None or not may(pairing, actor, action)):
-        raise NotAllowed(_not_allowed_message(action))
+        raise NotAllowed(not_allowed_message(action))
     if expected_version is not None and expected_version != pairing.version:
         raise PairingMovedOn(
             "This introduction moved on while you were looking at it: it is now "
@@ -258,7 +258,7 @@ def _transition(
     return event
 
 
-def _not_allowed_message(action: str) -> str:
+def not_allowed_message(action: str) -> str:
     who = WHO_BY_ACTION.get(action)
     return {
         Who.COUNTERPART: "Only the person who was asked can answer this request.",
@@ -507,7 +507,7 @@ def approve(
     """
     now = now or utcnow()
     if not is_coordinator(actor):
-        raise NotAllowed(_not_allowed_message("approve"))
+        raise NotAllowed(not_allowed_message("approve"))
     _lock(session, EntrepreneurProfile, pairing.entrepreneur_id)
     _lock(session, DiasporaProfile, pairing.diaspora_id)
     _lock_and_refresh(session, pairing)

@@ -1,0 +1,1 @@
+"""The coordinator's side of introductions: the approval queue and the review page."""

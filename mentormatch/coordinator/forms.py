@@ -1,0 +1,21 @@
+"""The approval queue's filters."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import SelectField
+
+from mentormatch.introductions.forms import KIND_CHOICES, choices
+
+
+class QueueFilterForm(FlaskForm):
+    """Filters of the approval queue (a GET form: no CSRF needed, nothing changes)."""
+
+    class Meta:
+        csrf = False
+
+    country = SelectField("Country", choices=[], default="", validate_choice=True)
+    value_chain = SelectField("Value chain", choices=[], default="", validate_choice=True)
+    kind = SelectField(
+        "Kind", choices=choices(KIND_CHOICES, blank="Any"), default="", validate_choice=True
+    )

@@ -1,0 +1,87 @@
+"""The coordinator's approval queue and side-by-side review of one introduction."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, render_template, request
+from flask.typing import ResponseReturnValue
+from sqlalchemy import false, select
+
+from mentormatch.auth.access import current_account, staff_required
+from mentormatch.coordinator.forms import QueueFilterForm
+from mentormatch.db import get_session
+from mentormatch.introductions.forms import TransitionForm, choices
+from mentormatch.models import EntrepreneurProfile, Pairing, PairingKind, ValueChain
+from mentormatch.pagination import page_number, paginate_query
+from mentormatch.pairings import service
+from mentormatch.taxonomy import country_name
+
+bp = Blueprint("coordinator", __name__, url_prefix="/coordinator")
+
+
+def _filter_form() -> QueueFilterForm:
+    session = get_session()
+    form = QueueFilterForm(request.args)
+    countries = session.scalars(
+        select(EntrepreneurProfile.country_code)
+        .distinct()
+        .order_by(EntrepreneurProfile.country_code)
+    ).all()
+    form.country.choices = choices(((c, country_name(c) or c) for c in countries), blank="Any")
+    chains = session.execute(
+        select(ValueChain.code, ValueChain.label).order_by(ValueChain.position)
+    )
+    form.value_chain.choices = choices(((code, label) for code, label in chains), blank="Any")
+    return form
+
+
+@bp.get("/approvals")
+@staff_required
+def queue() -> ResponseReturnValue:
+    """Accepted introductions waiting for approval, oldest first, filterable, paginated."""
+    form = _filter_form()
+    valid = form.validate() if request.args else True
+    filters = {
+        name: value
+        for name, value in (
+            ("country", form.country.data),
+            ("value_chain", form.value_chain.data),
+            ("kind", form.kind.data),
+        )
+        if valid and value
+    }
+    statement = service.approval_queue(**filters)
+    if not valid:
+        statement = statement.where(false())  # a bad filter lists nothing, not everything
+    page = paginate_query(
+        get_session(),
+        statement,
+        page_number(request.args.get("page")),
+        int(current_app.config["PER_PAGE"]),
+        args=filters,
+    )
+    return render_template("coordinator/queue.html", form=form, page=page), (200 if valid else 400)
+
+
+@bp.get("/pairings/<int:pairing_id>")
+@staff_required
+def review(pairing_id: int) -> ResponseReturnValue:
+    """Both profiles side by side with the match reasons, loads, histories and the decision."""
+    me = current_account()
+    session = get_session()
+    pairing = session.get(Pairing, pairing_id)
+    if pairing is None:
+        abort(404, "This introduction does not exist.")
+    forms = {
+        action: TransitionForm(action, pairing.id, data={"version": pairing.version})
+        for action in service.available_actions(pairing, me)
+        if action in ("approve", "reject")
+    }
+    return render_template(
+        "coordinator/review.html",
+        pairing=pairing,
+        forms=forms,
+        coaching_load=service.coaching_load(session, pairing.diaspora),
+        entrepreneur_history=service.history_of_profile(session, pairing.entrepreneur, pairing.id),
+        diaspora_history=service.history_of_profile(session, pairing.diaspora, pairing.id),
+        coaching=PairingKind.COACHING,
+    )

@@ -1,0 +1,1 @@
+"""The people's side of introductions: request, inbox, pairing page, notifications."""

@@ -1,0 +1,81 @@
+"""Forms for introductions (Flask-WTF: each carries a CSRF token)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, RadioField, SelectChoice, SelectField, TextAreaField
+from wtforms.validators import AnyOf, InputRequired, Length, Optional, ValidationError
+
+from mentormatch.pairings.rules import REASONS
+from mentormatch.pairings.service import MAX_TEXT
+
+
+def choices(pairs: Iterable[tuple[object, str]], blank: str | None = None) -> list[SelectChoice]:
+    """SelectChoice options from (value, label) pairs, with an optional empty first option."""
+    options = [SelectChoice(value="", label=blank)] if blank is not None else []
+    return options + [SelectChoice(value=value, label=label) for value, label in pairs]
+
+
+KIND_CHOICES = [("coaching", "Coaching"), ("investment", "Investment")]
+_TOO_LONG = f"Keep it under {MAX_TEXT} characters."
+
+
+class RequestForm(FlaskForm):
+    """Ask for an introduction: who (hidden, from the suggestion) and an optional message."""
+
+    entrepreneur_id = HiddenField(validators=[InputRequired("Choose who to introduce.")])
+    diaspora_id = HiddenField(validators=[InputRequired("Choose who to introduce.")])
+    kind = HiddenField(
+        validators=[AnyOf(["coaching", "investment"], message="Choose coaching or investment.")]
+    )
+    message = TextAreaField(
+        "Message (optional)",
+        description="Say in a few words what you hope for. It is shown to the other person.",
+        validators=[Optional(), Length(max=MAX_TEXT, message=_TOO_LONG)],
+    )
+
+
+class TransitionForm(FlaskForm):
+    """One button on a pairing (accept, decline, approve…), with the version the page showed."""
+
+    version = HiddenField(validators=[InputRequired("Reload the page and try again.")])
+    reason = SelectField("Reason", choices=[], validate_choice=True)
+    note = TextAreaField(
+        "Note (optional)", validators=[Optional(), Length(max=MAX_TEXT, message=_TOO_LONG)]
+    )
+
+    def __init__(self, action: str, pairing_id: int, **kwargs: object) -> None:
+        super().__init__(prefix=f"{action}-{pairing_id}", **kwargs)
+        self.action = action
+        reasons = REASONS.get(action)
+        if reasons and action not in ("expire", "auto_withdraw"):
+            self.reason.choices = choices(reasons.items(), blank="Choose a reason")
+            self.reason.validators = [InputRequired("Choose a reason from the list.")]
+        else:
+            del self.reason
+        if action in ("approve", "reject"):
+            self.note.label.text = "Note for the record"
+
+    def expected_version(self) -> int | None:
+        raw = self.version.data
+        return int(raw) if raw and str(raw).isdigit() else None
+
+    def validate_version(self, field: HiddenField) -> None:
+        if not str(field.data or "").isdigit():
+            raise ValidationError("Reload the page and try again.")
+
+
+class FeedbackForm(FlaskForm):
+    rating = RadioField(
+        "How useful was this introduction?",
+        choices=choices(
+            [(5, "5 – very useful"), (4, "4"), (3, "3"), (2, "2"), (1, "1 – not useful")]
+        ),
+        coerce=int,
+        validators=[InputRequired("Choose a rating from 1 to 5.")],
+    )
+    comment = TextAreaField(
+        "Comment (optional)", validators=[Optional(), Length(max=MAX_TEXT, message=_TOO_LONG)]
+    )

@@ -1,0 +1,275 @@
+"""Pages for asking, answering and following introductions. Views hold no rules:
+each one parses a form, calls one function of mentormatch.pairings, renders or redirects."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+
+from mentormatch.auth.access import current_account, role_required
+from mentormatch.db import get_session
+from mentormatch.introductions.forms import FeedbackForm, RequestForm, TransitionForm
+from mentormatch.main.errors import render_error
+from mentormatch.models import DiasporaProfile, EntrepreneurProfile, Pairing, Role, User
+from mentormatch.notifications import mark_all_read, recent_notifications, unread_count
+from mentormatch.pairings import service
+from mentormatch.pairings.rules import (
+    ACTION_LABELS,
+    PENDING_STATES,
+    REASON_LABELS,
+    PairingError,
+)
+
+bp = Blueprint("introductions", __name__)
+
+PARTY_ROLES = (Role.ENTREPRENEUR, Role.DIASPORA)
+DONE_MESSAGES = {
+    "accept": "You accepted. A coordinator will review the introduction.",
+    "decline": "You declined the request.",
+    "withdraw": "Your request is withdrawn.",
+    "approve": "Introduction approved. Both people are notified.",
+    "reject": "Introduction not approved. Both people are notified.",
+    "complete": "The introduction is marked as completed.",
+    "close": "The introduction is closed.",
+}
+
+
+@bp.app_context_processor
+def _header_counts() -> dict[str, Any]:
+    """The unread-notification count shown in the header on every page."""
+    if not current_user.is_authenticated:
+        return {"unread_notifications": 0}
+    return {"unread_notifications": unread_count(get_session(), current_account())}
+
+
+@bp.app_template_global()
+def reason_label(code: str | None) -> str:
+    return REASON_LABELS.get(code or "", code or "")
+
+
+@bp.app_template_global()
+def action_label(action: str) -> str:
+    return ACTION_LABELS.get(action, action)
+
+
+def _refuse(error: PairingError) -> ResponseReturnValue:
+    """Undo anything half-done and say why, with the error's status (403/404/409/400)."""
+    get_session().rollback()
+    return render_error(error.status, error.message)
+
+
+def _visible_pairing(pairing_id: int, user: User) -> Pairing:
+    try:
+        return service.pairing_for(get_session(), pairing_id, user)
+    except PairingError as error:
+        abort(404, error.message)
+
+
+def _profile_id(raw: str | None) -> int | None:
+    return int(raw) if raw and raw.isdigit() and len(raw) < 10 else None
+
+
+# --- asking ------------------------------------------------------------------------
+
+
+@bp.route("/introductions/new", methods=["GET", "POST"])
+@role_required(*PARTY_ROLES)
+def new() -> ResponseReturnValue:
+    """Ask for an introduction from a suggestion, with an optional message."""
+    me = current_account()
+    session = get_session()
+    source = request.form if request.method == "POST" else request.args
+    own_entrepreneur = me.entrepreneur_profile.id if me.entrepreneur_profile else None
+    own_diaspora = me.diaspora_profile.id if me.diaspora_profile else None
+    entrepreneur_id = _profile_id(source.get("entrepreneur_id")) or own_entrepreneur
+    diaspora_id = _profile_id(source.get("diaspora_id")) or own_diaspora
+    entrepreneur = session.get(EntrepreneurProfile, entrepreneur_id) if entrepreneur_id else None
+    diaspora = session.get(DiasporaProfile, diaspora_id) if diaspora_id else None
+    if entrepreneur is None or diaspora is None:
+        abort(404, "That profile does not exist, or it is not available.")
+    kind = source.get("kind") or ("coaching" if diaspora.offers_coaching else "investment")
+    form = RequestForm(
+        data={"entrepreneur_id": entrepreneur.id, "diaspora_id": diaspora.id, "kind": kind}
+        if request.method == "GET"
+        else None
+    )
+    if form.validate_on_submit():
+        try:
+            pairing = service.request_introduction(
+                session,
+                me,
+                entrepreneur_id=entrepreneur.id,
+                diaspora_id=diaspora.id,
+                kind=form.kind.data or "",
+                message=form.message.data or "",
+                policy=service.Policy.from_config(current_app.config),
+            )
+        except PairingError as error:
+            return _refuse(error)
+        session.commit()
+        flash("Your request is sent. You will be told when they answer.", "success")
+        return redirect(url_for("introductions.pairing", pairing_id=pairing.id))
+    status = 400 if form.errors else 200
+    other = diaspora if me.id == entrepreneur.user_id else entrepreneur
+    return render_template(
+        "introductions/new.html",
+        form=form,
+        other=other,
+        kind=kind,
+        entrepreneur=entrepreneur,
+        diaspora=diaspora,
+    ), status
+
+
+# --- the inbox and one pairing -------------------------------------------------------
+
+
+def _forms_for(pairing: Pairing, user: User) -> dict[str, TransitionForm]:
+    return {
+        action: TransitionForm(action, pairing.id, data={"version": pairing.version})
+        for action in service.available_actions(pairing, user)
+    }
+
+
+@bp.get("/inbox")
+@role_required(*PARTY_ROLES)
+def inbox() -> ResponseReturnValue:
+    """Incoming and outgoing requests with their buttons, then introductions and the past."""
+    me = current_account()
+    pairings = service.pairings_of(get_session(), me)
+    pending = [p for p in pairings if p.state in PENDING_STATES]
+    groups = {
+        "incoming": [p for p in pending if service.counterpart_user_id(p) == me.id],
+        "outgoing": [p for p in pending if service.requester_user_id(p) == me.id],
+        "current": [p for p in pairings if p.state.value == "approved"],
+        "past": [
+            p for p in pairings if p.state not in PENDING_STATES and p.state.value != "approved"
+        ],
+    }
+    forms = {p.id: _forms_for(p, me) for p in pending}
+    return render_template("introductions/inbox.html", groups=groups, forms=forms, me=me)
+
+
+def _pairing_page(
+    pairing: Pairing, me: User, failed: TransitionForm | FeedbackForm | None = None
+) -> ResponseReturnValue:
+    session = get_session()
+    contact = service.reveal_contact(session, pairing, me)
+    forms = _forms_for(pairing, me)
+    feedback_form = FeedbackForm() if service.can_rate(session, pairing, me) else None
+    if isinstance(failed, TransitionForm):
+        forms[failed.action] = failed
+    elif isinstance(failed, FeedbackForm):
+        feedback_form = failed
+    my_feedback = service.feedback_by(session, pairing, me)
+    session.commit()  # the contact view log
+    return render_template(
+        "introductions/pairing.html",
+        pairing=pairing,
+        contact=contact,
+        forms=forms,
+        feedback_form=feedback_form,
+        my_feedback=my_feedback,
+        me=me,
+        is_party=service.is_party(pairing, me),
+    ), (400 if failed is not None else 200)
+
+
+@bp.get("/pairings/<int:pairing_id>")
+@login_required
+def pairing(pairing_id: int) -> ResponseReturnValue:
+    """One introduction: both sides, the reasons, its history, contact details once approved."""
+    me = current_account()
+    return _pairing_page(_visible_pairing(pairing_id, me), me)
+
+
+@bp.post("/pairings/<int:pairing_id>/<action>")
+@login_required
+def act(pairing_id: int, action: str) -> ResponseReturnValue:
+    """Accept, decline, withdraw, approve, reject, complete or close one pairing."""
+    if action not in service.TRANSITION_FUNCTIONS:
+        abort(404)
+    me = current_account()
+    pairing = _visible_pairing(pairing_id, me)
+    if not service.may(pairing, me, action):
+        return render_error(403, service.not_allowed_message(action))
+    form = TransitionForm(action, pairing.id)
+    if not form.validate_on_submit():
+        return _pairing_page(pairing, me, failed=form)
+    arguments: dict[str, Any] = {
+        "note": form.note.data or "",
+        "expected_version": form.expected_version(),
+    }
+    if "reason" in form:
+        arguments["reason"] = form.reason.data
+    try:
+        service.TRANSITION_FUNCTIONS[action](get_session(), pairing, me, **arguments)
+    except PairingError as error:
+        return _refuse(error)
+    get_session().commit()
+    flash(DONE_MESSAGES[action], "success")
+    if action in ("approve", "reject"):
+        return redirect(url_for("coordinator.queue"))
+    if action in ("accept", "decline", "withdraw"):
+        return redirect(url_for("introductions.inbox"))
+    return redirect(url_for("introductions.pairing", pairing_id=pairing.id))
+
+
+@bp.post("/pairings/<int:pairing_id>/feedback")
+@login_required
+def feedback(pairing_id: int) -> ResponseReturnValue:
+    """Rate an approved introduction once, 1 to 5, with an optional comment."""
+    me = current_account()
+    pairing = _visible_pairing(pairing_id, me)
+    if not service.is_party(pairing, me):
+        return render_error(403, "Only the two people introduced can rate an introduction.")
+    form = FeedbackForm()
+    if not form.validate_on_submit():
+        return _pairing_page(pairing, me, failed=form)
+    try:
+        service.leave_feedback(
+            get_session(),
+            pairing,
+            me,
+            rating=form.rating.data or 0,
+            comment=form.comment.data or "",
+        )
+    except PairingError as error:
+        return _refuse(error)
+    get_session().commit()
+    flash("Thank you: your rating is saved.", "success")
+    return redirect(url_for("introductions.pairing", pairing_id=pairing.id))
+
+
+# --- notifications and contact views ---------------------------------------------------
+
+
+@bp.get("/notifications")
+@login_required
+def notifications() -> ResponseReturnValue:
+    """The latest notifications, new ones marked; opening the list marks them read."""
+    me = current_account()
+    session = get_session()
+    items = recent_notifications(session, me)
+    unread_ids = {n.id for n in items if n.read_at is None}
+    page = render_template(
+        "introductions/notifications.html",
+        items=items,
+        unread_ids=unread_ids,
+        unread_notifications=0,
+    )
+    mark_all_read(session, me)
+    session.commit()
+    return page
+
+
+@bp.get("/contact-views")
+@login_required
+def contact_views() -> ResponseReturnValue:
+    """Who was shown my contact details, and when."""
+    me = current_account()
+    views = service.contact_views_of(get_session(), me)
+    return render_template("introductions/contact_views.html", views=views)
