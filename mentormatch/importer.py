@@ -36,6 +36,7 @@ from mentormatch.models import (
     normalize_email,
     normalize_phone,
 )
+from mentormatch.profiles.service import MAX_REGIONS, MAX_VALUE_CHAINS
 from mentormatch.vocabulary import Vocabulary, VocabularyError
 
 ENTREPRENEURS = "entrepreneurs"
@@ -383,6 +384,7 @@ class RowReader:
         column: str,
         parse: Callable[[str], list[str]],
         required: bool = False,
+        most: int | None = None,
     ) -> list[str]:
         text = self.raw(column, MAX_LIST_LENGTH)
         if self.has_error(column):
@@ -394,6 +396,9 @@ class RowReader:
             return []
         if required and not codes:
             self.error(column, "is required: give at least one, separated by ';'.")
+        if most is not None and len(codes) > most:
+            self.error(column, f"has {len(codes)}; give at most {most}, the main ones.")
+            return []
         return codes
 
     def email(self) -> str | None:
@@ -432,22 +437,27 @@ class ProfileRecord:
     fields: dict[str, Any]
 
 
-def _read_person(reader: RowReader, vocabs: Vocabularies) -> dict[str, Any]:
+def _read_person(reader: RowReader, vocabs: Vocabularies, skills_column: str) -> ProfileRecord:
+    """The columns both kinds share; the caller adds its own to `fields`."""
     email = reader.email()
     phone = reader.phone()
     if not email and not phone and not reader.has_error("email") and not reader.has_error("phone"):
         reader.error("email", "give an email address or a phone number (or both).")
-    return {
-        "full_name": reader.text("full_name", required=True),
-        "email": email,
-        "phone": phone,
-        "value_chains": reader.choices("value_chains", vocabs.value_chains.parse_list, True),
-        "languages": reader.choices("languages", vocabulary.parse_language_list, True),
-    }
+    return ProfileRecord(
+        row=reader.number,
+        full_name=reader.text("full_name", required=True),
+        email=email,
+        phone=phone,
+        value_chains=reader.choices(
+            "value_chains", vocabs.value_chains.parse_list, required=True, most=MAX_VALUE_CHAINS
+        ),
+        skills=reader.choices(skills_column, vocabs.skills.parse_list),
+        fields={"languages": reader.choices("languages", vocabulary.parse_language_list, True)},
+    )
 
 
 def _read_entrepreneur(reader: RowReader, vocabs: Vocabularies) -> ProfileRecord:
-    person = _read_person(reader, vocabs)
+    record = _read_person(reader, vocabs, "skills_needed")
     country = reader.choice("country", vocabs.countries, required=True)
     region = reader.choice("region", vocabs.regions(country)) if country else None
     seeking = reader.flag("seeking_investment")
@@ -462,14 +472,8 @@ def _read_entrepreneur(reader: RowReader, vocabs: Vocabularies) -> ProfileRecord
         reader.error("investment_amount", "is given but seeking_investment is no; write yes.")
     if amount is not None and currency is None and not reader.has_error("investment_currency"):
         reader.error("investment_currency", "is required with an investment amount (e.g. USD).")
-    return ProfileRecord(
-        row=reader.number,
-        full_name=person["full_name"],
-        email=person["email"],
-        phone=person["phone"],
-        value_chains=person["value_chains"],
-        skills=reader.choices("skills_needed", vocabs.skills.parse_list),
-        fields={
+    record.fields.update(
+        {
             "business_name": reader.text("business_name", required=True),
             "description": reader.text("description"),
             "country_code": country,
@@ -477,7 +481,6 @@ def _read_entrepreneur(reader: RowReader, vocabs: Vocabularies) -> ProfileRecord
             "locality": reader.text("locality"),
             "stage": Stage(reader.choice("stage", vocabs.stages) or Stage.STARTING),
             "skills_needed_text": reader.text("skills_needed_text"),
-            "languages": person["languages"],
             "seeking_investment": seeking,
             "investment_amount": amount if seeking else None,
             "investment_currency": currency if seeking else None,
@@ -485,14 +488,16 @@ def _read_entrepreneur(reader: RowReader, vocabs: Vocabularies) -> ProfileRecord
             "is_returnee": bool(reader.flag("is_returnee")),
             "is_women_led": bool(reader.flag("is_women_led")),
             "is_youth_led": bool(reader.flag("is_youth_led")),
-        },
+        }
     )
+    return record
 
 
 def _read_diaspora(reader: RowReader, vocabs: Vocabularies) -> ProfileRecord:
-    person = _read_person(reader, vocabs)
-    origin = reader.choices("origin_regions", vocabulary.parse_region_list, required=True)
-    interest = reader.choices("interest_regions", vocabulary.parse_region_list) or origin
+    record = _read_person(reader, vocabs, "skills_offered")
+    regions = vocabulary.parse_region_list
+    origin = reader.choices("origin_regions", regions, required=True, most=MAX_REGIONS)
+    interest = reader.choices("interest_regions", regions, most=MAX_REGIONS) or origin
     coaching = bool(reader.flag("offers_coaching"))
     capacity = reader.integer("mentee_capacity", 0, MAX_MENTEES)
     hours = reader.integer("hours_per_month", 0, MAX_HOURS_PER_MONTH)
@@ -519,14 +524,8 @@ def _read_diaspora(reader: RowReader, vocabs: Vocabularies) -> ProfileRecord:
                 reader.error(column, "is required when offers_investment is yes.")
         if ticket_min is not None and ticket_max is not None and ticket_min > ticket_max:
             reader.error("ticket_max", f"must be at least ticket_min ({ticket_min:,}).")
-    return ProfileRecord(
-        row=reader.number,
-        full_name=person["full_name"],
-        email=person["email"],
-        phone=person["phone"],
-        value_chains=person["value_chains"],
-        skills=reader.choices("skills_offered", vocabs.skills.parse_list),
-        fields={
+    record.fields.update(
+        {
             "headline": reader.text("headline", required=True),
             "bio": reader.text("bio"),
             "residence_country": reader.choice(
@@ -535,7 +534,6 @@ def _read_diaspora(reader: RowReader, vocabs: Vocabularies) -> ProfileRecord:
             "origin_regions": origin,
             "interest_regions": interest,
             "skills_offered_text": reader.text("skills_offered_text"),
-            "languages": person["languages"],
             "preferred_stages": reader.choices("preferred_stages", vocabs.stages.parse_list),
             "offers_coaching": coaching,
             "mentee_capacity": (capacity or 0) if coaching else 0,
@@ -545,8 +543,9 @@ def _read_diaspora(reader: RowReader, vocabs: Vocabularies) -> ProfileRecord:
             "ticket_max": ticket_max if investing else None,
             "ticket_currency": currency if investing else None,
             "investment_instruments": instruments if investing else [],
-        },
+        }
     )
+    return record
 
 
 READERS: dict[str, Callable[[RowReader, Vocabularies], ProfileRecord]] = {
