@@ -36,7 +36,7 @@ from mentormatch.models import (
     normalize_email,
     normalize_phone,
 )
-from mentormatch.profiles.service import MAX_REGIONS, MAX_VALUE_CHAINS
+from mentormatch.profiles.service import MAX_INVESTMENT_AMOUNT, MAX_REGIONS, MAX_VALUE_CHAINS
 from mentormatch.vocabulary import Vocabulary, VocabularyError
 
 ENTREPRENEURS = "entrepreneurs"
@@ -58,7 +58,6 @@ MAX_LENGTH = {
 }
 MAX_LIST_LENGTH = 1000  # a cell holding a ';'-separated list
 MAX_SHORT_LENGTH = 100  # a cell holding one code, a number or yes/no
-MAX_AMOUNT = 1_000_000_000
 MAX_MENTEES = 20
 MAX_HOURS_PER_MONTH = 160
 
@@ -461,7 +460,7 @@ def _read_entrepreneur(reader: RowReader, vocabs: Vocabularies) -> ProfileRecord
     country = reader.choice("country", vocabs.countries, required=True)
     region = reader.choice("region", vocabs.regions(country)) if country else None
     seeking = reader.flag("seeking_investment")
-    amount = reader.integer("investment_amount", 1, MAX_AMOUNT)
+    amount = reader.integer("investment_amount", 1, MAX_INVESTMENT_AMOUNT)
     currency = reader.choice("investment_currency", vocabs.currencies)
     instruments = reader.choices("investment_instruments", vocabs.instruments.parse_list)
     if seeking is None:
@@ -502,8 +501,8 @@ def _read_diaspora(reader: RowReader, vocabs: Vocabularies) -> ProfileRecord:
     capacity = reader.integer("mentee_capacity", 0, MAX_MENTEES)
     hours = reader.integer("hours_per_month", 0, MAX_HOURS_PER_MONTH)
     investing = bool(reader.flag("offers_investment"))
-    ticket_min = reader.integer("ticket_min", 0, MAX_AMOUNT)
-    ticket_max = reader.integer("ticket_max", 1, MAX_AMOUNT)
+    ticket_min = reader.integer("ticket_min", 1, MAX_INVESTMENT_AMOUNT)
+    ticket_max = reader.integer("ticket_max", 1, MAX_INVESTMENT_AMOUNT)
     currency = reader.choice("ticket_currency", vocabs.currencies)
     instruments = reader.choices("investment_instruments", vocabs.instruments.parse_list)
     if not coaching and not investing and not reader.has_error("offers_coaching"):

@@ -22,6 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+# The profile forms' limit, in units of whatever currency the amount is in.
+from mentormatch.profiles.service import MAX_INVESTMENT_AMOUNT
+
 T = TypeVar("T")
 SEED = 20250601
 N_ENTREPRENEURS = 320
@@ -725,7 +728,7 @@ class Generator:
         usd = usd_low * (usd_high / usd_low) ** self.rng.random()
         local = usd / self.rates[currency]
         step = 10 ** max(0, len(str(int(local))) - 2)
-        return max(step, round(local / step) * step)
+        return min(MAX_INVESTMENT_AMOUNT, max(step, round(local / step) * step))
 
     def kiva_use(self, chain: str, woman: bool) -> str | None:
         family = "livestock" if chain in LIVESTOCK - {"beekeeping"} else None
