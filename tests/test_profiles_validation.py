@@ -66,8 +66,15 @@ BUSINESS = ENTREPRENEUR_ANSWERS["business"]
     ids=["empty name", "1 MB name", "1 MB description", "forged stage", "no stage"],
 )
 def test_bad_first_step_creates_no_profile(client, db, kofi, post_form, answers, message):
-    refused(post_form("/profile/edit/business", answers), message)
+    html = refused(post_form("/profile/edit/business", answers), message)
     assert profile_count(db) == 0
+    assert len(html) < 100_000, "a 1 MB value is not sent back"
+
+
+def test_a_description_a_little_too_long_comes_back_to_be_trimmed(client, kofi, post_form):
+    answers = {**BUSINESS, "description": "gari " * 401}
+    html = refused(post_form("/profile/edit/business", answers), "Keep this to 2,000 characters")
+    assert "gari " * 400 in html
 
 
 @pytest.mark.parametrize(

@@ -42,6 +42,9 @@ TEXT_MAX = 2000
 LINE_MAX = 120
 WHOLE_NUMBER = "Enter a whole number, for example 5000."
 FROM_LIST = "Choose one of the options listed."
+# A refused value longer than this is not sent back into the page (a 1 MB paste stays on
+# the server); shorter ones are, so a description a little too long can be trimmed.
+ECHO_LIMIT = 10_000
 # Thousands written the way people do: 5,000 / 5 000 / 5.000
 _GROUPED_DIGITS = re.compile(r"\d{1,3}(?:[ ,.\u00a0\u202f]\d{3})+")
 
@@ -125,6 +128,14 @@ class StepForm(FlaskForm):
                 filters = unbound_field.kwargs.get("filters", ())
                 options = {**options, "filters": [clean_text, *filters]}
             return unbound_field.bind(form=form, **options)
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid: bool = super().validate(extra_validators)
+        for field in self:
+            raw = field.raw_data[0] if field.raw_data else None
+            if isinstance(raw, str) and len(raw) > ECHO_LIMIT:
+                field.data, field.raw_data = None, []
+        return valid
 
     def prepare(self, session: Session, profile: Any, user: User) -> None:
         """Set the choices that depend on the database or on the answers so far."""
