@@ -458,7 +458,11 @@ def _read_person(reader: RowReader, vocabs: Vocabularies, skills_column: str) ->
 def _read_entrepreneur(reader: RowReader, vocabs: Vocabularies) -> ProfileRecord:
     record = _read_person(reader, vocabs, "skills_needed")
     country = reader.choice("country", vocabs.countries, required=True)
-    region = reader.choice("region", vocabs.regions(country)) if country else None
+    region = None
+    if country:
+        # As in the profile form: a country with regions needs one, or the profile is incomplete.
+        regions = vocabs.regions(country)
+        region = reader.choice("region", regions, required=bool(regions.entries))
     seeking = reader.flag("seeking_investment")
     amount = reader.integer("investment_amount", 1, MAX_INVESTMENT_AMOUNT)
     currency = reader.choice("investment_currency", vocabs.currencies)

@@ -401,3 +401,8 @@ def test_at_most_five_value_chains_as_in_the_profile_form(db):
     chains = "poultry;dairy;pigs;rice;grains;vegetables"
     result = import_profiles(db, csv_bytes(entrepreneur(1, value_chains=chains)))
     assert messages(result) == ["row 2, column value_chains: has 6; give at most 5, the main ones."]
+
+
+def test_region_is_required_like_in_the_profile_form(db):
+    result = import_profiles(db, csv_bytes(entrepreneur(1, region="")))
+    assert messages(result) == ["row 2, column region: is required."]

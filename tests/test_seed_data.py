@@ -9,11 +9,14 @@ from collections import Counter
 from types import ModuleType
 
 import pytest
+from sqlalchemy import select
 
 from mentormatch import taxonomy
 from mentormatch.config import PROJECT_ROOT
 from mentormatch.currency import to_usd, usd_rates
 from mentormatch.importer import DIASPORA, ENTREPRENEURS, import_profiles
+from mentormatch.models import User
+from mentormatch.profiles.service import is_complete, profile_of
 
 SEED_DATA = PROJECT_ROOT / "seed_data"
 
@@ -81,6 +84,9 @@ def test_every_seed_row_imports_without_error(db):
         result = import_profiles(db, (SEED_DATA / name).read_bytes(), kind=kind)
         assert result.ok, [str(error) for error in result.errors[:10]]
         assert result.created == rows
+    users = db.scalars(select(User)).all()
+    incomplete = [user.login_name for user in users if not is_complete(profile_of(user), user.role)]
+    assert incomplete == [], "imported profiles must be complete to be matched"
 
 
 def test_programme_countries_use_real_codes():
