@@ -49,10 +49,7 @@ def needs_rehash(password_hash: str) -> bool:
 def password_problem(password: str, email: str | None = None) -> str | None:
     """Say what is wrong with a new password in words a user can act on, or None if it is fine."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        return (
-            f"Use at least {MIN_PASSWORD_LENGTH} characters; this one has {len(password)}. "
-            "A few words you will remember make a good password."
-        )
+        return f"Use at least {MIN_PASSWORD_LENGTH} characters; this one has {len(password)}."
     if len(password) > MAX_PASSWORD_LENGTH:
         return f"Use at most {MAX_PASSWORD_LENGTH} characters; this one has {len(password)}."
     if email and password.strip().casefold() == email.strip().casefold():
