@@ -170,17 +170,35 @@ def test_signup_says_what_is_wrong_and_writes_nothing(post_form, db, overrides, 
     assert user_count(db) == before
 
 
-@pytest.mark.parametrize("name", ["full_name", "email", "phone", "password"])
-def test_signup_with_a_one_megabyte_field_is_refused_without_echoing_it(post_form, db, name):
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("full_name", "Use at most 120 characters; this has 1048576."),
+        ("email", "An email address has at most 254 characters."),
+        ("phone", "A phone number has at most 15 digits."),
+        ("password", "Use at most 200 characters; this one has 1048576."),
+    ],
+)
+def test_signup_with_a_one_megabyte_field_is_refused_without_echoing_it(
+    post_form, db, name, message
+):
     overrides = {name: ONE_MEGABYTE}
     if name == "password":
         overrides["confirm"] = ONE_MEGABYTE
     response = post_form("/signup", signup_data(**overrides))
     assert response.status_code == 400
     html = response.get_data(as_text=True)
-    assert "error-summary" in html
+    assert message in html
     assert len(html) < 50_000
     assert user_count(db) == 0
+
+
+def test_login_with_a_one_megabyte_field_is_refused(post_form):
+    response = post_form("/login", {"login": ONE_MEGABYTE, "password": ONE_MEGABYTE})
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "That is too long for an email or phone number." in html
+    assert len(html) < 50_000
 
 
 @pytest.mark.parametrize(
