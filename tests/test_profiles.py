@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -336,3 +338,53 @@ def test_forged_csrf_token_is_refused(client, db, kofi):
     data = {**ENTREPRENEUR_ANSWERS["business"], "csrf_token": "forged"}
     assert client.post("/profile/edit/business", data=data).status_code == 400
     assert db.scalar(select(func.count()).select_from(EntrepreneurProfile)) == 0
+
+
+# --- every step page is usable without sight of the layout ------------------------------
+
+CONTROL_RE = re.compile(r"<(input|select|textarea)\b([^>]*)>")
+
+
+def unlabelled_controls(html):
+    """Ids of visible form controls that have no <label for=...>."""
+    labelled = set(re.findall(r'<label for="([^"]+)"', html))
+    missing = []
+    for _tag, attrs in CONTROL_RE.findall(html):
+        if 'type="hidden"' in attrs:
+            continue
+        control_id = re.search(r'(?:^|\s)id="([^"]+)"', attrs)
+        if not control_id or control_id.group(1) not in labelled:
+            missing.append(attrs)
+    return missing
+
+
+@pytest.mark.parametrize(
+    ("login", "role"),
+    [("amina@example.org", Role.ENTREPRENEUR), ("fatou@example.org", Role.DIASPORA)],
+)
+def test_every_step_has_one_heading_and_a_label_for_each_control(client, people, auth, login, role):
+    auth.login(login)
+    for step in service.steps_for(role):
+        html = client.get(f"/profile/edit/{step.name}").get_data(as_text=True)
+        assert html.count("<h1") == 1, step.name
+        assert unlabelled_controls(html) == [], step.name
+    for page in ("/profile", f"/people/entrepreneurs/{people.amina.id}"):
+        assert client.get(page).get_data(as_text=True).count("<h1") == 1
+
+
+# --- the domain module works without Flask (the API and imports reuse it) ------------------
+
+
+def test_service_refuses_a_region_of_another_country_and_changes_nothing(db, people):
+    amina = people.amina
+    with pytest.raises(service.ProfileInputError) as refused:
+        service.save_step(db, amina.user, "where", {"country_code": "NG", "region_code": "ET-OR"})
+    assert refused.value.errors == {"region_code": "Choose a region of Nigeria."}
+    assert (amina.country_code, amina.region_code) == ("NG", "NG-KN")
+
+
+def test_service_needs_the_first_step_before_the_others(db):
+    user = builders.make_user(db, Role.DIASPORA, "Abdi Hassan", "abdi@example.org")
+    with pytest.raises(service.ProfileMissing):
+        service.save_step(db, user, "roots", {"origin_regions": ["SO-BN"]})
+    assert user.diaspora_profile is None
