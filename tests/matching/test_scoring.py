@@ -1,0 +1,117 @@
+"""Each block of the score moves it the right way, and scores stay in [0, 1]."""
+
+from __future__ import annotations
+
+import pytest
+
+from mentormatch.matching import DiasporaRecord, EntrepreneurRecord, Kind, MatchIndex
+from tests.matching.people import farmer, mentor, taxonomy
+
+
+def score(e: EntrepreneurRecord, d: DiasporaRecord, kind: Kind = Kind.COACHING) -> float:
+    """The ranked score of one pair (0 when the pair is not suggested at all)."""
+    ranking = MatchIndex.fit([e], [d], taxonomy()).rank_for_entrepreneur(e.id, kind)
+    return ranking.matches[0].score if ranking.matches else 0.0
+
+
+def test_same_region_beats_same_country_beats_same_subregion_beats_elsewhere() -> None:
+    almaz = farmer()
+    same_region = score(almaz, mentor(origin_regions=("ET-OR",)))
+    same_country = score(almaz, mentor(origin_regions=("ET-AM",)))
+    same_subregion = score(almaz, mentor(origin_regions=("KE-30",)))
+    elsewhere = score(almaz, mentor(origin_regions=("SN-TH",)))
+    assert same_region > same_country > same_subregion > elsewhere > 0
+
+
+def test_regions_a_mentor_wants_to_support_count_like_origin() -> None:
+    almaz = farmer()
+    from_there = score(almaz, mentor(origin_regions=("SN-TH",), interest_regions=("ET-OR",)))
+    assert from_there == pytest.approx(score(almaz, mentor(origin_regions=("ET-OR",))))
+
+
+def test_covered_skill_need_beats_uncovered() -> None:
+    almaz = farmer()
+    covered = score(almaz, mentor(skills_offered=("export_certification",)))
+    uncovered = score(almaz, mentor(skills_offered=("bookkeeping",)))
+    assert covered > uncovered
+
+
+def test_skills_are_asymmetric_needs_covered_by_offers() -> None:
+    # Offering more than is needed costs nothing; needing what is not offered does.
+    almaz = farmer(skills_needed=("export_certification",))
+    generous = score(almaz, mentor(skills_offered=("export_certification", "bookkeeping")))
+    exact = score(almaz, mentor(skills_offered=("export_certification",)))
+    assert generous == pytest.approx(exact)
+    needy = farmer(skills_needed=("export_certification", "bookkeeping"))
+    assert score(needy, mentor()) < exact
+
+
+def test_free_text_need_is_matched_through_tfidf() -> None:
+    almaz = farmer(skills_needed=(), skills_needed_text="we keep no records of cash flow")
+    with_bookkeeping = score(almaz, mentor(skills_offered=("bookkeeping",)))
+    without = score(almaz, mentor(skills_offered=("irrigation",)))
+    assert with_bookkeeping > without
+
+
+def test_same_chain_beats_same_group_beats_unrelated() -> None:
+    almaz = farmer(value_chains=("coffee",))
+    same_chain = score(almaz, mentor(value_chains=("coffee",)))
+    same_group = score(almaz, mentor(value_chains=("cocoa",)))
+    unrelated = score(almaz, mentor(value_chains=("dairy",)))
+    assert same_chain > same_group > unrelated
+
+
+def test_mentor_preferring_the_entrepreneurs_stage_scores_higher() -> None:
+    almaz = farmer(stage="growing")
+    assert score(almaz, mentor(preferred_stages=("growing",))) > score(
+        almaz, mentor(preferred_stages=("idea",))
+    )
+
+
+def test_overlapping_instruments_score_higher_for_investment() -> None:
+    almaz = farmer(investment_instruments=("loan",))
+    overlap = score(almaz, mentor(investment_instruments=("loan",)), Kind.INVESTMENT)
+    other = score(almaz, mentor(investment_instruments=("equity",)), Kind.INVESTMENT)
+    assert overlap > other > 0
+
+
+def test_one_sided_fit_scores_low_harmonic_mean() -> None:
+    # Great for Almaz (skills, region, chain) but the mentor only wants idea-stage dairy.
+    index = MatchIndex.fit(
+        [farmer()],
+        [
+            mentor(
+                value_chains=("dairy",),
+                skills_offered=("export_certification",),
+                preferred_stages=("idea",),
+                interest_regions=("SN-TH",),
+                origin_regions=("SN-TH",),
+            )
+        ],
+        taxonomy(),
+    )
+    match = index.explain(1, 1, Kind.COACHING, "entrepreneur")
+    a, b = match.fit["entrepreneur"], match.fit["diaspora"]
+    assert match.score == pytest.approx(2 * a * b / (a + b))
+    assert match.score < (a + b) / 2
+    assert b < 0.1 and match.score < 0.2
+
+
+def test_perfect_pair_scores_at_most_one() -> None:
+    almaz = farmer(languages=("amh",))
+    perfect = mentor(languages=("amh",), preferred_stages=("growing",))
+    assert 0.9 < score(almaz, perfect) <= 1.0
+    assert 0.9 < score(almaz, perfect, Kind.INVESTMENT) <= 1.0
+
+
+def test_ranked_scores_agree_with_their_explanations() -> None:
+    mentors = [
+        mentor(),
+        mentor(id=2, value_chains=("tea",)),
+        mentor(id=3, origin_regions=("KE-30",)),
+    ]
+    index = MatchIndex.fit([farmer()], mentors, taxonomy())
+    top = index.top_k_all_entrepreneurs(Kind.COACHING, k=3)
+    for d_id, ranked in zip(top.ids[0], top.scores[0], strict=True):
+        explained = index.explain(1, int(d_id), Kind.COACHING, "entrepreneur").score
+        assert ranked == pytest.approx(explained, abs=1e-5)
