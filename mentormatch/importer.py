@@ -63,8 +63,9 @@ MAX_HOURS_PER_MONTH = 160
 
 TRUE_WORDS = {"yes", "y", "true", "1", "x"}
 FALSE_WORDS = {"no", "n", "false", "0", ""}
-# Control characters break terminals and PostgreSQL (NUL); tabs and line breaks are fine.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters break terminals and PostgreSQL (NUL), bidirectional overrides disguise
+# text; tabs and line breaks are fine.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 PHONE_PATTERN = re.compile(r"\+[1-9][0-9]{7,14}")
 
 

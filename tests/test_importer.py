@@ -61,6 +61,9 @@ MENTOR_ROW = {
 }
 
 
+CONTROL_MESSAGE = "contains control characters or line breaks; remove them."
+
+
 def csv_bytes(*rows: dict[str, str], columns: list[str] | None = None) -> bytes:
     """A CSV file (UTF-8) with the given rows; columns default to the union of their keys."""
     columns = columns or list(dict.fromkeys(key for row in rows for key in row))
@@ -244,7 +247,8 @@ def test_a_one_megabyte_cell_is_an_error_not_a_crash(db):
                             "the @-sign."),
         ("phone", "0803 123 4567", '"0803 123 4567" is not a phone number in international form; '
                                    "write it with its country code, such as +234 803 123 4567."),
-        ("full_name", "Amina\x00Bello", "contains control characters or line breaks; remove them."),
+        ("full_name", "Amina\x00Bello", CONTROL_MESSAGE),
+        ("full_name", "Amina\u202eBello", CONTROL_MESSAGE),
     ],
 )  # fmt: skip
 def test_wrong_types_are_explained(db, column, value, expected):
