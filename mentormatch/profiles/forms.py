@@ -32,7 +32,7 @@ from wtforms.validators import (
     Optional,
     ValidationError,
 )
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from mentormatch import taxonomy, vocabulary
 from mentormatch.models import DiasporaProfile, EntrepreneurProfile, Instrument, Role, Stage, User
@@ -53,8 +53,9 @@ def clean_text(value: Any) -> Any:
     """Trim and drop control characters (a NUL byte breaks PostgreSQL); keep line breaks."""
     if not isinstance(value, str):
         return value
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
     kept = (ch for ch in value if ch in "\n\t" or unicodedata.category(ch) != "Cc")
-    return "".join(kept).replace("\r\n", "\n").strip()
+    return "".join(kept).strip()
 
 
 def _length(maximum: int) -> Length:
@@ -93,6 +94,9 @@ class ChoiceField(SelectField):
 
 class WholeNumberField(IntegerField):
     """A whole number typed as people write it ("5000", "5,000"); anything else is refused."""
+
+    # A text box with the phone's number pad: type=number would drop "5,000" silently.
+    widget = TextInput()
 
     def __init__(self, label: str, validators: Sequence[Any] = (), **kwargs: Any) -> None:
         render_kw = {"inputmode": "numeric", **kwargs.pop("render_kw", {})}
@@ -171,7 +175,8 @@ class LanguagesMixin:
     def offer_languages(self, countries: Sequence[str]) -> None:
         chosen = list(self.languages.data or [])
         # A ticked language outside the short list (saved earlier) stays listed.
-        known = [c for c in chosen if len(c) <= 3 and taxonomy.lookup_language(c)]
+        # Only ISO 639-3 codes as stored; the length check keeps long junk out of the lookup cache.
+        known = [c for c in chosen if len(c) == 3 and (taxonomy.lookup_language(c) or [""])[0] == c]
         codes = service.languages_offered(countries, known)
         self.languages.choices = [
             SelectChoice(value=code, label=taxonomy.language_name(code)) for code in codes
