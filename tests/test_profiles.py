@@ -6,6 +6,7 @@ import re
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from mentormatch.models import DiasporaProfile, EntrepreneurProfile, ReviewStatus, Role, Stage
 from mentormatch.profiles import service
@@ -388,3 +389,13 @@ def test_service_needs_the_first_step_before_the_others(db):
     with pytest.raises(service.ProfileMissing):
         service.save_step(db, user, "roots", {"origin_regions": ["SO-BN"]})
     assert user.diaspora_profile is None
+
+
+def test_two_saves_at_once_get_a_clear_conflict_page(client, kofi, post_form, monkeypatch):
+    def created_meanwhile(*args, **kwargs):
+        raise IntegrityError("INSERT", {}, Exception("duplicate key user_id"))
+
+    monkeypatch.setattr(service, "save_step", created_meanwhile)
+    response = post_form("/profile/edit/business", ENTREPRENEUR_ANSWERS["business"])
+    assert response.status_code == 409
+    assert "Reload the page" in response.get_data(as_text=True)

@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
+from sqlalchemy.exc import IntegrityError
 
 from mentormatch import taxonomy
 from mentormatch.auth.access import current_account, role_required
@@ -82,6 +83,10 @@ def edit(step: str) -> ResponseReturnValue:
                 service.save_step(session, user, step, form.to_data())
             except service.ProfileInputError as exc:
                 form.add_errors(exc.errors)
+            except IntegrityError:
+                # Two taps on "Save" at once: the other request created the profile first.
+                session.rollback()
+                abort(409)
             else:
                 session.commit()
                 index = names.index(step)
