@@ -64,20 +64,23 @@ DIASPORA_ANSWERS = {
 }
 
 
+def log_in_new(db, auth, role, full_name, email):
+    """Create an account with no profile yet and log in with it."""
+    builders.make_user(db, role, full_name, email)
+    db.commit()
+    auth.login(email)
+
+
 @pytest.fixture
 def kofi(db, auth):
     """A new entrepreneur from Ghana, logged in, with no profile yet."""
-    builders.make_user(db, Role.ENTREPRENEUR, "Kofi Mensah", "kofi@example.org")
-    db.commit()
-    auth.login("kofi@example.org")
+    log_in_new(db, auth, Role.ENTREPRENEUR, "Kofi Mensah", "kofi@example.org")
 
 
 @pytest.fixture
 def wanjiru(db, auth):
     """A new diaspora member living in the Netherlands, logged in, with no profile yet."""
-    builders.make_user(db, Role.DIASPORA, "Wanjiru Kamau", "wanjiru@example.org")
-    db.commit()
-    auth.login("wanjiru@example.org")
+    log_in_new(db, auth, Role.DIASPORA, "Wanjiru Kamau", "wanjiru@example.org")
 
 
 def fill_steps(post_form, answers):

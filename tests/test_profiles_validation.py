@@ -6,17 +6,14 @@ import pytest
 from sqlalchemy import func, select
 
 from mentormatch.models import DiasporaProfile, EntrepreneurProfile, Role
-from tests import builders
-from tests.test_profiles import DIASPORA_ANSWERS, ENTREPRENEUR_ANSWERS, fill_steps
+from tests.test_profiles import DIASPORA_ANSWERS, ENTREPRENEUR_ANSWERS, fill_steps, log_in_new
 
 ONE_MEGABYTE = "x" * 1_000_000
 
 
 @pytest.fixture
 def kofi(db, auth):
-    builders.make_user(db, Role.ENTREPRENEUR, "Kofi Mensah", "kofi@example.org")
-    db.commit()
-    auth.login("kofi@example.org")
+    log_in_new(db, auth, Role.ENTREPRENEUR, "Kofi Mensah", "kofi@example.org")
 
 
 @pytest.fixture
@@ -27,9 +24,7 @@ def kofi_done(kofi, post_form):
 
 @pytest.fixture
 def wanjiru_started(db, auth, post_form):
-    builders.make_user(db, Role.DIASPORA, "Wanjiru Kamau", "wanjiru@example.org")
-    db.commit()
-    auth.login("wanjiru@example.org")
+    log_in_new(db, auth, Role.DIASPORA, "Wanjiru Kamau", "wanjiru@example.org")
     fill_steps(post_form, {"about": DIASPORA_ANSWERS["about"], "roots": DIASPORA_ANSWERS["roots"]})
 
 

@@ -82,6 +82,7 @@ def edit(step: str) -> ResponseReturnValue:
             try:
                 service.save_step(session, user, step, form.to_data())
             except service.ProfileInputError as exc:
+                session.rollback()
                 form.add_errors(exc.errors)
             except IntegrityError:
                 # Two taps on "Save" at once: the other request created the profile first.
