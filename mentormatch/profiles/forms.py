@@ -179,7 +179,7 @@ class LanguagesMixin:
         known = [c for c in chosen if len(c) == 3 and (taxonomy.lookup_language(c) or [""])[0] == c]
         codes = service.languages_offered(countries, known)
         self.languages.choices = [
-            SelectChoice(value=code, label=taxonomy.language_name(code)) for code in codes
+            SelectChoice(value=code, label=service.language_label(code)) for code in codes
         ]
 
     def validate_other_languages(self, field: StringField) -> None:

@@ -195,6 +195,11 @@ def languages_offered(country_codes: Sequence[str], chosen: Sequence[str] = ()) 
     return list(dict.fromkeys(codes))
 
 
+def language_label(code: str) -> str:
+    """A language's name as people say it: 'swa' -> 'Swahili', not 'Swahili (macrolanguage)'."""
+    return taxonomy.language_name(code).removesuffix(" (macrolanguage)")
+
+
 def default_currency(country_code: str | None) -> str:
     """The currency a form proposes for someone in this country."""
     return COUNTRY_CURRENCIES.get(country_code or "", DEFAULT_CURRENCY)

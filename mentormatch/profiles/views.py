@@ -9,7 +9,6 @@ from flask.typing import ResponseReturnValue
 from flask_login import login_required
 from sqlalchemy.exc import IntegrityError
 
-from mentormatch import taxonomy
 from mentormatch.auth.access import current_account, role_required
 from mentormatch.db import get_session
 from mentormatch.models import DiasporaProfile, EntrepreneurProfile, Instrument, Role, Stage
@@ -26,7 +25,7 @@ def _names() -> dict[str, Any]:
     """Readable names for the codes a profile stores (templates import macros with context)."""
 
     def language_names(codes: list[str]) -> list[str]:
-        return [taxonomy.language_name(code) for code in codes]
+        return [service.language_label(code) for code in codes]
 
     def instrument_names(codes: list[str]) -> str:
         labels = {i.value: i.label for i in Instrument}

@@ -98,3 +98,58 @@ def test_new_entrepreneur_signs_up_and_fills_the_profile(live_server: str, page:
     expect(page.get_by_role("heading", level=1)).to_have_text("My profile")
     expect(main).to_contain_text("Kofi Gari Company")
     expect(main).to_contain_text("Ashanti")
+
+
+def test_diaspora_member_chooses_regions_of_two_countries_without_javascript(
+    live_server: str, page: Page
+) -> None:
+    page.goto(live_server + "/signup")
+    page.get_by_role("radio", name=re.compile("diaspora", re.I)).check()
+    page.get_by_label("Full name").fill("Wanjiru Kamau")
+    page.get_by_label(re.compile(r"^Email", re.I)).fill("wanjiru@example.org")
+    page.get_by_label("Password", exact=True).fill("dairy cows near utrecht")
+    page.get_by_label(re.compile("again|confirm", re.I)).fill("dairy cows near utrecht")
+    page.get_by_role("button", name=re.compile("create|sign up", re.I)).click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("About you")
+    page.get_by_label("Headline").fill("Dairy farmer in the Netherlands, from Nakuru")
+    page.get_by_label("Country where you live").select_option("NL")
+    save_and_continue(page)
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your regions")
+    origin = page.get_by_role("group", name=re.compile("^Regions you come from"))
+    support = page.get_by_role("group", name=re.compile("^Regions you want to support"))
+    page.get_by_label("Country", exact=True).select_option("KE")
+    page.get_by_role("button", name="Show regions").click()
+    origin.get_by_label("Nakuru").check()
+    # Another country: the Kenyan region stays listed and ticked.
+    page.get_by_label("Country", exact=True).select_option("SN")
+    page.get_by_role("button", name="Show regions").click()
+    expect(origin.get_by_label("Nakuru (Kenya)")).to_be_checked()
+    support.get_by_label("Thiès").check()
+    save_and_continue(page)
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Value chains")
+    page.get_by_label("Dairy").check()
+    save_and_continue(page)
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Skills and languages")
+    page.get_by_label("Animal health and husbandry").check()
+    page.get_by_label("English", exact=True).check()
+    page.get_by_label("Swahili", exact=True).check()
+    save_and_continue(page)
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("What you offer")
+    page.get_by_label("I can coach or mentor entrepreneurs").check()
+    page.get_by_label("How many entrepreneurs at once?").fill("3")
+    page.get_by_label("Hours a month").fill("8")
+    save_and_continue(page)
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Contact details")
+    page.get_by_role("button", name="Save and finish").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("My profile")
+    main = page.locator("main")
+    for text in ("Nakuru (Kenya)", "Thiès (Senegal)", "Dairy", "English, Swahili", "Up to 3"):
+        expect(main).to_contain_text(text)
+    expect(main).to_contain_text("wanjiru@example.org")
