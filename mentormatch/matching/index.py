@@ -44,7 +44,7 @@ SIDES: tuple[Side, Side] = ("entrepreneur", "diaspora")
 CHUNK_ROWS = 64
 # Top-k first takes the k-th best of every STRIDE-th column as a floor (never above the
 # true k-th best), then sorts only what reaches it: about k * STRIDE values per row.
-SAMPLE_PER_K = 48
+SAMPLE_PER_K = 200
 # One query is a few matrix-vector products: BLAS threads only add start-up cost.
 _BLAS = ThreadpoolController()
 
@@ -246,13 +246,15 @@ class MatchIndex:
     # --- scoring -----------------------------------------------------------------------
 
     @staticmethod
-    def _harmonic_half(fit_e: Matrix, fit_d: Matrix, common: Matrix) -> Matrix:
+    def _harmonic_half(fit_e: Matrix, fit_d: Matrix, common: Matrix | None) -> Matrix:
         """Half the harmonic mean of the two fits, in place in fit_e; 0 without a common
-        language (`common` is the language share, > 0 exactly when one is shared)."""
+        language (`common` is the language share, > 0 exactly when one is shared; None
+        when the columns were already chosen by language)."""
         total = fit_e + fit_d
         np.multiply(fit_e, fit_d, out=fit_e)
         np.divide(fit_e, total, out=fit_e)
-        np.multiply(fit_e, common > 0, out=fit_e)
+        if common is not None:
+            np.multiply(fit_e, common > 0, out=fit_e)
         return fit_e
 
     @staticmethod
@@ -404,7 +406,7 @@ class MatchIndex:
                 for s, e in zip(runs, np.r_[runs[1:], len(chunk)], strict=True):
                     fit_e[s:e] += extra_e[at[s]]
                     fit_d[s:e] += extra_d[at[s]]
-                half = self._harmonic_half(fit_e, fit_d, common[None, :])
+                half = self._harmonic_half(fit_e, fit_d, None)
                 if ki.kind is Kind.INVESTMENT:
                     amount = ki.amount[chunk][:, None]
                     half *= self._ticket_ok(amount, cols.ticket_min, cols.ticket_max)
@@ -530,7 +532,8 @@ def top_k(half: Matrix, k: int) -> tuple[NDArray[np.int64], NDArray[np.float32]]
         sample = half[:, ::stride]
         kth = np.partition(sample, sample.shape[1] - k, axis=1)[:, sample.shape[1] - k]
         np.maximum(floor, kth, out=floor)
-    r, c = np.nonzero(half >= floor[:, None])
+    # flatnonzero is many times faster than a 2-D nonzero on a mostly-False mask.
+    r, c = np.divmod(np.flatnonzero(half >= floor[:, None]), m)
     v = half[r, c]
     order = np.lexsort((c, -v, r))
     r, c, v = r[order], c[order], v[order]
