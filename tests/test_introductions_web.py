@@ -273,3 +273,30 @@ def test_pages_need_a_login(client: FlaskClient, people: People) -> None:
     for url in ("/inbox", "/notifications", "/contact-views", "/pairings/1"):
         response = client.get(url)
         assert response.status_code == 302 and "/login" in response.location
+
+
+def test_a_request_from_a_suggestion_keeps_the_engines_score_and_reasons(
+    client: FlaskClient, auth: AuthActions, db: Session, people: People
+) -> None:
+    auth.login("amina@example.org")
+    suggestions = client.get("/matches?kind=coaching").get_data(as_text=True)
+    link = (
+        f"/introductions/new?entrepreneur_id={people.amina.id}&amp;diaspora_id={people.tesfaye.id}"
+    )
+    assert link in suggestions
+    form = client.get(link.replace("&amp;", "&") + "&kind=coaching").get_data(as_text=True)
+    response = client.post(
+        "/introductions/new",
+        data={
+            "csrf_token": csrf_token_from(form),
+            "entrepreneur_id": people.amina.id,
+            "diaspora_id": people.tesfaye.id,
+            "kind": "coaching",
+        },
+    )
+    assert response.status_code == 302
+    pairing = db.scalars(select(Pairing)).one()
+    assert pairing.score > 0
+    assert any("English" in reason["text"] for reason in pairing.reasons)
+    page = client.get(response.location).get_data(as_text=True)
+    assert "You both speak English" in page

@@ -90,6 +90,8 @@ def new() -> ResponseReturnValue:
     diaspora = session.get(DiasporaProfile, diaspora_id) if diaspora_id else None
     if entrepreneur is None or diaspora is None:
         abort(404, "That profile does not exist, or it is not available.")
+    if me.id not in (entrepreneur.user_id, diaspora.user_id):
+        abort(403, "You can ask for introductions only for your own profile.")
     kind = source.get("kind") or ("coaching" if diaspora.offers_coaching else "investment")
     form = RequestForm(
         data={"entrepreneur_id": entrepreneur.id, "diaspora_id": diaspora.id, "kind": kind}

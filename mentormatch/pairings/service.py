@@ -277,7 +277,9 @@ def _default_explainer(
     """Score and reasons from the matching engine when it is installed, else none."""
     try:
         from mentormatch.matches.service import explain_pair
-    except ImportError:
+    except ModuleNotFoundError as missing:
+        if missing.name not in ("mentormatch.matches", "mentormatch.matches.service"):
+            raise  # a broken engine must fail loudly, not store a zero score
         return 0.0, []
     score, reasons = explain_pair(session, entrepreneur, diaspora, kind.value)
     return float(score), list(reasons)
