@@ -13,6 +13,7 @@ matrix is ever built. See docs/decisions/003-harmonic-mean.md and 004-matching-e
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -246,11 +247,13 @@ class MatchIndex:
     # --- scoring -----------------------------------------------------------------------
 
     @staticmethod
-    def _harmonic_half(fit_e: Matrix, fit_d: Matrix, common: Matrix | None) -> Matrix:
+    def _harmonic_half(
+        fit_e: Matrix, fit_d: Matrix, common: Matrix | None, total: Matrix | None = None
+    ) -> Matrix:
         """Half the harmonic mean of the two fits, in place in fit_e; 0 without a common
         language (`common` is the language share, > 0 exactly when one is shared; None
         when the columns were already chosen by language)."""
-        total = fit_e + fit_d
+        total = np.add(fit_e, fit_d, out=total)
         np.multiply(fit_e, fit_d, out=fit_e)
         np.divide(fit_e, total, out=fit_e)
         if common is not None:
@@ -386,6 +389,21 @@ class MatchIndex:
         group_starts = np.flatnonzero(np.r_[True, np.diff(ki.language_group[order]) != 0])
         groups = np.split(order, group_starts[1:])
 
+        width = len(open_cols.ids)
+        workspaces = threading.local()
+
+        def workspace(b: int, m: int) -> tuple[Matrix, Matrix, Matrix, NDArray[np.bool_]]:
+            """Per-thread buffers reused across chunks: fresh large arrays cost page faults."""
+            if not hasattr(workspaces, "buffers"):
+                size = CHUNK_ROWS * width
+                workspaces.buffers = (
+                    np.empty(size, np.float32),
+                    np.empty(size, np.float32),
+                    np.empty(size, np.float32),
+                    np.empty(size, bool),
+                )
+            return tuple(buf[: b * m].reshape(b, m) for buf in workspaces.buffers)
+
         def rank_group(rows: NDArray[np.int64]) -> None:
             if len(rows) == 0:
                 return
@@ -399,21 +417,22 @@ class MatchIndex:
             extra_d = cols.region_d[places] + ki.language_weight["diaspora"] * common
             for start in range(0, len(rows), CHUNK_ROWS):
                 chunk = rows[start : start + CHUNK_ROWS]
-                fit_e = ki.fit_e[chunk] @ cols.fit_e.T
-                fit_d = ki.fit_d[chunk] @ cols.fit_d.T
+                fit_e, fit_d, total, mask = workspace(len(chunk), len(keep))
+                np.matmul(ki.fit_e[chunk], cols.fit_e.T, out=fit_e)
+                np.matmul(ki.fit_d[chunk], cols.fit_d.T, out=fit_d)
                 at = np.searchsorted(places, ki.place[chunk])
                 runs = np.flatnonzero(np.r_[True, at[1:] != at[:-1]])
                 for s, e in zip(runs, np.r_[runs[1:], len(chunk)], strict=True):
                     fit_e[s:e] += extra_e[at[s]]
                     fit_d[s:e] += extra_d[at[s]]
-                half = self._harmonic_half(fit_e, fit_d, None)
+                half = self._harmonic_half(fit_e, fit_d, None, total)
                 if ki.kind is Kind.INVESTMENT:
                     amount = ki.amount[chunk][:, None]
                     half *= self._ticket_ok(amount, cols.ticket_min, cols.ticket_max)
                 for i, row in enumerate(chunk):
                     if row in banned:
                         half[i, np.isin(cols.ids, banned[row])] = 0.0
-                idx, top = top_k(half, k)
+                idx, top = top_k(half, k, mask)
                 ids[chunk] = np.where(idx >= 0, cols.ids[idx], -1)
                 scores[chunk] = top
 
@@ -513,7 +532,9 @@ def _find(sorted_ids: NDArray[np.int64], wanted: int) -> int | None:
     return pos if pos < len(sorted_ids) and sorted_ids[pos] == wanted else None
 
 
-def top_k(half: Matrix, k: int) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
+def top_k(
+    half: Matrix, k: int, mask: NDArray[np.bool_] | None = None
+) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
     """Per row, the columns of the k highest scores (ties: lower column first) and their
     scores; -1 and 0 where a row has fewer than k suggestions.
 
@@ -527,15 +548,19 @@ def top_k(half: Matrix, k: int) -> tuple[NDArray[np.int64], NDArray[np.float32]]
     if m == 0 or k == 0:
         return ids, scores
     floor = np.full(n, np.nextafter(np.float32(W.MIN_SCORE / 2), np.float32(1)), np.float32)
-    stride = max(1, m // (k * SAMPLE_PER_K))
-    if stride > 1:
-        sample = half[:, ::stride]
-        kth = np.partition(sample, sample.shape[1] - k, axis=1)[:, sample.shape[1] - k]
+    sample = k * SAMPLE_PER_K
+    if m > 2 * sample:
+        # Any subset of columns gives a valid floor; a contiguous one partitions fastest.
+        kth = np.partition(half[:, :sample], sample - k, axis=1)[:, sample - k]
         np.maximum(floor, kth, out=floor)
-    # flatnonzero is many times faster than a 2-D nonzero on a mostly-False mask.
-    r, c = np.divmod(np.flatnonzero(half >= floor[:, None]), m)
-    v = half[r, c]
-    order = np.lexsort((c, -v, r))
+    # flatnonzero is many times faster than a 2-D nonzero on a mostly-False mask; its
+    # order is (row, column), which the stable sort below keeps for equal scores.
+    flat = np.flatnonzero(np.greater_equal(half, floor[:, None], out=mask))
+    r, c = np.divmod(flat, m)
+    v = half.reshape(-1)[flat]
+    # One integer key (row, then score descending): the bits of a float >= 0 sort like it.
+    descending = np.int64(0x7FFFFFFF) - v.view(np.int32).astype(np.int64)
+    order = np.argsort((r << 32) | descending, kind="stable")
     r, c, v = r[order], c[order], v[order]
     rank = np.arange(len(r)) - np.searchsorted(r, np.arange(n))[r]
     top = rank < k
