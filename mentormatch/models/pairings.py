@@ -63,7 +63,7 @@ class PairingState(enum.StrEnum):
 
 
 # One open pairing per (entrepreneur, diaspora, kind): an approved introduction still
-# counts, so nobody can ask again while it runs (docs/decisions/pairing-workflow.md).
+# counts, so nobody can ask again while it runs (docs/decisions/010-pairing-workflow.md).
 OPEN_STATES = (PairingState.REQUESTED, PairingState.ACCEPTED, PairingState.APPROVED)
 _OPEN_SQL = text("state IN ('requested', 'accepted', 'approved')")
 
