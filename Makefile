@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-fast e2e lint bench install chromium clean
+.PHONY: run test test-fast e2e lint bench ci install chromium clean
 
 # Debian ships venv separately (python3-venv); install it when we are root and it is missing.
 $(BIN)/python:
@@ -65,6 +65,10 @@ lint: install
 
 bench: install
 	$(FLASK) matching bench
+
+## make ci: what CI runs: the suite on SQLite, then on a throwaway PostgreSQL, then lint.
+ci:
+	bash .ci/run
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache
