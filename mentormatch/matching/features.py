@@ -43,7 +43,7 @@ def dense(matrix: sp.spmatrix) -> Matrix:
 
 def share(matrix: sp.csr_matrix) -> Matrix:
     """Rows scaled to sum to 1, so a product with a 0/1 row is the share covered."""
-    if matrix.shape[1] == 0:  # no classes at all (nobody gave a language, say)
+    if 0 in matrix.shape:  # nobody at all, or no classes (nobody gave a language, say)
         return dense(matrix)
     return dense(normalize(matrix, norm="l1"))
 

@@ -223,3 +223,12 @@ def test_filter_among_keeps_only_those_ids() -> None:
     index = MatchIndex.fit([farmer()], [mentor(id=i) for i in (1, 2, 3)], taxonomy())
     ranking = index.rank_for_entrepreneur(1, Kind.COACHING, among={2, 3})
     assert [m.diaspora_id for m in ranking.matches] == [2, 3] and ranking.total == 2
+
+
+def test_an_empty_side_gives_empty_rankings() -> None:
+    for es, ds in (([], [mentor()]), ([farmer()], []), ([], [])):
+        index = MatchIndex.fit(es, ds, taxonomy())
+        for kind in Kind:
+            assert index.rank_for_entrepreneur(1, kind).matches == []
+            assert index.rank_for_diaspora(1, kind).matches == []
+            assert (index.top_k_all_entrepreneurs(kind).ids == -1).all()

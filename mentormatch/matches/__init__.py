@@ -1,0 +1,1 @@
+"""The web side of matching: profiles in the database -> records -> a cached MatchIndex."""

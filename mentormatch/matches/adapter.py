@@ -1,0 +1,188 @@
+"""From the database to the engine's plain records, and the inputs that change per request
+(excluded pairs, coaching load). No Flask here: every function takes a Session."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from mentormatch import taxonomy as tx
+from mentormatch.currency import to_usd
+from mentormatch.matching import DiasporaRecord, EntrepreneurRecord, Kind, Taxonomy
+from mentormatch.models import (
+    DiasporaProfile,
+    EntrepreneurProfile,
+    ReviewStatus,
+    Skill,
+    User,
+    ValueChain,
+    ValueChainGroup,
+)
+from mentormatch.models.pairings import OPEN_STATES, Pairing, PairingKind, PairingState
+from mentormatch.models.profiles import (
+    diaspora_skills_offered,
+    diaspora_value_chains,
+    entrepreneur_skills_needed,
+    entrepreneur_value_chains,
+)
+
+Pair = tuple[int, int]
+# A declined request is not suggested again; a rejected or withdrawn one may be.
+EXCLUDING_STATES = (*OPEN_STATES, PairingState.DECLINED)
+
+
+def _usd(amount: int | None, currency: str | None) -> float | None:
+    return None if amount is None else to_usd(amount, currency or "USD")
+
+
+def _active(user: User, status: ReviewStatus) -> bool:
+    return bool(user.is_active) and status == ReviewStatus.APPROVED
+
+
+def _with_relations(session: Session, model: type[Any], skills: str) -> Any:
+    """All profiles of a model with their user, chains and skills loaded in bulk."""
+    relations = (model.user, model.value_chains, getattr(model, skills))
+    return session.scalars(select(model).options(*(selectinload(r) for r in relations)))
+
+
+def entrepreneur_records(session: Session) -> list[EntrepreneurRecord]:
+    """Every entrepreneur profile as a record; inactive ones are kept, marked inactive."""
+    profiles = _with_relations(session, EntrepreneurProfile, "skills_needed")
+    return [
+        EntrepreneurRecord(
+            id=p.id,
+            user_id=p.user_id,
+            active=_active(p.user, p.review_status),
+            country_code=p.country_code,
+            region_code=p.region_code or None,
+            value_chains=tuple(c.code for c in p.value_chains),
+            stage=p.stage.value,
+            skills_needed=tuple(s.code for s in p.skills_needed),
+            skills_needed_text=p.skills_needed_text or "",
+            languages=tuple(p.languages or ()),
+            seeking_investment=bool(p.seeking_investment),
+            investment_amount_usd=_usd(p.investment_amount, p.investment_currency),
+            investment_instruments=tuple(p.investment_instruments or ()),
+        )
+        for p in profiles
+    ]
+
+
+def diaspora_records(session: Session) -> list[DiasporaRecord]:
+    """Every diaspora profile as a record (coaching load comes per request, see load())."""
+    profiles = _with_relations(session, DiasporaProfile, "skills_offered")
+    return [
+        DiasporaRecord(
+            id=p.id,
+            user_id=p.user_id,
+            active=_active(p.user, p.review_status),
+            residence_country=p.residence_country,
+            origin_regions=tuple(p.origin_regions or ()),
+            interest_regions=tuple(p.interest_regions or ()),
+            value_chains=tuple(c.code for c in p.value_chains),
+            skills_offered=tuple(s.code for s in p.skills_offered),
+            skills_offered_text=p.skills_offered_text or "",
+            languages=tuple(p.languages or ()),
+            preferred_stages=tuple(p.preferred_stages or ()),
+            offers_coaching=bool(p.offers_coaching),
+            mentee_capacity=p.mentee_capacity or 0,
+            offers_investment=bool(p.offers_investment),
+            ticket_min_usd=_usd(p.ticket_min, p.ticket_currency),
+            ticket_max_usd=_usd(p.ticket_max, p.ticket_currency),
+            investment_instruments=tuple(p.investment_instruments or ()),
+        )
+        for p in profiles
+    ]
+
+
+def build_taxonomy(
+    session: Session, entrepreneurs: list[EntrepreneurRecord], diaspora: list[DiasporaRecord]
+) -> Taxonomy:
+    """The engine's taxonomy from the database, M49 areas, and names of the places and
+    languages these people use (for wording reasons)."""
+    chains = session.execute(
+        select(ValueChain.code, ValueChain.label, ValueChain.group_code).order_by(
+            ValueChain.position
+        )
+    ).all()
+    groups = session.execute(select(ValueChainGroup.code, ValueChainGroup.label)).all()
+    skills = session.execute(
+        select(Skill.code, Skill.label, Skill.keywords).order_by(Skill.position)
+    ).all()
+    areas = tx.m49_areas()
+    places: set[str] = set()
+    languages: set[str] = set()
+    for e in entrepreneurs:
+        places.update(filter(None, (e.country_code, e.region_code)))
+        languages.update(e.languages)
+    for d in diaspora:
+        places.update(d.places)
+        places.update(p.split("-")[0] for p in d.places)
+        languages.update(d.languages)
+    return Taxonomy(
+        chain_group={code: group for code, _, group in chains},
+        chain_labels={code: label for code, label, _ in chains},
+        group_labels=dict(groups),
+        skill_labels={code: label for code, label, _ in skills},
+        skill_keywords={code: keywords or "" for code, _, keywords in skills},
+        country_subregion={c: a.subregion_code for c, a in areas.items() if a.subregion_code},
+        subregion_names={a.subregion_code: a.subregion for a in areas.values() if a.subregion},
+        place_names={p: (tx.region_name(p) if "-" in p else tx.country_name(p)) for p in places},
+        language_names={code: tx.language_name(code) for code in languages},
+    )
+
+
+def excluded_pairs(session: Session, kind: Kind, **party: int) -> set[Pair]:
+    """(entrepreneur id, diaspora id) pairs with an open or declined pairing of this kind,
+    optionally only those of one party (entrepreneur_id=… or diaspora_id=…)."""
+    statement = select(Pairing.entrepreneur_id, Pairing.diaspora_id).where(
+        Pairing.kind == PairingKind(kind.value), Pairing.state.in_(EXCLUDING_STATES)
+    )
+    for column, value in party.items():
+        statement = statement.where(getattr(Pairing, column) == value)
+    return {(e, d) for e, d in session.execute(statement)}
+
+
+def load(session: Session) -> dict[int, int]:
+    """Approved coaching pairings per diaspora profile id: what counts against capacity
+    (the same rule the coordinator's approval checks)."""
+    rows = session.execute(
+        select(Pairing.diaspora_id, func.count())
+        .where(Pairing.kind == PairingKind.COACHING, Pairing.state == PairingState.APPROVED)
+        .group_by(Pairing.diaspora_id)
+    )
+    return {d: n for d, n in rows}
+
+
+def data_version(session: Session) -> tuple[Any, ...]:
+    """A cheap fingerprint of everything the fitted index is built from.
+
+    Counts and latest updates of accounts and profiles, plus counts and a weighted sum of
+    the link rows (chains, skills), because editing only those does not touch the
+    profile's updated_at. One round trip of aggregates; see docs/decisions/005.
+    """
+    aggregates: list[Any] = [func.count(User.id), func.max(User.updated_at)]
+    values = [select(a).scalar_subquery() for a in aggregates]
+    for model in (EntrepreneurProfile, DiasporaProfile):
+        for aggregate in (
+            func.count(model.id),
+            func.max(model.updated_at),
+            func.coalesce(func.sum(model.id), 0),
+        ):
+            values.append(select(aggregate).scalar_subquery())
+    links = (
+        (entrepreneur_value_chains, ValueChain, "value_chain_code"),
+        (diaspora_value_chains, ValueChain, "value_chain_code"),
+        (entrepreneur_skills_needed, Skill, "skill_code"),
+        (diaspora_skills_offered, Skill, "skill_code"),
+    )
+    for table, target, column in links:
+        joined = table.join(target, table.c[column] == target.code)
+        weighted = table.c.profile_id * (target.position + 1)
+        values.append(select(func.count()).select_from(joined).scalar_subquery())
+        values.append(
+            select(func.coalesce(func.sum(weighted), 0)).select_from(joined).scalar_subquery()
+        )
+    return tuple(session.execute(select(*values)).one())

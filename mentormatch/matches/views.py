@@ -1,0 +1,76 @@
+"""/matches: ranked suggestions for the logged-in entrepreneur or diaspora member."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+from flask.typing import ResponseReturnValue
+from flask_login import login_required
+from flask_wtf import FlaskForm
+from wtforms import SelectField
+
+from mentormatch import taxonomy as tx
+from mentormatch.auth.access import current_account
+from mentormatch.db import get_session
+from mentormatch.matches import service
+from mentormatch.matching import Kind
+from mentormatch.models import Role
+from mentormatch.pagination import page_number
+
+bp = Blueprint("matches", __name__)
+
+HEADINGS = {
+    (Role.ENTREPRENEUR, Kind.COACHING): "Mentors suggested for you",
+    (Role.ENTREPRENEUR, Kind.INVESTMENT): "Investors suggested for you",
+    (Role.DIASPORA, Kind.COACHING): "Entrepreneurs you could coach",
+    (Role.DIASPORA, Kind.INVESTMENT): "Ventures you could invest in",
+}
+
+
+class FilterForm(FlaskForm):
+    """The filters above the list: a GET form, so it changes nothing and needs no token."""
+
+    class Meta:
+        csrf = False
+
+    value_chain = SelectField("Value chain", choices=[], default="")
+    country = SelectField("Country", choices=[], default="")
+
+
+@bp.get("/matches")
+@login_required
+def index() -> ResponseReturnValue:
+    """Ranked counterparts per kind of introduction, with score, reasons and filters."""
+    me = current_account()
+    if me.role not in (Role.ENTREPRENEUR, Role.DIASPORA):
+        return render_template("matches/not_for_you.html"), 403
+    raw_kind = request.args.get("kind", Kind.COACHING.value)
+    if raw_kind not in {k.value for k in Kind}:
+        return render_template("matches/bad_kind.html"), 400
+    kind = Kind(raw_kind)
+    heading = HEADINGS[(me.role, kind)]
+    profile = me.entrepreneur_profile or me.diaspora_profile
+    if profile is None:
+        return render_template("matches/no_profile.html", heading=heading, kind=kind)
+    session = get_session()
+    form = FilterForm(request.args)
+    form.value_chain.choices = [("", "Any value chain")] + [
+        (code, f"{label} ({group})") for code, label, group in tx.value_chain_choices(session)
+    ]
+    form.country.choices = [("", "Any country")] + service.countries_of_counterparts(session, me)
+    status = 200
+    if not form.validate():
+        status = 400
+        filters = service.Filters()
+    else:
+        filters = service.Filters(form.value_chain.data or None, form.country.data or None)
+    page = service.suggestions(session, me, kind, filters, page_number(request.args.get("page")))
+    return render_template(
+        "matches/index.html",
+        heading=heading,
+        kind=kind,
+        kinds=list(Kind),
+        form=form,
+        page=page,
+        viewer="entrepreneur" if me.entrepreneur_profile else "diaspora",
+        profile=profile,
+    ), status
