@@ -63,6 +63,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(profiles_bp)
+    from mentormatch.matches.views import bp as matches_bp
+
+    app.register_blueprint(matches_bp)
     from mentormatch.coordinator.views import bp as coordinator_bp
     from mentormatch.introductions.views import bp as introductions_bp
 

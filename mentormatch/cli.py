@@ -228,3 +228,6 @@ def register(app: Flask) -> None:
     from mentormatch.pairings.cli import pairings_cli
 
     app.cli.add_command(pairings_cli)
+    from mentormatch.matches.cli import matching_cli
+
+    app.cli.add_command(matching_cli)
