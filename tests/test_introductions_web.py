@@ -26,6 +26,19 @@ def act(client: FlaskClient, pairing: Pairing, action: str, **fields: Any) -> An
     return client.post(f"/pairings/{pairing.id}/{action}", data=data)
 
 
+def ask_tesfaye(client: FlaskClient, people: People, page: str, **fields: Any) -> Any:
+    """Send the request form (taken from `page`) for Amina and Tesfaye's coaching."""
+    html = client.get(page).get_data(as_text=True)
+    data = {
+        "csrf_token": csrf_token_from(html),
+        "entrepreneur_id": people.amina.id,
+        "diaspora_id": people.tesfaye.id,
+        "kind": "coaching",
+        **fields,
+    }
+    return client.post("/introductions/new", data=data)
+
+
 def state_of(db: Session, pairing_id: int) -> S:
     db.expire_all()
     return db.get(Pairing, pairing_id).state  # type: ignore[union-attr]
@@ -78,15 +91,8 @@ def test_a_bad_request_form_says_what_to_fix_and_writes_nothing(
     message: str,
 ) -> None:
     auth.login("amina@example.org")
-    html = client.get(f"/introductions/new?diaspora_id={people.tesfaye.id}").get_data(as_text=True)
-    data = {
-        "csrf_token": csrf_token_from(html),
-        "entrepreneur_id": people.amina.id,
-        "diaspora_id": people.tesfaye.id,
-        "kind": "coaching",
-        field: value,
-    }
-    response = client.post("/introductions/new", data=data)
+    page = f"/introductions/new?diaspora_id={people.tesfaye.id}"
+    response = ask_tesfaye(client, people, page, **{field: value})
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
     assert db.scalar(select(func.count()).select_from(Pairing)) == 0
@@ -113,16 +119,7 @@ def test_a_second_request_for_the_same_pair_gets_409(
 ) -> None:
     pairing_in_state(db, people, S.REQUESTED)
     auth.login("amina@example.org")
-    html = client.get(f"/introductions/new?diaspora_id={people.tesfaye.id}").get_data(as_text=True)
-    response = client.post(
-        "/introductions/new",
-        data={
-            "csrf_token": csrf_token_from(html),
-            "entrepreneur_id": people.amina.id,
-            "diaspora_id": people.tesfaye.id,
-            "kind": "coaching",
-        },
-    )
+    response = ask_tesfaye(client, people, f"/introductions/new?diaspora_id={people.tesfaye.id}")
     assert response.status_code == 409
     assert "already an open coaching introduction" in response.get_data(as_text=True)
 
@@ -284,16 +281,7 @@ def test_a_request_from_a_suggestion_keeps_the_engines_score_and_reasons(
         f"/introductions/new?entrepreneur_id={people.amina.id}&amp;diaspora_id={people.tesfaye.id}"
     )
     assert link in suggestions
-    form = client.get(link.replace("&amp;", "&") + "&kind=coaching").get_data(as_text=True)
-    response = client.post(
-        "/introductions/new",
-        data={
-            "csrf_token": csrf_token_from(form),
-            "entrepreneur_id": people.amina.id,
-            "diaspora_id": people.tesfaye.id,
-            "kind": "coaching",
-        },
-    )
+    response = ask_tesfaye(client, people, link.replace("&amp;", "&") + "&kind=coaching")
     assert response.status_code == 302
     pairing = db.scalars(select(Pairing)).one()
     assert pairing.score > 0

@@ -8,6 +8,7 @@ from typing import Any
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
+from sqlalchemy.exc import SQLAlchemyError
 
 from mentormatch.auth.access import current_account, role_required
 from mentormatch.db import get_session
@@ -42,7 +43,11 @@ def _header_counts() -> dict[str, Any]:
     """The unread-notification count shown in the header on every page."""
     if not current_user.is_authenticated:
         return {"unread_notifications": 0}
-    return {"unread_notifications": unread_count(get_session(), current_account())}
+    try:
+        return {"unread_notifications": unread_count(get_session(), current_account())}
+    except SQLAlchemyError:
+        # An error page after a failed transaction must still render, without the count.
+        return {"unread_notifications": 0}
 
 
 @bp.app_template_global()
