@@ -84,7 +84,8 @@ def reasons_for(
 
 def _labels(codes: list[str], names: Mapping[str, str], limit: int = 2) -> str:
     words = [names.get(code, code).lower() for code in codes[:limit]]
-    return " and ".join(words)
+    # Labels often contain "and" themselves ("bookkeeping and accounts"): join with commas.
+    return ", ".join(words)
 
 
 def _value_chain(p: _Pair) -> str | None:
