@@ -11,7 +11,7 @@ import click
 from alembic import command as alembic_command
 from alembic.config import Config as AlembicConfig
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from tqdm import tqdm
 
 from mentormatch.config import PROJECT_ROOT
@@ -67,6 +67,7 @@ PROGRESS_BAR_ROWS = 200  # smaller files import in a blink; no bar needed
 
 
 @click.command("seed")
+@with_appcontext
 @click.option(
     "--demo-accounts/--no-demo-accounts",
     default=None,
@@ -115,6 +116,7 @@ def seed_command(demo_accounts: bool | None) -> None:
 
 
 @click.command("create-user")
+@with_appcontext
 @click.option("--role", required=True, type=click.Choice([role.value for role in Role]))
 @click.option("--name", "full_name", required=True, help="Full name, as shown to others.")
 @click.option("--email", default=None, help="Email address to log in with.")
@@ -179,6 +181,7 @@ def _progress_bar(items: Sequence[T], description: str) -> Iterable[T]:
 
 
 @click.command("import-profiles")
+@with_appcontext
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--kind", type=click.Choice(KINDS), help="Default: told by the header.")
 @click.option("--skip-invalid", is_flag=True, help="Import the good rows, report the bad ones.")

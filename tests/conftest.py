@@ -113,11 +113,14 @@ def runner(app: Flask) -> FlaskCliRunner:
 
 @pytest.fixture
 def db(app: Flask) -> Iterator[Session]:
-    """A session on the test database, inside an app context; commit to make data visible."""
-    with app.app_context():
-        session: Session = app.extensions["mm_sessionmaker"]()
-        yield session
-        session.close()
+    """A session on the test database; commit to make data visible to requests.
+
+    It holds no app context open: if it did, every request of the test would share one
+    `g` (one database session, Flask-Login's cached user) and hide real behaviour.
+    """
+    session: Session = app.extensions["mm_sessionmaker"]()
+    yield session
+    session.close()
 
 
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')

@@ -2,31 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from flask import Flask
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from mentormatch.models import Role, User
 from tests.builders import PASSWORD
 from tests.conftest import AuthActions, csrf_token_from
 
 NEW_PASSWORD = "a new password for the rainy season"
-
-
-@pytest.fixture
-def db(app: Flask) -> Iterator[Session]:
-    """A session on the test database WITHOUT an app context held open for the whole test.
-
-    conftest's `db` keeps one app context pushed, so every request of the test shares
-    one `g`: the same database session and Flask-Login's cached user, which makes a
-    second client look logged in. Session tests need each request to start afresh.
-    """
-    session: Session = app.extensions["mm_sessionmaker"]()
-    yield session
-    session.close()
 
 
 ONE_MEGABYTE = "x" * (1024 * 1024)

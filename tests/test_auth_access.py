@@ -9,7 +9,6 @@ from flask.testing import FlaskClient
 from mentormatch.auth.access import admin_required, role_required, staff_required
 from mentormatch.models import Role
 from tests.conftest import AuthActions
-from tests.test_auth import db  # noqa: F401  (see its docstring)
 
 # Pages that exist only in these tests, so they depend on no other area of the app.
 guarded = Blueprint("guarded", __name__, url_prefix="/test-only")

@@ -9,7 +9,6 @@ from flask import Flask
 
 from mentormatch import create_app
 from tests.conftest import AuthActions, csrf_token_from
-from tests.test_auth import db  # noqa: F401  (see its docstring)
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from mentormatch.auth.reset import make_reset_token
 from mentormatch.models import Role
 from tests.builders import PASSWORD, make_user
 from tests.conftest import AuthActions, csrf_token_from
-from tests.test_auth import db, is_logged_in  # noqa: F401  (db: see its docstring)
+from tests.test_auth import is_logged_in
 
 NEW_PASSWORD = "sorghum harvest in november"
 LINK_RE = re.compile(r"http://localhost(/password/reset/\S+)")
