@@ -10,7 +10,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy.orm import Session
 
 from mentormatch.matches import service
-from mentormatch.models import Role
+from mentormatch.models import ReviewStatus, Role
 from mentormatch.models.pairings import Pairing, PairingKind, PairingState
 from tests import builders
 from tests.conftest import AuthActions
@@ -255,3 +255,13 @@ def test_matching_bench_ends_with_one_json_line(runner: FlaskCliRunner) -> None:
                 "speedup_vs_dense", "n_entrepreneurs", "n_diaspora"):  # fmt: skip
         assert key in figures
     assert figures["n_entrepreneurs"] == 600
+
+
+def test_profile_waiting_for_approval_is_told_why_there_are_no_suggestions(
+    client: FlaskClient, auth: AuthActions, db: Session, people: builders.People
+) -> None:
+    people.amina.review_status = ReviewStatus.PENDING
+    db.commit()
+    auth.login("amina@example.org")
+    html = page(client)
+    assert "waiting for a coordinator" in html and "Tesfaye Bekele" not in html

@@ -73,4 +73,5 @@ def index() -> ResponseReturnValue:
         page=page,
         viewer="entrepreneur" if me.entrepreneur_profile else "diaspora",
         profile=profile,
+        max_suggestions=service.MAX_SUGGESTIONS,
     ), status
