@@ -6,11 +6,13 @@ import json
 from collections.abc import Iterator
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mentormatch.matches import service
-from mentormatch.models import ReviewStatus, Role
+from mentormatch.models import DiasporaProfile, ReviewStatus, Role
 from mentormatch.models.pairings import Pairing, PairingKind, PairingState
 from tests import builders
 from tests.conftest import AuthActions
@@ -265,3 +267,20 @@ def test_profile_waiting_for_approval_is_told_why_there_are_no_suggestions(
     auth.login("amina@example.org")
     html = page(client)
     assert "waiting for a coordinator" in html and "Tesfaye Bekele" not in html
+
+
+def test_explain_pair_gives_the_score_and_reasons_a_pairing_records(
+    app: Flask, db: Session, with_musa: builders.People
+) -> None:
+    amina = with_musa.amina
+    mentor = db.scalars(
+        select(DiasporaProfile).where(DiasporaProfile.headline.like("Poultry%"))
+    ).one()
+    with app.app_context():
+        score, reasons = service.explain_pair(db, amina, mentor, "coaching")
+        assert 0.5 < score <= 1.0
+        assert {"component": "value_chain", "text": "Both work in poultry"} in reasons
+        amina.review_status = ReviewStatus.PENDING
+        db.commit()
+        # A pending profile is still explained (coordinators review pending requests too).
+        assert service.explain_pair(db, amina, mentor, "coaching")[0] > 0
