@@ -241,7 +241,7 @@ def test_a_one_megabyte_cell_is_an_error_not_a_crash(db):
     [
         ("investment_amount", "lots", 'write a whole number such as 5000 (not "lots").'),
         ("investment_amount", "-5", 'write a whole number such as 5000 (not "-5").'),
-        ("investment_amount", "0", "must be between 1 and 10,000,000 (not 0)."),
+        ("investment_amount", "0", "must be between 1 and 2,000,000,000 (not 0)."),
         ("is_returnee", "maybe", 'write yes or no (not "maybe").'),
         ("email", "amina@", '"amina@" is not an email address: There must be something after '
                             "the @-sign."),

@@ -101,12 +101,12 @@ def test_a_description_a_little_too_long_comes_back_to_be_trimmed(client, kofi, 
         (
             "investment",
             {"seeking_investment": "yes", "investment_amount": "-5"},
-            "Enter a whole number from 1 to 10,000,000.",
+            "Enter a whole number from 1 to 2,000,000,000.",
         ),
         (
             "investment",
-            {"seeking_investment": "yes", "investment_amount": "20000000"},
-            "Enter a whole number from 1 to 10,000,000.",
+            {"seeking_investment": "yes", "investment_amount": "2000000001"},
+            "Enter a whole number from 1 to 2,000,000,000.",
         ),
         (
             "investment",

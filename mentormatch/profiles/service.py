@@ -34,7 +34,8 @@ from mentormatch.models import (
 NEW_PROFILE_STATUS = ReviewStatus.APPROVED
 
 MAX_VALUE_CHAINS = 5
-MAX_INVESTMENT_AMOUNT = 10_000_000
+# Local currency units, so it must allow large naira or sum amounts; fits a 32-bit column.
+MAX_INVESTMENT_AMOUNT = 2_000_000_000
 MAX_REGIONS = 10
 
 # Offered as checkboxes to everybody; the "other languages" box takes any other.
@@ -197,7 +198,7 @@ def languages_offered(country_codes: Sequence[str], chosen: Sequence[str] = ()) 
 
 def language_label(code: str) -> str:
     """A language's name as people say it: 'swa' -> 'Swahili', not 'Swahili (macrolanguage)'."""
-    return taxonomy.language_name(code).removesuffix(" (macrolanguage)")
+    return taxonomy.language_name(code)
 
 
 def default_currency(country_code: str | None) -> str:
