@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import pycountry
@@ -99,11 +99,15 @@ def is_region(region_code: str | None) -> bool:
 def languages() -> list[tuple[str, str]]:
     """Languages offered in forms as (ISO 639-3 code, name): every ISO 639-1 language
     plus regional languages of the programme countries, sorted by name."""
-    offered = {lang.alpha_3: lang.name for lang in pycountry.languages if hasattr(lang, "alpha_2")}
+    offered = {
+        lang.alpha_3: _plain_language_name(lang.name)
+        for lang in pycountry.languages
+        if hasattr(lang, "alpha_2")
+    }
     for code in EXTRA_LANGUAGE_CODES:
         lang = pycountry.languages.get(alpha_3=code)
         if lang is not None:
-            offered[lang.alpha_3] = lang.name
+            offered[lang.alpha_3] = _plain_language_name(lang.name)
     return sorted(offered.items(), key=lambda x: x[1])
 
 
@@ -113,7 +117,7 @@ def language_name(code: str | None) -> str:
     return lang[1] if lang else (code or "")
 
 
-@cache
+@lru_cache(maxsize=2048)  # keyed by what people type: bounded
 def lookup_language(text: str | None) -> tuple[str, str] | None:
     """Find a language by ISO 639-1 code, ISO 639-3 code or English name (any case)."""
     if not text:
@@ -128,7 +132,12 @@ def lookup_language(text: str | None) -> tuple[str, str] | None:
         lang = pycountry.languages.get(name=text)
     if lang is None:
         return None
-    return lang.alpha_3, lang.name
+    return lang.alpha_3, _plain_language_name(lang.name)
+
+
+def _plain_language_name(name: str) -> str:
+    # pycountry says "Swahili (macrolanguage)"; people say "Swahili".
+    return name.removesuffix(" (macrolanguage)")
 
 
 @cache
