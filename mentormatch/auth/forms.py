@@ -19,6 +19,7 @@ from wtforms.validators import (
 
 from mentormatch.auth.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, password_problem
 from mentormatch.auth.service import SELF_SERVICE_ROLES, full_name_problem, phone_problem
+from mentormatch.forms import choices
 from mentormatch.models import Role
 
 # Beyond this a rejected value is not sent back into the page (a 1 MB name stays on the server).
@@ -105,7 +106,7 @@ class LoginForm(AccountForm):
 class SignupForm(NewPasswordForm):
     role = RadioField(
         "I am",
-        choices=[(role.value, SIGNUP_ROLE_LABELS[role]) for role in SELF_SERVICE_ROLES],
+        choices=choices((role.value, SIGNUP_ROLE_LABELS[role]) for role in SELF_SERVICE_ROLES),
         validate_choice=False,
         validators=[
             InputRequired("Choose whether you are an entrepreneur or a member of the diaspora."),

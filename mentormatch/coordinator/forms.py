@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import SelectField
 
-from mentormatch.introductions.forms import KIND_CHOICES, choices
+from mentormatch.forms import choices
+from mentormatch.introductions.forms import KIND_CHOICES
 
 
 class QueueFilterForm(FlaskForm):

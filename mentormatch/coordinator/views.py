@@ -9,7 +9,8 @@ from sqlalchemy import false, select
 from mentormatch.auth.access import current_account, staff_required
 from mentormatch.coordinator.forms import QueueFilterForm
 from mentormatch.db import get_session
-from mentormatch.introductions.forms import TransitionForm, choices
+from mentormatch.forms import choices
+from mentormatch.introductions.forms import TransitionForm
 from mentormatch.models import EntrepreneurProfile, Pairing, PairingKind, ValueChain
 from mentormatch.pagination import page_number, paginate_query
 from mentormatch.pairings import service

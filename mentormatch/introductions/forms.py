@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, SelectChoice, SelectField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectField, TextAreaField
 from wtforms.validators import AnyOf, InputRequired, Length, Optional, ValidationError
 
+from mentormatch.forms import choices
 from mentormatch.pairings.rules import REASONS
 from mentormatch.pairings.service import MAX_TEXT
-
-
-def choices(pairs: Iterable[tuple[object, str]], blank: str | None = None) -> list[SelectChoice]:
-    """SelectChoice options from (value, label) pairs, with an optional empty first option."""
-    options = [SelectChoice(value="", label=blank)] if blank is not None else []
-    return options + [SelectChoice(value=value, label=label) for value, label in pairs]
-
 
 KIND_CHOICES = [("coaching", "Coaching"), ("investment", "Investment")]
 _TOO_LONG = f"Keep it under {MAX_TEXT} characters."

@@ -11,6 +11,7 @@ from wtforms import SelectField
 from mentormatch import taxonomy as tx
 from mentormatch.auth.access import current_account
 from mentormatch.db import get_session
+from mentormatch.forms import choices
 from mentormatch.matches import service
 from mentormatch.matching import Kind
 from mentormatch.models import Role
@@ -53,10 +54,13 @@ def index() -> ResponseReturnValue:
         return render_template("matches/no_profile.html", heading=heading, kind=kind)
     session = get_session()
     form = FilterForm(request.args)
-    form.value_chain.choices = [("", "Any value chain")] + [
-        (code, f"{label} ({group})") for code, label, group in tx.value_chain_choices(session)
-    ]
-    form.country.choices = [("", "Any country")] + service.countries_of_counterparts(session, me)
+    form.value_chain.choices = choices(
+        ((code, f"{label} ({group})") for code, label, group in tx.value_chain_choices(session)),
+        blank="Any value chain",
+    )
+    form.country.choices = choices(
+        service.countries_of_counterparts(session, me), blank="Any country"
+    )
     status = 200
     if not form.validate():
         status = 400

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -35,6 +35,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from mentormatch import taxonomy, vocabulary
+from mentormatch.forms import choices
 from mentormatch.models import DiasporaProfile, EntrepreneurProfile, Instrument, Role, Stage, User
 from mentormatch.profiles import service
 
@@ -60,11 +61,6 @@ def clean_text(value: Any) -> Any:
 
 def _length(maximum: int) -> Length:
     return Length(max=maximum, message=f"Keep this to {maximum:,} characters or fewer.")
-
-
-def _choices(pairs: Iterable[tuple[str, str]], blank: str | None = None) -> list[SelectChoice]:
-    options = [SelectChoice(value="", label=blank)] if blank is not None else []
-    return options + [SelectChoice(value=code, label=label) for code, label in pairs]
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -213,7 +209,7 @@ class BusinessForm(StepForm):
     )
     stage = RadioField(
         "Stage of your business",
-        choices=_choices((s.value, s.label) for s in Stage),
+        choices=choices((s.value, s.label) for s in Stage),
         validators=[InputRequired("Choose the stage your business is at.")],
         invalid_choice_message=FROM_LIST,
     )
@@ -237,9 +233,9 @@ class WhereForm(StepForm):
     )
 
     def prepare(self, session: Session, profile: Any, user: User) -> None:
-        self.country_code.choices = _choices(taxonomy.countries(), blank="Choose a country")
+        self.country_code.choices = choices(taxonomy.countries(), blank="Choose a country")
         country = self.shown_country()
-        self.region_code.choices = _choices(
+        self.region_code.choices = choices(
             taxonomy.regions_for(country) if country else [],
             blank="Choose a region" if country else "Choose the country first",
         )
@@ -281,11 +277,11 @@ class NeedsForm(LanguagesMixin, StepForm):
     )
 
     def prepare(self, session: Session, profile: Any, user: User) -> None:
-        self.skills_needed.choices = _choices(taxonomy.skill_choices(session))
+        self.skills_needed.choices = choices(taxonomy.skill_choices(session))
         self.offer_languages([profile.country_code] if profile else [])
 
 
-YES_NO = _choices([("yes", "Yes"), ("no", "No")])
+YES_NO = choices([("yes", "Yes"), ("no", "No")])
 
 
 def _yes(value: Any) -> bool | None:
@@ -300,7 +296,7 @@ def _yes(value: Any) -> bool | None:
 def _currency_field(label: str) -> ChoiceField:
     return ChoiceField(
         label,
-        choices=_choices(
+        choices=choices(
             ((code, f"{code} – {name}") for code, name in taxonomy.currencies()),
             blank="Choose a currency",
         ),
@@ -309,7 +305,7 @@ def _currency_field(label: str) -> ChoiceField:
 
 
 def _instruments_field(label: str) -> MultiCheckboxField:
-    return MultiCheckboxField(label, choices=_choices((i.value, i.label) for i in Instrument))
+    return MultiCheckboxField(label, choices=choices((i.value, i.label) for i in Instrument))
 
 
 class InvestmentForm(StepForm):
@@ -389,7 +385,7 @@ class AboutForm(StepForm):
     )
 
     def prepare(self, session: Session, profile: Any, user: User) -> None:
-        self.residence_country.choices = _choices(taxonomy.countries(), blank="Choose a country")
+        self.residence_country.choices = choices(taxonomy.countries(), blank="Choose a country")
 
 
 class RootsForm(StepForm):
@@ -406,7 +402,7 @@ class RootsForm(StepForm):
     )
 
     def prepare(self, session: Session, profile: Any, user: User) -> None:
-        self.country.choices = _choices(taxonomy.countries(), blank="Choose a country")
+        self.country.choices = choices(taxonomy.countries(), blank="Choose a country")
         country = self.shown_country()
         listed = taxonomy.regions_for(country) if country else []
         for field in (self.origin_regions, self.interest_regions):
@@ -419,7 +415,7 @@ class RootsForm(StepForm):
                     label=f"{taxonomy.region_name(code)} ({taxonomy.country_name(code[:2])})",
                 )
                 for code in others
-            ] + _choices(listed)
+            ] + choices(listed)
 
     def shown_country(self) -> str | None:
         code = (self.country.data or "").upper()
@@ -440,7 +436,7 @@ class RootsForm(StepForm):
 class DiasporaValueChainsForm(ValueChainsForm):
     preferred_stages = MultiCheckboxField(
         "Stages of business you would like to work with",
-        choices=_choices((s.value, s.label) for s in Stage),
+        choices=choices((s.value, s.label) for s in Stage),
         description="Optional. Leave empty for any stage.",
     )
 
@@ -454,7 +450,7 @@ class SkillsForm(LanguagesMixin, StepForm):
     )
 
     def prepare(self, session: Session, profile: Any, user: User) -> None:
-        self.skills_offered.choices = _choices(taxonomy.skill_choices(session))
+        self.skills_offered.choices = choices(taxonomy.skill_choices(session))
         countries = [profile.residence_country, *profile.origin_countries] if profile else []
         self.offer_languages(countries)
 
