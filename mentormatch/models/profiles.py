@@ -91,7 +91,20 @@ diaspora_skills_offered = _link_table(
 )
 
 
-class EntrepreneurProfile(Base):
+class ProfileRecord:
+    """The columns both profiles share: private contact, review status, timestamps."""
+
+    # Private: shown only to the counterpart of an approved pairing.
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    contact_phone: Mapped[str | None] = mapped_column(String(20))
+    review_status: Mapped[ReviewStatus] = mapped_column(
+        enum_column(ReviewStatus), default=ReviewStatus.PENDING, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class EntrepreneurProfile(ProfileRecord, Base):
     __tablename__ = "entrepreneur_profiles"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -111,14 +124,6 @@ class EntrepreneurProfile(Base):
     is_returnee: Mapped[bool] = mapped_column(Boolean, default=False)
     is_women_led: Mapped[bool] = mapped_column(Boolean, default=False)
     is_youth_led: Mapped[bool] = mapped_column(Boolean, default=False)
-    # Private: shown only to the counterpart of an approved pairing.
-    contact_email: Mapped[str | None] = mapped_column(String(254))
-    contact_phone: Mapped[str | None] = mapped_column(String(20))
-    review_status: Mapped[ReviewStatus] = mapped_column(
-        enum_column(ReviewStatus), default=ReviewStatus.PENDING, index=True
-    )
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     user: Mapped[User] = relationship(back_populates="entrepreneur_profile")
     value_chains: Mapped[list[ValueChain]] = relationship(
@@ -133,7 +138,7 @@ class EntrepreneurProfile(Base):
         return self.business_name or self.user.full_name
 
 
-class DiasporaProfile(Base):
+class DiasporaProfile(ProfileRecord, Base):
     __tablename__ = "diaspora_profiles"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -155,13 +160,6 @@ class DiasporaProfile(Base):
     ticket_max: Mapped[int | None] = mapped_column(Integer)
     ticket_currency: Mapped[str | None] = mapped_column(String(3))
     investment_instruments: Mapped[list[str]] = mapped_column(CodeList(), default=list)
-    contact_email: Mapped[str | None] = mapped_column(String(254))
-    contact_phone: Mapped[str | None] = mapped_column(String(20))
-    review_status: Mapped[ReviewStatus] = mapped_column(
-        enum_column(ReviewStatus), default=ReviewStatus.PENDING, index=True
-    )
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     user: Mapped[User] = relationship(back_populates="diaspora_profile")
     value_chains: Mapped[list[ValueChain]] = relationship(
