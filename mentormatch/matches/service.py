@@ -10,7 +10,7 @@ requesting an introduction never forces a refit.
 from __future__ import annotations
 
 import threading
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from mentormatch import taxonomy as tx
 from mentormatch.matches import adapter
-from mentormatch.matching import Kind, Match, MatchIndex
+from mentormatch.matching import Kind, Match, MatchIndex, Ranking
 from mentormatch.models import DiasporaProfile, EntrepreneurProfile, User
 from mentormatch.pagination import Page
 
@@ -124,29 +124,22 @@ def suggestions(
     index = fitted_index(session)
     k = min(page * PER_PAGE, MAX_SUGGESTIONS)
     if user.entrepreneur_profile is not None:
-        me = user.entrepreneur_profile.id
-        ranking = index.rank_for_entrepreneur(
-            me,
-            kind,
-            k,
-            exclude=adapter.excluded_pairs(session, kind, entrepreneur_id=me),
-            load=adapter.load(session),
-            among=_among(index, "diaspora", filters),
-        )
-        counterpart_ids = [m.diaspora_id for m in ranking.matches]
+        me, mine, theirs = user.entrepreneur_profile.id, "entrepreneur", "diaspora"
+        rank: Callable[..., Ranking] = index.rank_for_entrepreneur
     elif user.diaspora_profile is not None:
-        me = user.diaspora_profile.id
-        ranking = index.rank_for_diaspora(
-            me,
-            kind,
-            k,
-            exclude=adapter.excluded_pairs(session, kind, diaspora_id=me),
-            load=adapter.load(session),
-            among=_among(index, "entrepreneur", filters),
-        )
-        counterpart_ids = [m.entrepreneur_id for m in ranking.matches]
+        me, mine, theirs = user.diaspora_profile.id, "diaspora", "entrepreneur"
+        rank = index.rank_for_diaspora
     else:
         raise ValueError("only entrepreneurs and diaspora members have suggestions")
+    ranking = rank(
+        me,
+        kind,
+        k,
+        exclude=adapter.excluded_pairs(session, kind, **{f"{mine}_id": me}),
+        load=adapter.load(session),
+        among=_among(index, theirs, filters),
+    )
+    counterpart_ids: list[int] = [getattr(m, f"{theirs}_id") for m in ranking.matches]
     start = (page - 1) * PER_PAGE
     shown = list(
         zip(ranking.matches[start : start + PER_PAGE], counterpart_ids[start:], strict=False)

@@ -57,20 +57,23 @@ def _region(rng: np.random.Generator, country: str) -> str:
     return f"{country}-{int(rng.integers(1, REGIONS_PER_COUNTRY + 1)):02d}"
 
 
+def _country(rng: np.random.Generator) -> tuple[str, tuple[str, ...], str]:
+    """A programme country with its local languages and its lingua franca."""
+    countries = list(COUNTRIES)
+    country = countries[int(rng.integers(len(countries)))]
+    local, franca = COUNTRIES[country]
+    return country, local, franca
+
+
 def entrepreneurs(
     n: int, taxonomy: Taxonomy, seed: int = 1, start_id: int = 1
 ) -> list[EntrepreneurRecord]:
     """`n` entrepreneurs with ids from `start_id`."""
     rng = np.random.default_rng(seed)
-    chains, skills, countries = (
-        list(taxonomy.chain_labels),
-        list(taxonomy.skill_labels),
-        list(COUNTRIES),
-    )
+    chains, skills = list(taxonomy.chain_labels), list(taxonomy.skill_labels)
     out = []
     for i in range(n):
-        country = countries[int(rng.integers(len(countries)))]
-        local, franca = COUNTRIES[country]
+        country, local, franca = _country(rng)
         needs = _pick(rng, skills, 1, 4)
         seeking = bool(rng.random() < 0.4)
         out.append(
@@ -98,15 +101,10 @@ def entrepreneurs(
 def diaspora(n: int, taxonomy: Taxonomy, seed: int = 2, start_id: int = 1) -> list[DiasporaRecord]:
     """`n` diaspora members with ids from `start_id`; about 70 % mentor, 40 % invest."""
     rng = np.random.default_rng(seed)
-    chains, skills, countries = (
-        list(taxonomy.chain_labels),
-        list(taxonomy.skill_labels),
-        list(COUNTRIES),
-    )
+    chains, skills = list(taxonomy.chain_labels), list(taxonomy.skill_labels)
     out = []
     for i in range(n):
-        country = countries[int(rng.integers(len(countries)))]
-        local, franca = COUNTRIES[country]
+        country, local, franca = _country(rng)
         origin = (_region(rng, country),)
         interest = tuple({_region(rng, country) for _ in range(int(rng.integers(0, 3)))})
         offers = _pick(rng, skills, 2, 5)

@@ -318,11 +318,16 @@ def _apply_value_chains(session: Session, profile: Profile, data: Data) -> None:
     profile.value_chains = chains
 
 
-def _apply_needs(session: Session, profile: EntrepreneurProfile, data: Data) -> None:
-    skills = _skills(session, data.get("skills_needed") or [], "skills_needed")
+def _apply_skills_and_languages(session: Session, profile: Profile, data: Data) -> None:
+    """The skills an entrepreneur needs or a diaspora member offers, and their languages."""
+    field = "skills_offered" if isinstance(profile, DiasporaProfile) else "skills_needed"
+    skills = _skills(session, data.get(field) or [], field)
     languages = _languages(data)
-    profile.skills_needed = skills
-    profile.skills_needed_text = _text(data, "skills_needed_text")
+    text = _text(data, f"{field}_text")
+    if isinstance(profile, DiasporaProfile):
+        profile.skills_offered, profile.skills_offered_text = skills, text
+    else:
+        profile.skills_needed, profile.skills_needed_text = skills, text
     profile.languages = languages
 
 
@@ -407,14 +412,6 @@ def _apply_roots(session: Session, profile: DiasporaProfile, data: Data) -> None
     profile.interest_regions = interest
 
 
-def _apply_skills(session: Session, profile: DiasporaProfile, data: Data) -> None:
-    skills = _skills(session, data.get("skills_offered") or [], "skills_offered")
-    languages = _languages(data)
-    profile.skills_offered = skills
-    profile.skills_offered_text = _text(data, "skills_offered_text")
-    profile.languages = languages
-
-
 def _apply_offers(session: Session, profile: DiasporaProfile, data: Data) -> None:
     coaching = bool(data.get("offers_coaching"))
     investment = bool(data.get("offers_investment"))
@@ -469,7 +466,7 @@ ENTREPRENEUR_APPLIERS: dict[str, Applier] = {
     "business": _apply_business,
     "where": _apply_where,
     "value-chains": _apply_value_chains,
-    "needs": _apply_needs,
+    "needs": _apply_skills_and_languages,
     "investment": _apply_investment,
     "contact": _apply_contact,
 }
@@ -477,7 +474,7 @@ DIASPORA_APPLIERS: dict[str, Applier] = {
     "about": _apply_about,
     "roots": _apply_roots,
     "value-chains": _apply_value_chains,
-    "skills": _apply_skills,
+    "skills": _apply_skills_and_languages,
     "offers": _apply_offers,
     "contact": _apply_contact,
 }
