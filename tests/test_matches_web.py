@@ -25,7 +25,7 @@ def fresh_cache() -> Iterator[None]:
     service.clear_cache()
 
 
-def musa(db: Session, **fields: object) -> object:
+def musa(db: Session, **fields: object) -> DiasporaProfile:
     """Musa: poultry vet from Kano living in London, speaks Hausa; bookkeeping too."""
     values: dict[str, object] = {
         "full_name": "Musa Abdullahi",
@@ -42,6 +42,17 @@ def musa(db: Session, **fields: object) -> object:
     }
     values.update(fields)
     return builders.make_diaspora(db, **values)  # type: ignore[arg-type]
+
+
+def coaching(entrepreneur_id: int, mentor: DiasporaProfile, state: PairingState) -> Pairing:
+    """A coaching pairing the entrepreneur asked for, already in `state`."""
+    return Pairing(
+        entrepreneur_id=entrepreneur_id,
+        diaspora_id=mentor.id,
+        kind=PairingKind.COACHING,
+        state=state,
+        requester_side="entrepreneur",
+    )
 
 
 @pytest.fixture
@@ -168,9 +179,7 @@ def test_pair_with_an_open_request_is_not_suggested_again(
     client: FlaskClient, auth: AuthActions, db: Session, people: builders.People
 ) -> None:
     mentor = musa(db)
-    db.add(Pairing(entrepreneur_id=people.amina.id, diaspora_id=mentor.id,  # type: ignore[attr-defined]
-                   kind=PairingKind.COACHING, state=PairingState.REQUESTED,
-                   requester_side="entrepreneur"))  # fmt: skip
+    db.add(coaching(people.amina.id, mentor, PairingState.REQUESTED))
     db.commit()
     auth.login("amina@example.org")
     html = page(client)
@@ -182,9 +191,7 @@ def test_mentor_at_capacity_is_not_suggested(
 ) -> None:
     mentor = musa(db, mentee_capacity=1)
     other = builders.make_entrepreneur(db, full_name="Halima Sani", email="halima@example.org")
-    db.add(Pairing(entrepreneur_id=other.id, diaspora_id=mentor.id,  # type: ignore[attr-defined]
-                   kind=PairingKind.COACHING, state=PairingState.APPROVED,
-                   requester_side="entrepreneur"))  # fmt: skip
+    db.add(coaching(other.id, mentor, PairingState.APPROVED))
     db.commit()
     auth.login("amina@example.org")
     assert "Musa Abdullahi" not in page(client)
@@ -197,7 +204,7 @@ def test_suggestions_follow_a_profile_change(
     db.commit()
     auth.login("amina@example.org")
     assert "Both work in poultry" in page(client)
-    mentor.value_chains = builders.chains(db, "dairy")  # type: ignore[attr-defined]
+    mentor.value_chains = builders.chains(db, "dairy")
     db.commit()
     html = page(client)
     assert "Both work in poultry" not in html
