@@ -64,12 +64,6 @@ def init_app(app: Flask) -> None:
     app.teardown_appcontext(_close_session)
 
 
-def get_engine() -> Engine:
-    """The current app's engine."""
-    engine: Engine = current_app.extensions["mm_engine"]
-    return engine
-
-
 def get_session() -> Session:
     """The session of the current request (or app context), created on first use."""
     if "db_session" not in g:

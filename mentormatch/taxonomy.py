@@ -166,12 +166,6 @@ def m49_areas() -> dict[str, M49Area]:
     }
 
 
-def subregion_of(country_code: str) -> str:
-    """The M49 sub-region name of a country ('' when unknown)."""
-    area = m49_areas().get(country_code.upper())
-    return area.subregion if area else ""
-
-
 # --- value chains and skills (database, loaded from seed_data/taxonomy) ---------------------
 
 

@@ -129,10 +129,6 @@ class Pairing(Base):
         cascade="all, delete-orphan",
     )
 
-    @property
-    def is_open(self) -> bool:
-        return self.state in OPEN_STATES
-
     def __repr__(self) -> str:
         return f"<Pairing {self.id} {self.kind.value} {self.state.value}>"
 

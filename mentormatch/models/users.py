@@ -78,9 +78,6 @@ class User(UserMixin, Base):
     def login_name(self) -> str:
         return self.email or self.phone or f"user {self.id}"
 
-    def has_role(self, *roles: Role) -> bool:
-        return self.role in roles
-
     @property
     def is_staff(self) -> bool:
         return self.role in (Role.COORDINATOR, Role.ADMIN)

@@ -528,11 +528,7 @@ def approve(
     pairing.coordinator_note = event.note
     pairing.decided_by_id = actor.id
     for user in (pairing.entrepreneur.user, pairing.diaspora.user):
-        other = (
-            pairing.diaspora.user
-            if user is pairing.entrepreneur.user
-            else pairing.entrepreneur.user
-        )
+        other = other_party(pairing, user)
         notify(
             session,
             user,
