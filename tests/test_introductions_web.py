@@ -288,3 +288,16 @@ def test_a_request_from_a_suggestion_keeps_the_engines_score_and_reasons(
     assert any("English" in reason["text"] for reason in pairing.reasons)
     page = client.get(response.location).get_data(as_text=True)
     assert "You both speak English" in page
+
+
+def test_asking_on_behalf_of_others_is_403_and_an_unknown_profile_404(
+    client: FlaskClient, auth: AuthActions, people: People
+) -> None:
+    auth.login("fatou@example.org")
+    others = f"/introductions/new?entrepreneur_id={people.amina.id}&diaspora_id={people.tesfaye.id}"
+    response = client.get(others)
+    assert response.status_code == 403
+    assert "only for your own profile" in response.get_data(as_text=True)
+    response = client.get("/introductions/new?entrepreneur_id=999999")
+    assert response.status_code == 404
+    assert "does not exist" in response.get_data(as_text=True)

@@ -14,12 +14,11 @@ from mentormatch.auth.access import current_account, role_required
 from mentormatch.db import get_session
 from mentormatch.introductions.forms import FeedbackForm, RequestForm, TransitionForm
 from mentormatch.main.errors import render_error
-from mentormatch.models import DiasporaProfile, EntrepreneurProfile, Pairing, Role, User
+from mentormatch.models import Pairing, Role, User
 from mentormatch.notifications import mark_all_read, recent_notifications, unread_count
 from mentormatch.pairings import service
 from mentormatch.pairings.rules import (
     ACTION_LABELS,
-    PENDING_STATES,
     REASON_LABELS,
     PairingError,
 )
@@ -87,16 +86,15 @@ def new() -> ResponseReturnValue:
     me = current_account()
     session = get_session()
     source = request.form if request.method == "POST" else request.args
-    own_entrepreneur = me.entrepreneur_profile.id if me.entrepreneur_profile else None
-    own_diaspora = me.diaspora_profile.id if me.diaspora_profile else None
-    entrepreneur_id = _profile_id(source.get("entrepreneur_id")) or own_entrepreneur
-    diaspora_id = _profile_id(source.get("diaspora_id")) or own_diaspora
-    entrepreneur = session.get(EntrepreneurProfile, entrepreneur_id) if entrepreneur_id else None
-    diaspora = session.get(DiasporaProfile, diaspora_id) if diaspora_id else None
-    if entrepreneur is None or diaspora is None:
-        abort(404, "That profile does not exist, or it is not available.")
-    if me.id not in (entrepreneur.user_id, diaspora.user_id):
-        abort(403, "You can ask for introductions only for your own profile.")
+    try:
+        entrepreneur, diaspora = service.parties_of_request(
+            session,
+            me,
+            _profile_id(source.get("entrepreneur_id")),
+            _profile_id(source.get("diaspora_id")),
+        )
+    except PairingError as error:
+        abort(error.status, error.message)
     kind = source.get("kind") or ("coaching" if diaspora.offers_coaching else "investment")
     form = RequestForm(
         data={"entrepreneur_id": entrepreneur.id, "diaspora_id": diaspora.id, "kind": kind}
@@ -146,17 +144,8 @@ def _forms_for(pairing: Pairing, user: User) -> dict[str, TransitionForm]:
 def inbox() -> ResponseReturnValue:
     """Incoming and outgoing requests with their buttons, then introductions and the past."""
     me = current_account()
-    pairings = service.pairings_of(get_session(), me)
-    pending = [p for p in pairings if p.state in PENDING_STATES]
-    groups = {
-        "incoming": [p for p in pending if service.counterpart_user_id(p) == me.id],
-        "outgoing": [p for p in pending if service.requester_user_id(p) == me.id],
-        "current": [p for p in pairings if p.state.value == "approved"],
-        "past": [
-            p for p in pairings if p.state not in PENDING_STATES and p.state.value != "approved"
-        ],
-    }
-    forms = {p.id: _forms_for(p, me) for p in pending}
+    groups = service.inbox_of(get_session(), me)
+    forms = {p.id: _forms_for(p, me) for p in groups["incoming"] + groups["outgoing"]}
     return render_template("introductions/inbox.html", groups=groups, forms=forms, me=me)
 
 

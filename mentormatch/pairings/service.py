@@ -907,6 +907,42 @@ def pairings_of(session: Session, user: User) -> Sequence[Pairing]:
     ).all()
 
 
+def inbox_of(session: Session, user: User) -> dict[str, list[Pairing]]:
+    """The user's pairings as the inbox groups them: requests to answer, requests sent,
+    current introductions, and the past."""
+    pairings = pairings_of(session, user)
+    pending = [p for p in pairings if p.state in PENDING_STATES]
+    return {
+        "incoming": [p for p in pending if counterpart_user_id(p) == user.id],
+        "outgoing": [p for p in pending if requester_user_id(p) == user.id],
+        "current": [p for p in pairings if p.state is S.APPROVED],
+        "past": [
+            p for p in pairings if p.state not in PENDING_STATES and p.state is not S.APPROVED
+        ],
+    }
+
+
+def parties_of_request(
+    session: Session, asker: User, entrepreneur_id: int | None, diaspora_id: int | None
+) -> tuple[EntrepreneurProfile, DiasporaProfile]:
+    """The two profiles of an introduction `asker` wants; a missing id means their own.
+
+    Raises PairingNotFound when either profile does not exist, NotAllowed when neither is
+    the asker's.
+    """
+    entrepreneur_id = entrepreneur_id or (
+        asker.entrepreneur_profile.id if asker.entrepreneur_profile else None
+    )
+    diaspora_id = diaspora_id or (asker.diaspora_profile.id if asker.diaspora_profile else None)
+    entrepreneur = session.get(EntrepreneurProfile, entrepreneur_id) if entrepreneur_id else None
+    diaspora = session.get(DiasporaProfile, diaspora_id) if diaspora_id else None
+    if entrepreneur is None or diaspora is None:
+        raise PairingNotFound("That profile does not exist, or it is not available.")
+    if asker.id not in (entrepreneur.user_id, diaspora.user_id):
+        raise NotAllowed("You can ask for introductions only for your own profile.")
+    return entrepreneur, diaspora
+
+
 def history_of_profile(
     session: Session, profile: EntrepreneurProfile | DiasporaProfile, exclude: int | None = None
 ) -> Sequence[Pairing]:
