@@ -4,34 +4,25 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template, request
 from flask.typing import ResponseReturnValue
-from sqlalchemy import false, select
+from sqlalchemy import false
 
 from mentormatch.auth.access import current_account, staff_required
 from mentormatch.coordinator.forms import QueueFilterForm
 from mentormatch.db import get_session
 from mentormatch.forms import choices
 from mentormatch.introductions.forms import TransitionForm
-from mentormatch.models import EntrepreneurProfile, Pairing, PairingKind, ValueChain
+from mentormatch.models import Pairing, PairingKind
 from mentormatch.pagination import page_number, paginate_query
 from mentormatch.pairings import service
-from mentormatch.taxonomy import country_name
 
 bp = Blueprint("coordinator", __name__, url_prefix="/coordinator")
 
 
 def _filter_form() -> QueueFilterForm:
-    session = get_session()
     form = QueueFilterForm(request.args)
-    countries = session.scalars(
-        select(EntrepreneurProfile.country_code)
-        .distinct()
-        .order_by(EntrepreneurProfile.country_code)
-    ).all()
-    form.country.choices = choices(((c, country_name(c) or c) for c in countries), blank="Any")
-    chains = session.execute(
-        select(ValueChain.code, ValueChain.label).order_by(ValueChain.position)
-    )
-    form.value_chain.choices = choices(((code, label) for code, label in chains), blank="Any")
+    countries, chains = service.approval_filter_choices(get_session())
+    form.country.choices = choices(countries, blank="Any")
+    form.value_chain.choices = choices(chains, blank="Any")
     return form
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from mentormatch import taxonomy
 from mentormatch.db import utcnow
 from mentormatch.models import (
     ContactView,
@@ -32,6 +33,7 @@ from mentormatch.models import (
     ReviewStatus,
     Role,
     User,
+    ValueChain,
 )
 from mentormatch.models.profiles import entrepreneur_value_chains
 from mentormatch.notifications import notify
@@ -954,6 +956,25 @@ def history_of_profile(
     if exclude is not None:
         statement = statement.where(Pairing.id != exclude)
     return session.scalars(statement).all()
+
+
+def approval_filter_choices(
+    session: Session,
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(code, name) of the countries entrepreneurs work in and of every value chain,
+    for the approval queue's filters."""
+    countries = session.scalars(
+        select(EntrepreneurProfile.country_code)
+        .distinct()
+        .order_by(EntrepreneurProfile.country_code)
+    ).all()
+    chains = session.execute(
+        select(ValueChain.code, ValueChain.label).order_by(ValueChain.position)
+    )
+    return (
+        [(code, taxonomy.country_name(code) or code) for code in countries],
+        [(code, label) for code, label in chains],
+    )
 
 
 def approval_queue(
