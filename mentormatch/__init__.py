@@ -40,12 +40,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def register_database(app: Flask) -> None:
+    """Bind the engine and the per-request session to the app."""
     from mentormatch import db
 
     db.init_app(app)
 
 
 def register_extensions(app: Flask) -> None:
+    """Bind login, CSRF and rate limiting, created unbound in extensions.py."""
     from mentormatch.auth.loader import load_user
     from mentormatch.extensions import csrf, limiter, login_manager
 
@@ -56,6 +58,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    """Register every area's blueprint."""
     from mentormatch.auth.views import bp as auth_bp
     from mentormatch.main.views import bp as main_bp
     from mentormatch.profiles.views import bp as profiles_bp
@@ -74,12 +77,15 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_errorhandlers(app: Flask) -> None:
+    """Error pages and JSON errors for every status the app answers with."""
     from mentormatch.main.errors import register
 
     register(app)
 
 
 def register_security_headers(app: Flask) -> None:
+    """Security headers on every response."""
+
     # No third-party scripts or frames, ever: the pages are server-rendered and self-contained.
     @app.after_request
     def _headers(response: Response) -> Response:
@@ -95,6 +101,7 @@ def register_security_headers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
+    """Names of countries, regions and languages, usable in every template."""
     from mentormatch import taxonomy
 
     app.jinja_env.add_extension("jinja2.ext.do")
@@ -106,6 +113,7 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    """The `flask` commands: db, seed, create-user, import-profiles and the rest."""
     from mentormatch.cli import register
 
     register(app)

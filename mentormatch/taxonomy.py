@@ -59,6 +59,7 @@ def country_name(code: str | None) -> str:
 
 
 def is_country(code: str | None) -> bool:
+    """True for an ISO 3166-1 alpha-2 country code, in any case."""
     return bool(code) and code.upper() in _country_names()  # type: ignore[union-attr]
 
 
@@ -90,6 +91,7 @@ def is_region_of(region_code: str | None, country_code: str | None) -> bool:
 
 
 def is_region(region_code: str | None) -> bool:
+    """True for an ISO 3166-2 region code of a known country."""
     if not region_code or "-" not in region_code:
         return False
     return is_region_of(region_code, region_code.split("-")[0])
@@ -147,6 +149,7 @@ def currencies() -> list[tuple[str, str]]:
 
 
 def is_currency(code: str | None) -> bool:
+    """True for an ISO 4217 currency code, in any case."""
     return bool(code) and pycountry.currencies.get(alpha_3=code.upper()) is not None  # type: ignore[union-attr]
 
 

@@ -82,32 +82,39 @@ class Vocabulary:
 
 
 def value_chains(session: Session) -> Vocabulary:
+    """The value chains, by code or label."""
     return Vocabulary(
         "value chain", tuple((c, label) for c, label, _ in taxonomy.value_chain_choices(session))
     )
 
 
 def skills(session: Session) -> Vocabulary:
+    """The skills, by code or label."""
     return Vocabulary("skill", tuple(taxonomy.skill_choices(session)))
 
 
 def countries() -> Vocabulary:
+    """The countries, by code or name."""
     return Vocabulary("country", tuple(taxonomy.countries()))
 
 
 def languages() -> Vocabulary:
+    """The languages, by code or name."""
     return Vocabulary("language", tuple(taxonomy.languages()))
 
 
 def stages() -> Vocabulary:
+    """The business stages, by code or name."""
     return Vocabulary("stage", tuple((s.value, s.value.capitalize()) for s in Stage))
 
 
 def instruments() -> Vocabulary:
+    """The kinds of investment money, by code or label."""
     return Vocabulary("instrument", tuple((i.value, i.label) for i in Instrument))
 
 
 def currencies() -> Vocabulary:
+    """The currencies, by code or name."""
     return Vocabulary("currency", tuple(taxonomy.currencies()))
 
 

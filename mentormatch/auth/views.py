@@ -53,6 +53,7 @@ def _safe_next(target: str | None) -> str:
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 def login() -> ResponseReturnValue:
+    """Log in by email or phone; the same message for a wrong login and a wrong password."""
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = LoginForm()
@@ -72,6 +73,7 @@ def login() -> ResponseReturnValue:
 @bp.post("/logout")
 @login_required
 def logout() -> ResponseReturnValue:
+    """Log out and go back to the landing page."""
     logout_user()
     flash("You are logged out.", "info")
     return redirect(url_for("main.index"))
@@ -79,6 +81,7 @@ def logout() -> ResponseReturnValue:
 
 @bp.route("/signup", methods=["GET", "POST"])
 def signup() -> ResponseReturnValue:
+    """Create an account as an entrepreneur or a diaspora member, then log in."""
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = SignupForm()
@@ -108,6 +111,7 @@ def signup() -> ResponseReturnValue:
 @limiter.limit(_login_limit, methods=["POST"])
 @login_required
 def change_password() -> ResponseReturnValue:
+    """Change the password; every other session of the account ends."""
     user = current_account()
     form = ChangePasswordForm()
     form.password_email = user.email
@@ -135,6 +139,7 @@ def change_password() -> ResponseReturnValue:
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 def forgot_password() -> ResponseReturnValue:
+    """Email a reset link; the page never says whether the account exists."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         user = reset_recipient(get_session(), form.login.data or "")
@@ -158,6 +163,7 @@ def _send_reset_link(email: str, token: str) -> None:
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 def reset_password(token: str) -> ResponseReturnValue:
+    """Set a new password from an emailed, expiring, single-use link."""
     session = get_session()
     user = user_for_reset_token(
         session,

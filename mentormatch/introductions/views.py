@@ -51,11 +51,13 @@ def _header_counts() -> dict[str, Any]:
 
 @bp.app_template_global()
 def reason_label(code: str | None) -> str:
+    """The words for a reason code, for templates."""
     return REASON_LABELS.get(code or "", code or "")
 
 
 @bp.app_template_global()
 def action_label(action: str) -> str:
+    """The words for an action, for templates."""
     return ACTION_LABELS.get(action, action)
 
 

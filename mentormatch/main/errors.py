@@ -20,10 +20,12 @@ MESSAGES = {
 
 
 def wants_json() -> bool:
+    """True when the request is for the API or asks for JSON."""
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
 def render_error(status: int, message: str | None = None) -> ResponseReturnValue:
+    """The error page (or JSON error) for `status`, with a message saying what to do."""
     message = message or MESSAGES.get(status, "Something went wrong.")
     if wants_json():
         return {"error": {"code": status, "message": message}}, status
@@ -31,6 +33,8 @@ def render_error(status: int, message: str | None = None) -> ResponseReturnValue
 
 
 def register(app: Flask) -> None:
+    """Answer CSRF failures, HTTP errors and unexpected exceptions with render_error."""
+
     @app.errorhandler(CSRFError)
     def _csrf(error: CSRFError) -> ResponseReturnValue:
         return render_error(

@@ -14,6 +14,7 @@ bp = Blueprint("main", __name__)
 
 @bp.get("/")
 def index() -> ResponseReturnValue:
+    """The landing page (a dashboard once logged in)."""
     return render_template("main/index.html")
 
 

@@ -69,6 +69,7 @@ def dense_profiles(
 
 
 def timed(action: Callable[[], Any]) -> tuple[Any, float]:
+    """The action's result and how many seconds it took."""
     start = time.perf_counter()
     result = action()
     return result, time.perf_counter() - start

@@ -38,6 +38,7 @@ def multi_hot(values: Iterable[Iterable[str]], classes: Sequence[str]) -> sp.csr
 
 
 def dense(matrix: sp.spmatrix) -> Matrix:
+    """A sparse matrix as a dense float32 array."""
     return np.asarray(matrix.toarray(), dtype=np.float32)
 
 
@@ -79,6 +80,7 @@ class SkillText:
 
 
 def country_of(place: str) -> str:
+    """The country code of a country or ISO 3166-2 region code."""
     return place.split("-", 1)[0]
 
 
@@ -148,10 +150,12 @@ def vocabulary(
 
 
 def place_key(e: EntrepreneurRecord) -> str:
+    """Where an entrepreneur works: the region when known, else the country."""
     return e.region_code or e.country_code
 
 
 def groups_of(chains: Iterable[str], taxonomy: Taxonomy) -> list[str]:
+    """The value-chain groups of some value chains, sorted, without repeats."""
     return sorted({taxonomy.chain_group[c] for c in chains if c in taxonomy.chain_group})
 
 

@@ -97,12 +97,14 @@ def is_party(pairing: Pairing, user: User) -> bool:
 
 
 def requester_user_id(pairing: Pairing) -> int:
+    """The user id of the person who asked for the introduction."""
     if pairing.requester_side == "entrepreneur":
         return pairing.entrepreneur.user_id
     return pairing.diaspora.user_id
 
 
 def counterpart_user_id(pairing: Pairing) -> int:
+    """The user id of the person who was asked."""
     if pairing.requester_side == "entrepreneur":
         return pairing.diaspora.user_id
     return pairing.entrepreneur.user_id
@@ -261,6 +263,7 @@ def _transition(
 
 
 def not_allowed_message(action: str) -> str:
+    """Who may take `action`, in words, for a refusal."""
     who = WHO_BY_ACTION.get(action)
     return {
         Who.COUNTERPART: "Only the person who was asked can answer this request.",
@@ -837,6 +840,7 @@ def contact_views_of(session: Session, user: User, limit: int = 200) -> Sequence
 
 
 def feedback_by(session: Session, pairing: Pairing, user: User) -> Feedback | None:
+    """The rating `user` gave this pairing, if any."""
     return session.scalar(
         select(Feedback).where(Feedback.pairing_id == pairing.id, Feedback.author_id == user.id)
     )
