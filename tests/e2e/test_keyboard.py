@@ -57,6 +57,7 @@ def test_newcomer_signs_up_and_saves_a_profile_step_with_the_keyboard_only(
     tab_to(page, "Create my account")
     page.keyboard.press("Enter")
     expect(page.locator(".error-summary")).to_be_visible()
+    expect(page).to_have_title("Error: Create your account · MentorMatch")
     tab_to(page, "I am: Choose whether you are an entrepreneur or a member of the diaspora.")
     page.keyboard.press("Enter")
     page.keyboard.press("Tab")
