@@ -27,7 +27,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     app.config.update(load_settings(instance_path, config))
     instance_path.mkdir(parents=True, exist_ok=True)
-    logging.basicConfig(level=logging.INFO)
+    # Our own messages (e.g. emails written to the log in development), not every library's.
+    app.logger.setLevel(logging.INFO)
 
     register_database(app)
     register_extensions(app)
