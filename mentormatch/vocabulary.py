@@ -8,7 +8,7 @@ and the same "did you mean" suggestion.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -47,22 +47,7 @@ class Vocabulary:
 
     def parse_list(self, text: str | Iterable[str]) -> list[str]:
         """Parse a ';'-separated string (or a list) into codes, without duplicates, in order."""
-        items = text.split(LIST_SEPARATOR) if isinstance(text, str) else list(text)
-        codes: list[str] = []
-        errors: list[str] = []
-        for item in items:
-            if not item.strip():
-                continue
-            try:
-                code = self.parse(item)
-            except VocabularyError as exc:
-                errors.append(str(exc))
-                continue
-            if code not in codes:
-                codes.append(code)
-        if errors:
-            raise VocabularyError(" ".join(errors))
-        return codes
+        return _parse_each(text, self.parse)
 
     def suggestion(self, text: str) -> str | None:
         candidates = {label.casefold(): label for _, label in self.entries}
@@ -126,27 +111,9 @@ def regions(country_code: str) -> Vocabulary:
     )
 
 
-def parse_language_list(text: str | Sequence[str]) -> list[str]:
-    """Languages by ISO 639-1/639-3 code or English name -> ISO 639-3 codes."""
-    items = text.split(LIST_SEPARATOR) if isinstance(text, str) else list(text)
-    codes: list[str] = []
-    errors: list[str] = []
-    vocabulary = languages()
-    for item in items:
-        if not item.strip():
-            continue
-        found = taxonomy.lookup_language(item)
-        if found is None:
-            errors.append(vocabulary.unknown_message(item.strip()))
-        elif found[0] not in codes:
-            codes.append(found[0])
-    if errors:
-        raise VocabularyError(" ".join(errors))
-    return codes
-
-
-def parse_region_list(text: str | Sequence[str]) -> list[str]:
-    """ISO 3166-2 first-level region codes ('ET-OR'), or 'Country: Region' names."""
+def _parse_each(text: str | Iterable[str], parse: Callable[[str], str]) -> list[str]:
+    """Parse each item of a ';'-separated string (or a list) into codes, without duplicates,
+    in order; every item's error is collected into one VocabularyError."""
     items = text.split(LIST_SEPARATOR) if isinstance(text, str) else list(text)
     codes: list[str] = []
     errors: list[str] = []
@@ -154,24 +121,43 @@ def parse_region_list(text: str | Sequence[str]) -> list[str]:
         item = item.strip()
         if not item:
             continue
-        if taxonomy.is_region(item.upper()):
-            code = item.upper()
-        elif ":" in item:
-            country_text, _, region_text = item.partition(":")
-            try:
-                country = countries().parse(country_text)
-                code = regions(country).parse(region_text)
-            except VocabularyError as exc:
-                errors.append(str(exc))
-                continue
-        else:
-            errors.append(
-                f'"{item[:40]}" is not a region code. Write an ISO 3166-2 code such as '
-                f'"ET-OR", or "Country: Region" such as "Ethiopia: Oromia".'
-            )
+        try:
+            code = parse(item)
+        except VocabularyError as exc:
+            errors.append(str(exc))
             continue
         if code not in codes:
             codes.append(code)
     if errors:
         raise VocabularyError(" ".join(errors))
     return codes
+
+
+def parse_language_list(text: str | Sequence[str]) -> list[str]:
+    """Languages by ISO 639-1/639-3 code or English name -> ISO 639-3 codes."""
+    vocabulary = languages()
+
+    def parse(item: str) -> str:
+        found = taxonomy.lookup_language(item)
+        if found is None:
+            raise VocabularyError(vocabulary.unknown_message(item))
+        return found[0]
+
+    return _parse_each(text, parse)
+
+
+def parse_region_list(text: str | Sequence[str]) -> list[str]:
+    """ISO 3166-2 first-level region codes ('ET-OR'), or 'Country: Region' names."""
+    return _parse_each(text, _parse_region)
+
+
+def _parse_region(item: str) -> str:
+    if taxonomy.is_region(item.upper()):
+        return item.upper()
+    if ":" in item:
+        country_text, _, region_text = item.partition(":")
+        return regions(countries().parse(country_text)).parse(region_text)
+    raise VocabularyError(
+        f'"{item[:40]}" is not a region code. Write an ISO 3166-2 code such as '
+        f'"ET-OR", or "Country: Region" such as "Ethiopia: Oromia".'
+    )
