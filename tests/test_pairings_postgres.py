@@ -5,7 +5,6 @@ Each thread has its own connection and Session, as two coordinators' requests wo
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -20,13 +19,8 @@ from mentormatch.pairings import PairingError, service
 from tests.builders import People
 from tests.pairing_builders import another_entrepreneur, another_mentor, request
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(
-        not os.environ.get("DATABASE_URL", "").startswith("postgresql"),
-        reason="needs PostgreSQL (DATABASE_URL)",
-    ),
-]
+# conftest skips `postgres` tests, with the reason, unless DATABASE_URL is PostgreSQL.
+pytestmark = pytest.mark.postgres
 
 RACERS = 24
 S = PairingState
