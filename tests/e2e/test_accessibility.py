@@ -18,6 +18,7 @@ from flask.testing import FlaskCliRunner
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy.orm import Session
 
+from mentormatch.auth.reset import make_reset_token
 from mentormatch.models import PairingState, Role
 from mentormatch.profiles.service import steps_for
 from mentormatch.seeding import DEMO_ACCOUNTS
@@ -150,11 +151,37 @@ def test_every_profile_step_passes_axe_empty_and_with_errors(
         audit.check(owner, f"{role.value} step {step.name}, after saving it emptied")
 
 
+def test_password_pages_pass_axe_empty_and_with_errors(
+    app: Flask, page: Page, live_server: str, log_in: LogIn, people: People, audit: Audit
+) -> None:
+    token = make_reset_token(people.amina.user, app.config["SECRET_KEY"])
+    page.goto(f"{live_server}/password/reset/{token}")
+    audit.check(page, "choose a new password")
+    page.get_by_role("button", name="Set my password").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    audit.check(page, "choose a new password, with errors")
+
+    amina = log_in("amina@example.org")
+    amina.goto(live_server + "/account/password")
+    audit.check(amina, "change password")
+    amina.get_by_role("button", name="Change password").click()
+    expect(amina.locator(".error-summary")).to_be_visible()
+    audit.check(amina, "change password, with errors")
+
+
 def test_public_profiles_and_introduction_pages_pass_axe(
     live_server: str, log_in: LogIn, db: Session, people: People, audit: Audit
 ) -> None:
     approved = pairing_in_state(db, people, PairingState.APPROVED)
     amina_id, tesfaye_id, fatou_id = people.amina.id, people.tesfaye.id, people.fatou.id
+    builders.make_user(db, Role.DIASPORA, "Kebede Alemu", "kebede@example.org")
+    db.commit()
+    newcomer = log_in("kebede@example.org")
+    newcomer.goto(live_server + "/")
+    audit.check(newcomer, "home page before a profile exists")
+    newcomer.goto(live_server + "/matches")
+    audit.check(newcomer, "matches before a profile exists")
+
     amina = log_in("amina@example.org")
     for path, what in (
         (f"/people/diaspora/{tesfaye_id}", "public mentor profile"),
@@ -164,6 +191,8 @@ def test_public_profiles_and_introduction_pages_pass_axe(
         ("/notifications", "notifications"),
         ("/contact-views", "contact views"),
         (f"/introductions/new?diaspora_id={fatou_id}&kind=investment", "request an introduction"),
+        ("/coordinator/approvals", "403 page"),
+        ("/matches?kind=nonsense", "matches of an unknown kind"),
     ):
         amina.goto(live_server + path)
         audit.check(amina, what)
@@ -183,6 +212,9 @@ def test_coordinator_queue_and_review_pass_axe(
 ) -> None:
     waiting = pairing_in_state(db, people, PairingState.ACCEPTED)
     jean = log_in("jean@example.org")
+    audit.check(jean, "coordinator's home page")
+    jean.goto(live_server + "/matches")
+    audit.check(jean, "matches, which are not for coordinators")
     jean.goto(live_server + "/coordinator/approvals")
     audit.check(jean, "approval queue")
     jean.goto(live_server + "/coordinator/approvals?country=ZZ")
