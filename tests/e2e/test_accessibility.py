@@ -60,6 +60,8 @@ class Audit:
         self.pages = 0
 
     def check(self, page: Page, what: str) -> None:
+        # Only once the stylesheet is in: an unstyled page has other sizes and colours.
+        page.wait_for_load_state("load")
         self.pages += 1
         for line in violations(page):
             self.problems.append(f"{what} [{page.url}]: {line}")
@@ -99,7 +101,8 @@ def submit_with_everything_cleared(page: Page) -> None:
         box.set_checked(False)
     for select in form.locator("select").all():
         select.select_option(index=0)
-    form.get_by_role("button", name="Save").first.click()
+    with page.expect_navigation():
+        form.get_by_role("button", name="Save").first.click()
 
 
 def test_pages_for_visitors_pass_axe(page: Page, live_server: str, audit: Audit) -> None:
@@ -221,7 +224,8 @@ def test_coordinator_queue_and_review_pass_axe(
     audit.check(jean, "approval queue with a bad filter")
     jean.goto(f"{live_server}/coordinator/pairings/{waiting.id}")
     audit.check(jean, "side-by-side review")
-    jean.get_by_role("button", name="Reject", exact=True).click()
+    with jean.expect_navigation():
+        jean.get_by_role("button", name="Reject", exact=True).click()
     audit.check(jean, "side-by-side review after rejecting without a reason")
 
 
