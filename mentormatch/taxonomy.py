@@ -60,7 +60,7 @@ def country_name(code: str | None) -> str:
 
 def is_country(code: str | None) -> bool:
     """True for an ISO 3166-1 alpha-2 country code, in any case."""
-    return bool(code) and code.upper() in _country_names()  # type: ignore[union-attr]
+    return code is not None and code.upper() in _country_names()
 
 
 @cache
@@ -150,7 +150,9 @@ def currencies() -> list[tuple[str, str]]:
 
 def is_currency(code: str | None) -> bool:
     """True for an ISO 4217 currency code, in any case."""
-    return bool(code) and pycountry.currencies.get(alpha_3=code.upper()) is not None  # type: ignore[union-attr]
+    if not code:
+        return False
+    return pycountry.currencies.get(alpha_3=code.upper()) is not None
 
 
 @dataclass(frozen=True)
