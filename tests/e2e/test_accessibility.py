@@ -8,6 +8,7 @@ screen. Each test visits many pages and reports every violation it found at once
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any, Protocol
 
@@ -226,6 +227,7 @@ def test_coordinator_queue_and_review_pass_axe(
     audit.check(jean, "side-by-side review")
     with jean.expect_navigation():
         jean.get_by_role("button", name="Reject", exact=True).click()
+    expect(jean).to_have_title(re.compile(r"^Error: "))
     audit.check(jean, "side-by-side review after rejecting without a reason")
 
 
