@@ -82,7 +82,7 @@ def test_the_queue_filters_by_country_value_chain_and_kind(
     assert link not in client.get("/coordinator/approvals?kind=investment").get_data(as_text=True)
     bad = client.get("/coordinator/approvals?kind=friendship")
     assert bad.status_code == 400
-    assert "Not a valid choice" in bad.get_data(as_text=True)
+    assert "Choose a kind from the list." in bad.get_data(as_text=True)
     assert link not in bad.get_data(as_text=True)
 
 

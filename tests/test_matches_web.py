@@ -158,7 +158,7 @@ def test_unknown_filter_value_is_a_clear_400(
     response = client.get("/matches?value_chain=<script>alert(1)</script>")
     assert response.status_code == 400
     html = response.get_data(as_text=True)
-    assert "Not a valid choice" in html and "<script>alert(1)" not in html
+    assert "Choose a value chain from the list." in html and "<script>alert(1)" not in html
     assert client.get("/matches?kind=marriage").status_code == 400
 
 

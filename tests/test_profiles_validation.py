@@ -260,3 +260,10 @@ def test_coaching_only_needs_no_investment_answers(client, db, wanjiru_started, 
         False,
         None,
     )
+
+
+def test_an_amount_in_words_gets_one_message_not_two(client, db, kofi_done, post_form):
+    """'five thousand' is not a number: say so, and not also that it is out of range."""
+    answers = {**ENTREPRENEUR_ANSWERS["investment"], "investment_amount": "five thousand"}
+    html = refused(post_form("/profile/edit/investment", answers), "for example 5000.")
+    assert "Enter a whole number from 1 to" not in html

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import SelectField
 
-from mentormatch.forms import choices
+from mentormatch.forms import ListSelectField, choices
 from mentormatch.introductions.forms import KIND_CHOICES
 
 
@@ -15,8 +14,8 @@ class QueueFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    country = SelectField("Country", choices=[], default="", validate_choice=True)
-    value_chain = SelectField("Value chain", choices=[], default="", validate_choice=True)
-    kind = SelectField(
+    country = ListSelectField("Country", choices=[], default="", validate_choice=True)
+    value_chain = ListSelectField("Value chain", choices=[], default="", validate_choice=True)
+    kind = ListSelectField(
         "Kind", choices=choices(KIND_CHOICES, blank="Any"), default="", validate_choice=True
     )

@@ -6,12 +6,11 @@ from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 from flask_wtf import FlaskForm
-from wtforms import SelectField
 
 from mentormatch import taxonomy as tx
 from mentormatch.auth.access import current_account
 from mentormatch.db import get_session
-from mentormatch.forms import choices
+from mentormatch.forms import ListSelectField, choices
 from mentormatch.matches import service
 from mentormatch.matching import Kind
 from mentormatch.models import Role
@@ -33,8 +32,8 @@ class FilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    value_chain = SelectField("Value chain", choices=[], default="")
-    country = SelectField("Country", choices=[], default="")
+    value_chain = ListSelectField("Value chain", choices=[], default="")
+    country = ListSelectField("Country", choices=[], default="")
 
 
 @bp.get("/matches")

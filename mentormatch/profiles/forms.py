@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -114,8 +114,15 @@ class WholeNumberField(IntegerField):
         super().process_formdata([raw] if valuelist else valuelist)
 
 
-def _amount_range(low: int, high: int) -> NumberRange:
-    return NumberRange(low, high, message=f"Enter a whole number from {low:,} to {high:,}.")
+def _amount_range(low: int, high: int) -> Callable[[Any, Any], None]:
+    in_range = NumberRange(low, high, message=f"Enter a whole number from {low:,} to {high:,}.")
+
+    def check(form: Any, field: Any) -> None:
+        # Text that is not a number already has its own message: say one thing at a time.
+        if field.data is not None:
+            in_range(form, field)
+
+    return check
 
 
 class StepForm(FlaskForm):
