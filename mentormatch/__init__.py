@@ -102,6 +102,7 @@ def register_security_headers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
+    register_static_versions(app)
     """Names of countries, regions and languages, usable in every template."""
     from mentormatch import taxonomy
 
@@ -118,3 +119,23 @@ def register_commands(app: Flask) -> None:
     from mentormatch.cli import register
 
     register(app)
+
+
+def register_static_versions(app: Flask) -> None:
+    """Give static URLs a content hash (`style.css?v=…`), so browsers on slow links can
+    keep them for a year and still fetch a changed file at once."""
+    import hashlib
+    from functools import cache
+
+    static_folder = Path(app.static_folder or "")
+
+    @cache
+    def version(filename: str) -> str:
+        path = static_folder / filename
+        return hashlib.sha256(path.read_bytes()).hexdigest()[:12] if path.is_file() else ""
+
+    @app.url_defaults
+    def _static_version(endpoint: str, values: dict[str, Any]) -> None:
+        if endpoint == "static" and "filename" in values and "v" not in values:
+            values["v"] = version(values["filename"])
+

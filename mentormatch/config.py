@@ -36,6 +36,8 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024
+    # Static URLs carry a content hash (see register_static_versions): cache them a year.
+    SEND_FILE_MAX_AGE_DEFAULT = 365 * 24 * 3600
     # Werkzeug's default (500 kB a field) answers a 1 MB field with a bare 413; with more
     # room the form itself can say which field is too long.
     MAX_FORM_MEMORY_SIZE = 2 * 1024 * 1024

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
+from pathlib import Path
+
 import pytest
 from sqlalchemy.exc import OperationalError
 
@@ -62,3 +66,14 @@ def test_pages_send_security_headers(client):
     response = client.get("/")
     assert response.headers["X-Frame-Options"] == "DENY"
     assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+
+
+def test_stylesheet_is_cached_long_under_a_url_that_changes_with_its_content(client):
+    html = client.get("/").get_data(as_text=True)
+    match = re.search(r'href="(/static/style\.css\?v=([0-9a-f]{12}))"', html)
+    assert match, "the stylesheet link carries a content version"
+    css = (Path(client.application.static_folder) / "style.css").read_bytes()
+    assert match.group(2) == hashlib.sha256(css).hexdigest()[:12]
+    response = client.get(match.group(1))
+    assert response.status_code == 200
+    assert "max-age=31536000" in response.headers["Cache-Control"]
