@@ -11,18 +11,8 @@ from typing import Any
 
 from playwright.sync_api import Browser, Page, expect
 
-from tests.builders import PASSWORD, People
-
-
-def log_in(browser: Browser, live_server: str, email: str, context_args: dict[str, Any]) -> Page:
-    """A fresh browser (own cookies) logged in as `email`."""
-    page = browser.new_context(**context_args).new_page()
-    page.goto(live_server + "/login")
-    page.get_by_label("Email or phone number").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome")
-    return page
+from tests.builders import People
+from tests.e2e.pages import logged_in_page
 
 
 def fits_the_screen(page: Page) -> bool:
@@ -33,7 +23,7 @@ def test_request_accept_approve_then_both_see_contacts_and_a_notification(
     live_server: str, browser: Browser, browser_context_args: dict[str, Any], people: People
 ) -> None:
     # Amina asks Tesfaye from her coaching suggestions, with a message.
-    amina = log_in(browser, live_server, "amina@example.org", browser_context_args)
+    amina = logged_in_page(browser, live_server, "amina@example.org", browser_context_args)
     amina.get_by_role("link", name="Matches").click()
     suggestion = amina.locator("li.match", has_text="Tesfaye Bekele")
     expect(suggestion).to_be_visible()
@@ -46,7 +36,7 @@ def test_request_accept_approve_then_both_see_contacts_and_a_notification(
     expect(amina.get_by_text("tesfaye@example.org")).to_have_count(0)
 
     # Tesfaye sees it in his inbox (and a notification in the header) and accepts.
-    tesfaye = log_in(browser, live_server, "tesfaye@example.org", browser_context_args)
+    tesfaye = logged_in_page(browser, live_server, "tesfaye@example.org", browser_context_args)
     expect(tesfaye.get_by_role("link", name=re.compile(r"Notifications 1 new"))).to_be_visible()
     tesfaye.get_by_role("link", name="Inbox").click()
     incoming = tesfaye.locator("section", has_text="Waiting for your answer")
@@ -55,7 +45,7 @@ def test_request_accept_approve_then_both_see_contacts_and_a_notification(
     expect(tesfaye.get_by_text("You accepted.")).to_be_visible()
 
     # Jean finds it in the approval queue, reviews both sides and approves with a note.
-    jean = log_in(browser, live_server, "jean@example.org", browser_context_args)
+    jean = logged_in_page(browser, live_server, "jean@example.org", browser_context_args)
     jean.get_by_role("link", name="Approvals").click()
     jean.get_by_role("link", name="Amina Poultry and Tesfaye Bekele").click()
     expect(jean.get_by_role("heading", level=1)).to_contain_text("Review")

@@ -11,7 +11,8 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 from playwright.sync_api import Browser, Page, expect
 
-from mentormatch.seeding import DEMO_ACCOUNTS, DemoAccount
+from mentormatch.seeding import DEMO_ACCOUNTS
+from tests.e2e.pages import logged_in_page
 
 DEMO = {account.label: account for account in DEMO_ACCOUNTS}
 
@@ -24,16 +25,6 @@ def seeded(app: Flask, runner: FlaskCliRunner) -> None:
     assert result.exit_code == 0, result.output
 
 
-def log_in(browser: Browser, live_server: str, who: DemoAccount, args: dict[str, Any]) -> Page:
-    page = browser.new_context(**args).new_page()
-    page.goto(live_server + "/login")
-    page.get_by_label("Email or phone number").fill(who.email)
-    page.get_by_label("Password").fill(who.password)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome")
-    return page
-
-
 def scores(page: Page) -> list[int]:
     texts = page.locator("li.match .score").all_inner_texts()
     return [int(re.match(r"(\d+)%", t).group(1)) for t in texts]  # type: ignore[union-attr]
@@ -42,7 +33,13 @@ def scores(page: Page) -> list[int]:
 def test_demo_entrepreneur_sees_ranked_mentors_with_reasons(
     live_server: str, browser: Browser, browser_context_args: dict[str, Any], seeded: None
 ) -> None:
-    amina = log_in(browser, live_server, DEMO["entrepreneur"], browser_context_args)
+    amina = logged_in_page(
+        browser,
+        live_server,
+        DEMO["entrepreneur"].email,
+        browser_context_args,
+        DEMO["entrepreneur"].password,
+    )
     amina.get_by_role("link", name="Matches").click()
     expect(amina.get_by_role("heading", level=1)).to_have_text("Mentors suggested for you")
     first = amina.locator("li.match").first
@@ -71,7 +68,13 @@ def test_demo_entrepreneur_sees_ranked_mentors_with_reasons(
 def test_demo_mentor_sees_ranked_entrepreneurs_with_reasons(
     live_server: str, browser: Browser, browser_context_args: dict[str, Any], seeded: None
 ) -> None:
-    musa = log_in(browser, live_server, DEMO["mentor"], browser_context_args)
+    musa = logged_in_page(
+        browser,
+        live_server,
+        DEMO["mentor"].email,
+        browser_context_args,
+        password=DEMO["mentor"].password,
+    )
     musa.get_by_role("link", name="Matches").click()
     expect(musa.get_by_role("heading", level=1)).to_have_text("Entrepreneurs you could coach")
     expect(musa.locator("li.match").first.locator("ul.reasons li")).not_to_have_count(0)
