@@ -140,6 +140,27 @@ def steps_for(role: Role) -> tuple[Step, ...]:
     return ()
 
 
+def step_named(role: Role, name: str) -> Step | None:
+    """The role's wizard step called `name`, or None when the role has no such step."""
+    return next((step for step in steps_for(role) if step.name == name), None)
+
+
+def step_after(role: Role, name: str) -> str | None:
+    """The name of the step that follows `name` in the role's wizard; None after the last."""
+    return _neighbour(role, name, +1)
+
+
+def step_before(role: Role, name: str) -> str | None:
+    """The name of the step that comes before `name` in the role's wizard; None at the first."""
+    return _neighbour(role, name, -1)
+
+
+def _neighbour(role: Role, name: str, offset: int) -> str | None:
+    names = [step.name for step in steps_for(role)]
+    index = names.index(name) + offset
+    return names[index] if 0 <= index < len(names) else None
+
+
 def profile_of(user: User) -> Profile | None:
     """The user's own profile, if they have started one."""
     if user.role is Role.ENTREPRENEUR:

@@ -66,13 +66,13 @@ def edit(step: str) -> ResponseReturnValue:
     user = current_account()
     session = get_session()
     steps = service.steps_for(user.role)
-    names = [s.name for s in steps]
-    if step not in names:
+    current = service.step_named(user.role, step)
+    if current is None:
         abort(404)
     profile = service.profile_of(user)
-    if profile is None and step != names[0]:
+    if profile is None and step != steps[0].name:
         flash("Start your profile with this first step.", "info")
-        return redirect(url_for("profiles.edit", step=names[0]))
+        return redirect(url_for("profiles.edit", step=steps[0].name))
     from_profile = request.args.get("from") == "profile"
     form = step_form(user.role, step, session, profile, user, first_visit=request.method == "GET")
     status = 200
@@ -89,20 +89,20 @@ def edit(step: str) -> ResponseReturnValue:
                 abort(409)
             else:
                 session.commit()
-                index = names.index(step)
-                if from_profile or index == len(names) - 1:
+                after = service.step_after(user.role, step)
+                if from_profile or after is None:
                     flash("Your profile is saved.", "success")
                     return redirect(url_for("profiles.mine"))
-                return redirect(url_for("profiles.edit", step=names[index + 1]))
+                return redirect(url_for("profiles.edit", step=after))
         status = 400
     return render_template(
         f"profiles/steps/{step.replace('-', '_')}.html",
         form=form,
-        step=steps[names.index(step)],
+        step=current,
         steps=steps,
         profile=profile,
         from_profile=from_profile,
-        previous=names[names.index(step) - 1] if step != names[0] else None,
+        previous=service.step_before(user.role, step),
     ), status
 
 
