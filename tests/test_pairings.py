@@ -16,6 +16,7 @@ from mentormatch.pairings import (
     NotAllowed,
     PairingError,
     PairingMovedOn,
+    parties,
     service,
 )
 from tests import builders
@@ -268,6 +269,6 @@ def test_each_transition_notifies_who_must_act_or_know(db: Session, people: Peop
 def test_unknown_user_is_not_a_party(db: Session, people: People) -> None:
     pairing = pairing_in_state(db, people, S.APPROVED)
     outsider = builders.make_user(db, Role.ENTREPRENEUR, "Zainab Yusuf", "z@example.org")
-    assert not service.can_see(pairing, outsider)
-    assert service.can_see(pairing, people.jean)
-    assert service.available_actions(pairing, people.amina.user) == ["complete", "close"]
+    assert not parties.can_see(pairing, outsider)
+    assert parties.can_see(pairing, people.jean)
+    assert parties.available_actions(pairing, people.amina.user) == ["complete", "close"]

@@ -16,7 +16,7 @@ from mentormatch.pairings import (
     InvalidInput,
     NotAllowed,
     RequestRefused,
-    service,
+    contacts,
 )
 from tests.builders import People
 from tests.pairing_builders import pairing_in_state
@@ -29,10 +29,12 @@ def test_both_sides_see_each_others_contact_details_once_approved(
     db: Session, people: People, state: S
 ) -> None:
     pairing = pairing_in_state(db, people, state)
-    for_amina = service.reveal_contact(db, pairing, people.amina.user)
-    for_tesfaye = service.reveal_contact(db, pairing, people.tesfaye.user)
-    assert for_amina == service.ContactCard("Tesfaye Bekele", "tesfaye@example.org", "+12025550143")
-    assert for_tesfaye == service.ContactCard("Amina Bello", "amina@example.org", "+2348031234567")
+    for_amina = contacts.reveal_contact(db, pairing, people.amina.user)
+    for_tesfaye = contacts.reveal_contact(db, pairing, people.tesfaye.user)
+    assert for_amina == contacts.ContactCard(
+        "Tesfaye Bekele", "tesfaye@example.org", "+12025550143"
+    )
+    assert for_tesfaye == contacts.ContactCard("Amina Bello", "amina@example.org", "+2348031234567")
 
 
 @pytest.mark.parametrize(
@@ -44,8 +46,8 @@ def test_no_contact_details_before_approval_or_after_closing(
     db: Session, people: People, state: S
 ) -> None:
     pairing = pairing_in_state(db, people, state)
-    assert service.reveal_contact(db, pairing, people.amina.user) is None
-    assert service.reveal_contact(db, pairing, people.tesfaye.user) is None
+    assert contacts.reveal_contact(db, pairing, people.amina.user) is None
+    assert contacts.reveal_contact(db, pairing, people.tesfaye.user) is None
 
 
 def test_nobody_else_sees_contact_details_not_even_a_coordinator(
@@ -53,7 +55,7 @@ def test_nobody_else_sees_contact_details_not_even_a_coordinator(
 ) -> None:
     pairing = pairing_in_state(db, people, S.APPROVED)
     for outsider in (people.fatou.user, people.jean, people.admin):
-        assert service.reveal_contact(db, pairing, outsider) is None
+        assert contacts.reveal_contact(db, pairing, outsider) is None
     db.flush()
     assert db.scalar(select(func.count()).select_from(ContactView)) == 0
 
@@ -62,51 +64,51 @@ def test_profile_contact_falls_back_to_the_account(db: Session, people: People) 
     people.tesfaye.contact_email = None
     people.tesfaye.contact_phone = None
     pairing = pairing_in_state(db, people, S.APPROVED)
-    card = service.reveal_contact(db, pairing, people.amina.user)
+    card = contacts.reveal_contact(db, pairing, people.amina.user)
     assert card is not None and (card.email, card.phone) == ("tesfaye@example.org", None)
 
 
 def test_each_showing_of_contact_details_is_logged(db: Session, people: People) -> None:
     pairing = pairing_in_state(db, people, S.APPROVED)
-    service.reveal_contact(db, pairing, people.amina.user)
-    service.reveal_contact(db, pairing, people.amina.user)
+    contacts.reveal_contact(db, pairing, people.amina.user)
+    contacts.reveal_contact(db, pairing, people.amina.user)
     db.commit()
-    views = service.contact_views_of(db, people.tesfaye.user)
+    views = contacts.contact_views_of(db, people.tesfaye.user)
     assert [(v.viewer_id, v.pairing_id) for v in views] == [(people.amina.user_id, pairing.id)] * 2
-    assert service.contact_views_of(db, people.amina.user) == []
+    assert contacts.contact_views_of(db, people.amina.user) == []
 
 
 def test_each_side_rates_an_approved_introduction_once(db: Session, people: People) -> None:
     pairing = pairing_in_state(db, people, S.APPROVED)
-    service.leave_feedback(db, pairing, people.amina.user, rating=5, comment="Very helpful")
-    service.leave_feedback(db, pairing, people.tesfaye.user, rating=4)
+    contacts.leave_feedback(db, pairing, people.amina.user, rating=5, comment="Very helpful")
+    contacts.leave_feedback(db, pairing, people.tesfaye.user, rating=4)
     db.commit()
     with pytest.raises(RequestRefused, match="already rated"):
-        service.leave_feedback(db, pairing, people.amina.user, rating=1)
+        contacts.leave_feedback(db, pairing, people.amina.user, rating=1)
     db.rollback()
-    assert service.feedback_by(db, pairing, people.amina.user).rating == 5  # type: ignore[union-attr]
+    assert contacts.feedback_by(db, pairing, people.amina.user).rating == 5  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize("state", [S.REQUESTED, S.ACCEPTED, S.DECLINED], ids=lambda s: s.value)
 def test_no_feedback_before_approval(db: Session, people: People, state: S) -> None:
     pairing = pairing_in_state(db, people, state)
     with pytest.raises(IllegalTransition, match="once a coordinator approved"):
-        service.leave_feedback(db, pairing, people.amina.user, rating=4)
+        contacts.leave_feedback(db, pairing, people.amina.user, rating=4)
 
 
 def test_a_closed_introduction_can_still_be_rated(db: Session, people: People) -> None:
     pairing = pairing_in_state(db, people, S.CLOSED)
-    assert service.leave_feedback(db, pairing, people.tesfaye.user, rating=2).rating == 2
+    assert contacts.leave_feedback(db, pairing, people.tesfaye.user, rating=2).rating == 2
 
 
 def test_feedback_refuses_outsiders_and_odd_ratings(db: Session, people: People) -> None:
     pairing = pairing_in_state(db, people, S.COMPLETED)
     with pytest.raises(NotAllowed):
-        service.leave_feedback(db, pairing, people.jean, rating=3)
+        contacts.leave_feedback(db, pairing, people.jean, rating=3)
     for rating in (0, 6, -1):
         with pytest.raises(InvalidInput, match="1 to 5"):
-            service.leave_feedback(db, pairing, people.amina.user, rating=rating)
-    assert service.can_rate(db, pairing, people.amina.user)
+            contacts.leave_feedback(db, pairing, people.amina.user, rating=rating)
+    assert contacts.can_rate(db, pairing, people.amina.user)
 
 
 def test_delivery_marks_emails_sent_and_keeps_failures_for_retry(

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from mentormatch.db import utcnow
 from mentormatch.models import Notification, OutboxEmail, OutboxStatus, Pairing, PairingState
-from mentormatch.pairings import NotAllowed, PairingNotFound, RequestRefused, service
+from mentormatch.pairings import NotAllowed, PairingNotFound, RequestRefused, schedule, service
 from tests.builders import People
 from tests.pairing_builders import another_mentor, pairing_in_state, request
 
@@ -126,8 +126,8 @@ def test_tick_reminds_the_counterpart_once_before_expiry(db: Session, people: Pe
     request(db, people.amina.user, people.amina, people.tesfaye, now=start)
     db.commit()
     policy = service.Policy()
-    assert service.expire_and_remind(db, policy) == service.TickReport(reminded=1, expired=0)
-    assert service.expire_and_remind(db, policy) == service.TickReport(reminded=0, expired=0)
+    assert schedule.expire_and_remind(db, policy) == schedule.TickReport(reminded=1, expired=0)
+    assert schedule.expire_and_remind(db, policy) == schedule.TickReport(reminded=0, expired=0)
     reminder = "A request waits for your answer"
     assert _notifications(db, people.tesfaye.user_id, reminder) == 1
     emails = db.scalars(select(OutboxEmail).where(OutboxEmail.subject == reminder)).all()
@@ -137,7 +137,7 @@ def test_tick_reminds_the_counterpart_once_before_expiry(db: Session, people: Pe
 def test_a_fresh_request_gets_no_reminder(db: Session, people: People) -> None:
     request(db, people.amina.user, people.amina, people.tesfaye)
     db.commit()
-    assert service.expire_and_remind(db, service.Policy()).reminded == 0
+    assert schedule.expire_and_remind(db, service.Policy()).reminded == 0
 
 
 def test_tick_expires_an_unanswered_request_once(db: Session, people: People) -> None:
@@ -146,8 +146,8 @@ def test_tick_expires_an_unanswered_request_once(db: Session, people: People) ->
     )
     db.commit()
     policy = service.Policy()
-    first = service.expire_and_remind(db, policy)
-    second = service.expire_and_remind(db, policy)
+    first = schedule.expire_and_remind(db, policy)
+    second = schedule.expire_and_remind(db, policy)
     assert (first.expired, second.expired, second.reminded) == (1, 0, 0)
     db.refresh(pairing)
     assert pairing.state is S.WITHDRAWN
@@ -163,7 +163,7 @@ def test_accepted_requests_do_not_expire(db: Session, people: People) -> None:
     )
     service.accept(db, pairing, people.tesfaye.user)
     db.commit()
-    assert service.expire_and_remind(db, service.Policy()).expired == 0
+    assert schedule.expire_and_remind(db, service.Policy()).expired == 0
     assert pairing.state is S.ACCEPTED
 
 
@@ -178,7 +178,7 @@ def test_expiry_is_configurable(db: Session, people: People) -> None:
         policy=policy,
     )
     db.commit()
-    assert service.expire_and_remind(db, policy).expired == 1
+    assert schedule.expire_and_remind(db, policy).expired == 1
 
 
 def test_flask_pairings_tick_runs_twice_without_duplicates(

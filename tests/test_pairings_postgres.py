@@ -15,7 +15,7 @@ from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from mentormatch.models import Pairing, PairingEvent, PairingState, User
-from mentormatch.pairings import PairingError, service
+from mentormatch.pairings import PairingError, schedule, service
 from tests.builders import People
 from tests.pairing_builders import another_entrepreneur, another_mentor, request
 
@@ -163,7 +163,7 @@ def test_two_ticks_at_once_remind_and_expire_once(
     db.commit()
 
     def tick(session: Session) -> None:
-        service.expire_and_remind(session, service.Policy())
+        schedule.expire_and_remind(session, service.Policy())
 
     assert race(sessions, [tick] * 6) == ["done"] * 6
     subjects = db.scalars(select(Notification.subject)).all()

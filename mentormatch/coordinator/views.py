@@ -13,14 +13,14 @@ from mentormatch.forms import choices
 from mentormatch.introductions.forms import TransitionForm
 from mentormatch.models import Pairing, PairingKind
 from mentormatch.pagination import page_number, paginate_query
-from mentormatch.pairings import service
+from mentormatch.pairings import parties, queries
 
 bp = Blueprint("coordinator", __name__, url_prefix="/coordinator")
 
 
 def _filter_form() -> QueueFilterForm:
     form = QueueFilterForm(request.args)
-    countries, chains = service.approval_filter_choices(get_session())
+    countries, chains = queries.approval_filter_choices(get_session())
     form.country.choices = choices(countries, blank="Any")
     form.value_chain.choices = choices(chains, blank="Any")
     return form
@@ -41,7 +41,7 @@ def queue() -> ResponseReturnValue:
         )
         if valid and value
     }
-    statement = service.approval_queue(**filters)
+    statement = queries.approval_queue(**filters)
     if not valid:
         statement = statement.where(false())  # a bad filter lists nothing, not everything
     page = paginate_query(
@@ -65,15 +65,15 @@ def review(pairing_id: int) -> ResponseReturnValue:
         abort(404, "This introduction does not exist.")
     forms = {
         action: TransitionForm(action, pairing.id, data={"version": pairing.version})
-        for action in service.available_actions(pairing, me)
+        for action in parties.available_actions(pairing, me)
         if action in ("approve", "reject")
     }
     return render_template(
         "coordinator/review.html",
         pairing=pairing,
         forms=forms,
-        coaching_load=service.coaching_load(session, pairing.diaspora),
-        entrepreneur_history=service.history_of_profile(session, pairing.entrepreneur, pairing.id),
-        diaspora_history=service.history_of_profile(session, pairing.diaspora, pairing.id),
+        coaching_load=queries.coaching_load(session, pairing.diaspora),
+        entrepreneur_history=queries.history_of_profile(session, pairing.entrepreneur, pairing.id),
+        diaspora_history=queries.history_of_profile(session, pairing.diaspora, pairing.id),
         coaching=PairingKind.COACHING,
     )

@@ -16,7 +16,7 @@ from mentormatch.introductions.forms import FeedbackForm, RequestForm, Transitio
 from mentormatch.main.errors import render_error
 from mentormatch.models import Pairing, Role, User
 from mentormatch.notifications import mark_all_read, recent_notifications, unread_count
-from mentormatch.pairings import service
+from mentormatch.pairings import contacts, parties, queries, service
 from mentormatch.pairings.rules import (
     ACTION_LABELS,
     REASON_LABELS,
@@ -69,7 +69,7 @@ def _refuse(error: PairingError) -> ResponseReturnValue:
 
 def _visible_pairing(pairing_id: int, user: User) -> Pairing:
     try:
-        return service.pairing_for(get_session(), pairing_id, user)
+        return parties.pairing_for(get_session(), pairing_id, user)
     except PairingError as error:
         abort(404, error.message)
 
@@ -89,7 +89,7 @@ def new() -> ResponseReturnValue:
     session = get_session()
     source = request.form if request.method == "POST" else request.args
     try:
-        entrepreneur, diaspora = service.parties_of_request(
+        entrepreneur, diaspora = queries.parties_of_request(
             session,
             me,
             _profile_id(source.get("entrepreneur_id")),
@@ -137,7 +137,7 @@ def new() -> ResponseReturnValue:
 def _forms_for(pairing: Pairing, user: User) -> dict[str, TransitionForm]:
     return {
         action: TransitionForm(action, pairing.id, data={"version": pairing.version})
-        for action in service.available_actions(pairing, user)
+        for action in parties.available_actions(pairing, user)
     }
 
 
@@ -146,7 +146,7 @@ def _forms_for(pairing: Pairing, user: User) -> dict[str, TransitionForm]:
 def inbox() -> ResponseReturnValue:
     """Incoming and outgoing requests with their buttons, then introductions and the past."""
     me = current_account()
-    groups = service.inbox_of(get_session(), me)
+    groups = queries.inbox_of(get_session(), me)
     forms = {p.id: _forms_for(p, me) for p in groups["incoming"] + groups["outgoing"]}
     return render_template("introductions/inbox.html", groups=groups, forms=forms, me=me)
 
@@ -155,14 +155,14 @@ def _pairing_page(
     pairing: Pairing, me: User, failed: TransitionForm | FeedbackForm | None = None
 ) -> ResponseReturnValue:
     session = get_session()
-    contact = service.reveal_contact(session, pairing, me)
+    contact = contacts.reveal_contact(session, pairing, me)
     forms = _forms_for(pairing, me)
-    feedback_form = FeedbackForm() if service.can_rate(session, pairing, me) else None
+    feedback_form = FeedbackForm() if contacts.can_rate(session, pairing, me) else None
     if isinstance(failed, TransitionForm):
         forms[failed.action] = failed
     elif isinstance(failed, FeedbackForm):
         feedback_form = failed
-    my_feedback = service.feedback_by(session, pairing, me)
+    my_feedback = contacts.feedback_by(session, pairing, me)
     session.commit()  # the contact view log
     return render_template(
         "introductions/pairing.html",
@@ -172,7 +172,7 @@ def _pairing_page(
         feedback_form=feedback_form,
         my_feedback=my_feedback,
         me=me,
-        is_party=service.is_party(pairing, me),
+        is_party=parties.is_party(pairing, me),
     ), (400 if failed is not None else 200)
 
 
@@ -192,8 +192,8 @@ def act(pairing_id: int, action: str) -> ResponseReturnValue:
         abort(404)
     me = current_account()
     pairing = _visible_pairing(pairing_id, me)
-    if not service.may(pairing, me, action):
-        return render_error(403, service.not_allowed_message(action))
+    if not parties.may(pairing, me, action):
+        return render_error(403, parties.not_allowed_message(action))
     form = TransitionForm(action, pairing.id)
     if not form.validate_on_submit():
         return _pairing_page(pairing, me, failed=form)
@@ -222,13 +222,13 @@ def feedback(pairing_id: int) -> ResponseReturnValue:
     """Rate an approved introduction once, 1 to 5, with an optional comment."""
     me = current_account()
     pairing = _visible_pairing(pairing_id, me)
-    if not service.is_party(pairing, me):
+    if not parties.is_party(pairing, me):
         return render_error(403, "Only the two people introduced can rate an introduction.")
     form = FeedbackForm()
     if not form.validate_on_submit():
         return _pairing_page(pairing, me, failed=form)
     try:
-        service.leave_feedback(
+        contacts.leave_feedback(
             get_session(),
             pairing,
             me,
@@ -269,5 +269,5 @@ def notifications() -> ResponseReturnValue:
 def contact_views() -> ResponseReturnValue:
     """Who was shown my contact details, and when."""
     me = current_account()
-    views = service.contact_views_of(get_session(), me)
+    views = contacts.contact_views_of(get_session(), me)
     return render_template("introductions/contact_views.html", views=views)

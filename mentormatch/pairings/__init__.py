@@ -1,5 +1,11 @@
-"""The pairing workflow (service) and its state machine (rules); no Flask in here."""
+"""The pairing workflow and its state machine; no Flask in here.
 
+rules: the transition table. service: one function per transition. parties: who may
+see and do what. locking: row locks. schedule: the expiry and reminder job. contacts:
+contact reveal and feedback. queries: the lists pages show.
+"""
+
+from mentormatch.pairings.contacts import leave_feedback, reveal_contact
 from mentormatch.pairings.rules import (
     ACTION_LABELS,
     REASON_LABELS,
@@ -15,6 +21,7 @@ from mentormatch.pairings.rules import (
     RequestRefused,
     Who,
 )
+from mentormatch.pairings.schedule import expire_and_remind
 from mentormatch.pairings.service import (
     Policy,
     accept,
@@ -22,11 +29,8 @@ from mentormatch.pairings.service import (
     close,
     complete,
     decline,
-    expire_and_remind,
-    leave_feedback,
     reject,
     request_introduction,
-    reveal_contact,
     withdraw,
 )
 

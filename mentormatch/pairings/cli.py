@@ -9,7 +9,8 @@ from flask.cli import AppGroup
 from mentormatch.db import session_scope
 from mentormatch.mail import send_email
 from mentormatch.notifications import DeliveryReport, deliver_outbox
-from mentormatch.pairings.service import Policy, expire_and_remind
+from mentormatch.pairings.schedule import expire_and_remind
+from mentormatch.pairings.service import Policy
 
 pairings_cli = AppGroup("pairings", help="Introduction requests: expiry, reminders, email.")
 

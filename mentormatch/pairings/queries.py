@@ -1,0 +1,149 @@
+"""The lists pages show: a person's inbox, the approval queue and its filters, histories."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from mentormatch import taxonomy
+from mentormatch.models import (
+    DiasporaProfile,
+    EntrepreneurProfile,
+    Pairing,
+    PairingKind,
+    PairingState,
+    User,
+    ValueChain,
+)
+from mentormatch.models.profiles import entrepreneur_value_chains
+from mentormatch.pairings.parties import counterpart_user_id, requester_user_id
+from mentormatch.pairings.rules import PENDING_STATES, NotAllowed, PairingNotFound
+
+S = PairingState
+
+
+def coaching_load(session: Session, mentor: DiasporaProfile) -> int:
+    """How many approved coaching pairings the mentor has now."""
+    count = session.scalar(
+        select(func.count())
+        .select_from(Pairing)
+        .where(
+            Pairing.diaspora_id == mentor.id,
+            Pairing.kind == PairingKind.COACHING,
+            Pairing.state == S.APPROVED,
+        )
+    )
+    return count or 0
+
+
+def pairings_of(session: Session, user: User) -> Sequence[Pairing]:
+    """Every pairing `user` is a party to, newest change first."""
+    conditions = []
+    if user.entrepreneur_profile is not None:
+        conditions.append(Pairing.entrepreneur_id == user.entrepreneur_profile.id)
+    if user.diaspora_profile is not None:
+        conditions.append(Pairing.diaspora_id == user.diaspora_profile.id)
+    if not conditions:
+        return []
+    return session.scalars(
+        select(Pairing)
+        .where(or_(*conditions))
+        .order_by(Pairing.state_changed_at.desc(), Pairing.id.desc())
+    ).all()
+
+
+def inbox_of(session: Session, user: User) -> dict[str, list[Pairing]]:
+    """The user's pairings as the inbox groups them: requests to answer, requests sent,
+    current introductions, and the past."""
+    pairings = pairings_of(session, user)
+    pending = [p for p in pairings if p.state in PENDING_STATES]
+    return {
+        "incoming": [p for p in pending if counterpart_user_id(p) == user.id],
+        "outgoing": [p for p in pending if requester_user_id(p) == user.id],
+        "current": [p for p in pairings if p.state is S.APPROVED],
+        "past": [
+            p for p in pairings if p.state not in PENDING_STATES and p.state is not S.APPROVED
+        ],
+    }
+
+
+def parties_of_request(
+    session: Session, asker: User, entrepreneur_id: int | None, diaspora_id: int | None
+) -> tuple[EntrepreneurProfile, DiasporaProfile]:
+    """The two profiles of an introduction `asker` wants; a missing id means their own.
+
+    Raises PairingNotFound when either profile does not exist, NotAllowed when neither is
+    the asker's.
+    """
+    entrepreneur_id = entrepreneur_id or (
+        asker.entrepreneur_profile.id if asker.entrepreneur_profile else None
+    )
+    diaspora_id = diaspora_id or (asker.diaspora_profile.id if asker.diaspora_profile else None)
+    entrepreneur = session.get(EntrepreneurProfile, entrepreneur_id) if entrepreneur_id else None
+    diaspora = session.get(DiasporaProfile, diaspora_id) if diaspora_id else None
+    if entrepreneur is None or diaspora is None:
+        raise PairingNotFound("That profile does not exist, or it is not available.")
+    if asker.id not in (entrepreneur.user_id, diaspora.user_id):
+        raise NotAllowed("You can ask for introductions only for your own profile.")
+    return entrepreneur, diaspora
+
+
+def history_of_profile(
+    session: Session, profile: EntrepreneurProfile | DiasporaProfile, exclude: int | None = None
+) -> Sequence[Pairing]:
+    """Past and present pairings of one profile (for the coordinator's review)."""
+    column = (
+        Pairing.entrepreneur_id if isinstance(profile, EntrepreneurProfile) else Pairing.diaspora_id
+    )
+    statement = select(Pairing).where(column == profile.id).order_by(Pairing.created_at.desc())
+    if exclude is not None:
+        statement = statement.where(Pairing.id != exclude)
+    return session.scalars(statement).all()
+
+
+def approval_filter_choices(
+    session: Session,
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(code, name) of the countries entrepreneurs work in and of every value chain,
+    for the approval queue's filters."""
+    countries = session.scalars(
+        select(EntrepreneurProfile.country_code)
+        .distinct()
+        .order_by(EntrepreneurProfile.country_code)
+    ).all()
+    chains = session.execute(
+        select(ValueChain.code, ValueChain.label).order_by(ValueChain.position)
+    )
+    return (
+        [(code, taxonomy.country_name(code) or code) for code in countries],
+        [(code, label) for code, label in chains],
+    )
+
+
+def approval_queue(
+    *, country: str | None = None, value_chain: str | None = None, kind: str | None = None
+) -> Select[Any]:
+    """Accepted pairings waiting for a coordinator, oldest first, with optional filters."""
+    statement = (
+        select(Pairing)
+        .join(Pairing.entrepreneur)
+        .where(Pairing.state == S.ACCEPTED)
+        .order_by(Pairing.state_changed_at, Pairing.id)
+    )
+    if country:
+        statement = statement.where(EntrepreneurProfile.country_code == country)
+    if kind:
+        statement = statement.where(Pairing.kind == PairingKind(kind))
+    if value_chain:
+        statement = statement.where(
+            select(entrepreneur_value_chains.c.profile_id)
+            .where(
+                entrepreneur_value_chains.c.profile_id == EntrepreneurProfile.id,
+                entrepreneur_value_chains.c.value_chain_code == value_chain,
+            )
+            .exists()
+        )
+    return statement

@@ -1,0 +1,106 @@
+"""The scheduled job (`pairings tick`): reminders before a request expires, then expiry."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import partial
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from mentormatch.db import utcnow
+from mentormatch.models import Pairing, PairingState, User
+from mentormatch.pairings.parties import counterpart_user_id, requester_user_id
+from mentormatch.pairings.rules import IllegalTransition, PairingMovedOn
+from mentormatch.pairings.service import Policy, tell, transition
+
+S = PairingState
+
+
+@dataclass(frozen=True)
+class TickReport:
+    """How many requests one run reminded and expired."""
+
+    reminded: int
+    expired: int
+
+
+def expire_and_remind(session: Session, policy: Policy, now: datetime | None = None) -> TickReport:
+    """Remind counterparts of requests about to expire, and expire overdue ones.
+
+    Safe to run twice: a reminder sets `reminded_at`, an expiry changes the state, so a
+    second run finds nothing to do. Each pairing is its own commit.
+    """
+    now = now or utcnow()
+    locking = session.get_bind().dialect.name == "postgresql"
+    due_soon = (
+        select(Pairing)
+        .where(
+            Pairing.state == S.REQUESTED,
+            Pairing.reminded_at.is_(None),
+            Pairing.expires_at > now,
+            Pairing.expires_at <= now + timedelta(days=policy.reminder_days),
+        )
+        .order_by(Pairing.id)
+    )
+    overdue = (
+        select(Pairing)
+        .where(Pairing.state == S.REQUESTED, Pairing.expires_at <= now)
+        .order_by(Pairing.id)
+    )
+    reminded = expired = 0
+    for pairing in _claim_each(session, due_soon, locking):
+        if _each_in_own_commit(session, partial(_remind, session, pairing, now)):
+            reminded += 1
+    for pairing in _claim_each(session, overdue, locking):
+        if _each_in_own_commit(session, partial(_expire, session, pairing, policy, now)):
+            expired += 1
+    return TickReport(reminded=reminded, expired=expired)
+
+
+def _claim_each(session: Session, statement: Select[Any], locking: bool) -> Sequence[Pairing]:
+    if locking:
+        # Two ticks at once: each takes the rows the other has not locked.
+        statement = statement.with_for_update(skip_locked=True)
+    return session.scalars(statement).all()
+
+
+def _each_in_own_commit(session: Session, work: Callable[[], None]) -> bool:
+    """Run `work` and commit; if another run changed the pairing meanwhile, skip it."""
+    try:
+        work()
+        session.commit()
+    except (StaleDataError, PairingMovedOn, IllegalTransition):
+        session.rollback()
+        return False
+    return True
+
+
+def _remind(session: Session, pairing: Pairing, now: datetime) -> None:
+    pairing.reminded_at = now
+    requester = session.get(User, requester_user_id(pairing))
+    asker = requester.full_name if requester else "Someone"
+    tell(
+        session,
+        counterpart_user_id(pairing),
+        pairing,
+        "A request waits for your answer",
+        f"{asker} asked you for a {pairing.kind.value} introduction. It expires on "
+        f"{pairing.expires_at:%d %B %Y} unless you answer.",
+    )
+
+
+def _expire(session: Session, pairing: Pairing, policy: Policy, now: datetime) -> None:
+    transition(session, pairing, "expire", None, reason="expired", now=now, automatic=True)
+    tell(
+        session,
+        requester_user_id(pairing),
+        pairing,
+        "Your request expired",
+        f"Your {pairing.kind.value} introduction request got no answer in "
+        f"{policy.ttl_days} days, so it expired. You can ask someone else.",
+    )
