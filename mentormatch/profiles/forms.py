@@ -257,7 +257,11 @@ class ValueChainsForm(StepForm):
     value_chains = MultiCheckboxField(
         "Value chains",
         coerce=_code,
-        description=f"Choose from 1 to {service.MAX_VALUE_CHAINS}: the main ones.",
+        # "Value chain" is programme jargon: the hint says it in everyday words.
+        description=(
+            "The crops, animals or products the business is about. "
+            f"Choose from 1 to {service.MAX_VALUE_CHAINS}: the main ones."
+        ),
     )
 
     def prepare(self, session: Session, profile: Any, user: User) -> None:

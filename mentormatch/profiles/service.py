@@ -104,7 +104,7 @@ class Step:
 ENTREPRENEUR_STEPS = (
     Step("business", "Your business"),
     Step("where", "Where you work"),
-    Step("value-chains", "Value chains"),
+    Step("value-chains", "What you grow, raise or make"),
     Step("needs", "What you need"),
     Step("investment", "Investment"),
     Step("contact", "Contact details"),

@@ -45,7 +45,7 @@ def test_new_entrepreneur_signs_up_and_fills_the_profile(live_server: str, page:
     save_and_continue(page)
 
     # Step 3: value chains.
-    expect(page.get_by_role("heading", level=1)).to_have_text("Value chains")
+    expect(page.get_by_role("heading", level=1)).to_have_text("What you grow, raise or make")
     page.get_by_label("Roots and tubers").check()
     page.get_by_label("Agro-processing").check()
     save_and_continue(page)
