@@ -1,38 +1,144 @@
-"""`flask --app mentormatch matching …`: evaluate the ranking, benchmark the engine."""
+"""`flask --app mentormatch matching …`: label, evaluate the ranking, benchmark the engine."""
 
 from __future__ import annotations
 
 import json
+from collections import Counter
+from pathlib import Path
 
 import click
 from flask.cli import AppGroup
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from mentormatch.config import PROJECT_ROOT
 from mentormatch.db import session_scope
 from mentormatch.matches import adapter, service
-from mentormatch.matching import Kind, bench
+from mentormatch.matching import Kind, MatchIndex, bench
 from mentormatch.matching.evaluate import evaluate
+from mentormatch.matching.labels import (
+    LabelFileError,
+    LabelSet,
+    build_labels,
+    read_labels,
+    write_labels,
+)
+from mentormatch.models import User
+from mentormatch.models.users import normalize_email, normalize_phone
 from mentormatch.taxonomy import TAXONOMY_DIR
+
+LABELS_FILE = PROJECT_ROOT / "seed_data" / "labelled" / "coordinator_labels.csv"
+RULES_PAGE = "seed_data/labelled/README.md"
 
 matching_cli = AppGroup("matching", help="Evaluate and benchmark the matching engine.")
 
 
+def _logins(session: Session) -> dict[int, str | None]:
+    """Each user's login as stored: email, or phone for those without one."""
+    rows = session.execute(select(User.id, User.email, User.phone))
+    return {user_id: email or phone for user_id, email, phone in rows}
+
+
+def _normalise_login(login: str) -> str | None:
+    return normalize_email(login) if "@" in login else normalize_phone(login)
+
+
+def _shown(path: Path) -> str:
+    return str(path.relative_to(PROJECT_ROOT)) if path.is_relative_to(PROJECT_ROOT) else str(path)
+
+
+def _label_sets(
+    path: Path, index: MatchIndex, logins: dict[int, str | None]
+) -> dict[Kind, LabelSet]:
+    """The label file matched to the current people, one set per kind; echoes the counts."""
+    try:
+        with path.open(encoding="utf-8", newline="") as source:
+            labels = read_labels(source, _normalise_login)
+    except (LabelFileError, UnicodeDecodeError) as error:
+        raise click.ClickException(f"{_shown(path)}: {error}") from None
+    sets = {
+        kind: LabelSet.match(labels, kind, index.entrepreneurs, index.diaspora,
+                             index.taxonomy, logins)
+        for kind in Kind
+    }  # fmt: skip
+    found = sum(s.found for s in sets.values())
+    click.echo(
+        f"Labels: {_shown(path)}, {found} of {len(labels)} labelled pairs found in this data; "
+        f"entrepreneurs it does not name are judged by the rules in {RULES_PAGE}."
+    )
+    return sets
+
+
 @matching_cli.command("evaluate")
 @click.option("--k", default=10, show_default=True, help="Length of each ranked list.")
-def evaluate_command(k: int) -> None:
-    """Print NDCG@k, precision@5, MRR, coverage and load Gini on the current data,
-    against the coordinator rules of seed_data/labelled/README.md."""
+@click.option(
+    "--labels",
+    "labels_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Label file to judge by (default: seed_data/labelled/coordinator_labels.csv).",
+)
+@click.option("--rules", is_flag=True, help="Judge every pair by the rules, ignore label files.")
+def evaluate_command(k: int, labels_path: Path | None, rules: bool) -> None:
+    """Print NDCG@k, precision@5, MRR, coverage and load Gini on the current data, against
+    the coordinator's labels (seed_data/labelled/README.md)."""
+    if rules and labels_path:
+        raise click.UsageError("Give --labels FILE or --rules, not both.")
     with session_scope() as session:
         index = service.fitted_index(session)
         load = adapter.load(session)
+        logins = _logins(session)
     active = sum(e.active for e in index.entrepreneurs), sum(d.active for d in index.diaspora)
     click.echo(
         f"Current data: {active[0]} active entrepreneurs, {active[1]} active diaspora members."
     )
     if not all(active):
         raise click.ClickException("Nothing to evaluate: load profiles first (flask seed).")
+    path = labels_path or (None if rules or not LABELS_FILE.exists() else LABELS_FILE)
+    if path is None:
+        click.echo(f"Labels: every pair judged by the rules in {RULES_PAGE}.")
+    sets = _label_sets(path, index, logins) if path else {}
     for kind in Kind:
-        for line in evaluate(index, kind, k, load=load).lines(k):
+        labelled = sets.get(kind)
+        if labelled is not None:
+            by_file = sum(e.active and e.id in labelled.judged for e in index.entrepreneurs)
+            click.echo(
+                f"{kind.value}: {labelled.found} labelled pairs found; {by_file} entrepreneurs "
+                f"judged by the file, {active[0] - by_file} by the rules"
+            )
+        grader = labelled.grader if labelled is not None else None
+        for line in evaluate(index, kind, k, load=load, grader=grader).lines(k):
             click.echo(line)
+
+
+@matching_cli.command("label")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    default=LABELS_FILE,
+    show_default=True,
+    help="CSV file to write.",
+)
+@click.option(
+    "--min-grade", default=1, show_default=True, type=click.IntRange(0, 3),
+    help="Leave out pairs with fewer points.",
+)  # fmt: skip
+def label_command(output: Path, min_grade: int) -> None:
+    """Write the coordinator's labelled set for the current data: every allowed pair the
+    rules of seed_data/labelled/README.md give at least --min-grade points."""
+    with session_scope() as session:
+        entrepreneurs = adapter.entrepreneur_records(session)
+        diaspora = adapter.diaspora_records(session)
+        taxonomy = adapter.build_taxonomy(session, entrepreneurs, diaspora)
+        load = adapter.load(session)
+        logins = _logins(session)
+    labels = build_labels(entrepreneurs, diaspora, taxonomy, logins, load, min_grade)
+    with output.open("w", encoding="utf-8", newline="") as out:
+        write_labels(labels, out)
+    by_grade = Counter(label.grade for label in labels)
+    grades = ", ".join(
+        f"{by_grade[g]} with {g} point{'s' * (g != 1)}" for g in sorted(by_grade, reverse=True)
+    )
+    click.echo(f"Wrote {len(labels)} labelled pairs to {_shown(output)} ({grades or 'none'}).")
 
 
 @matching_cli.command("bench")

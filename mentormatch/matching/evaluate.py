@@ -1,7 +1,8 @@
 """Offline evaluation: how well the ranking agrees with a coordinator's rules.
 
-The labels come from explicit rules (seed_data/labelled/README.md) applied to the current
-profiles at evaluation time, so they always refer to the data being ranked. Metrics:
+The labels come from explicit rules (seed_data/labelled/README.md): written out for the
+seed profiles in seed_data/labelled/coordinator_labels.csv (see labels.py), and applied
+at evaluation time to anyone the file does not judge. Metrics:
 NDCG@k (graded), precision@5, MRR, coverage (share of eligible diaspora members
 suggested to anyone) and the Gini coefficient of how often each is suggested.
 """
@@ -9,7 +10,7 @@ suggested to anyone) and the Gini coefficient of how often each is suggested.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,6 +20,8 @@ from mentormatch.matching.index import MatchIndex
 from mentormatch.matching.records import DiasporaRecord, EntrepreneurRecord, Kind, Taxonomy
 
 RELEVANT = 2  # grade at which a coordinator would propose the introduction
+# How a pair is graded: by the rules, or by a label file (labels.LabelSet.grader).
+Grader = Callable[[EntrepreneurRecord, DiasporaRecord], int]
 
 
 def feasible(e: EntrepreneurRecord, d: DiasporaRecord, kind: Kind, load: Mapping[int, int]) -> bool:
@@ -35,10 +38,10 @@ def feasible(e: EntrepreneurRecord, d: DiasporaRecord, kind: Kind, load: Mapping
     return amount is None or (low <= amount and (high is None or amount <= high))
 
 
-def coordinator_grade(
+def rules_met(
     e: EntrepreneurRecord, d: DiasporaRecord, kind: Kind, taxonomy: Taxonomy
-) -> int:
-    """0-3 points, one per rule of seed_data/labelled/README.md that the pair meets."""
+) -> tuple[str, ...]:
+    """The rules of seed_data/labelled/README.md that the pair meets, by name, in order."""
     groups = {taxonomy.chain_group.get(c) for c in d.value_chains}
     same_chain = bool(set(e.value_chains) & set(d.value_chains))
     same_group = any(taxonomy.chain_group.get(c) in groups for c in e.value_chains)
@@ -47,10 +50,19 @@ def coordinator_grade(
         # Chain, place and a need met; a related chain earns the chain point only with the place.
         need_met = bool(set(e.skills_needed) & set(d.skills_offered))
         chain_point = same_chain or (same_group and knows_place)
-        return int(chain_point) + int(knows_place) + int(need_met)
-    wanted = set(e.investment_instruments) or {"grant", "loan", "equity", "in_kind"}
-    instruments = not d.investment_instruments or bool(wanted & set(d.investment_instruments))
-    return int(same_chain or same_group) + int(knows_place) + int(instruments)
+        met = {"sector": chain_point, "place": knows_place, "need": need_met}
+    else:
+        wanted = set(e.investment_instruments) or {"grant", "loan", "equity", "in_kind"}
+        instruments = not d.investment_instruments or bool(wanted & set(d.investment_instruments))
+        met = {"sector": same_chain or same_group, "place": knows_place, "instrument": instruments}
+    return tuple(name for name, holds in met.items() if holds)
+
+
+def coordinator_grade(
+    e: EntrepreneurRecord, d: DiasporaRecord, kind: Kind, taxonomy: Taxonomy
+) -> int:
+    """0-3 points, one per rule of seed_data/labelled/README.md that the pair meets."""
+    return len(rules_met(e, d, kind, taxonomy))
 
 
 def ndcg(grades_in_order: Sequence[int], all_grades: Sequence[int], k: int) -> float:
@@ -95,9 +107,13 @@ class Report:
 
 
 def evaluate(index: MatchIndex, kind: Kind, k: int = 10, load: Mapping[int, int] | None = None,
-             seed: int = 0) -> Report:  # fmt: skip
-    """Rank every active entrepreneur's top k and score it against the rules' labels."""
+             seed: int = 0, grader: Grader | None = None) -> Report:  # fmt: skip
+    """Rank every active entrepreneur's top k and score it against the labels.
+
+    The grade of an allowed pair comes from `grader` (default: the coordinator rules).
+    """
     load = dict(load or {})
+    grade = grader or (lambda e, d: coordinator_grade(e, d, kind, index.taxonomy))
     rng = np.random.default_rng(seed)
     eligible = [
         d for d in index.diaspora if any(feasible(e, d, kind, load) for e in index.entrepreneurs)
@@ -106,7 +122,7 @@ def evaluate(index: MatchIndex, kind: Kind, k: int = 10, load: Mapping[int, int]
     ndcgs, precisions, rrs, random_ndcgs = [], [], [], []
     for e in index.entrepreneurs:
         allowed = [d for d in index.diaspora if feasible(e, d, kind, load)]
-        grades = {d.id: coordinator_grade(e, d, kind, index.taxonomy) for d in allowed}
+        grades = {d.id: grade(e, d) for d in allowed}
         ranking = index.rank_for_entrepreneur(e.id, kind, k, load=load)
         ranked = [m.diaspora_id for m in ranking.matches]
         suggested.update(ranked)
