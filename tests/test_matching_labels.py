@@ -174,3 +174,19 @@ def test_labels_and_rules_are_one_choice(runner: FlaskCliRunner, tmp_path: Path)
     result = runner.invoke(args=["matching", "evaluate", "--rules", "--labels", labels])
     assert result.exit_code != 0
     assert "not both" in result.output
+
+
+def test_labelling_an_empty_database_writes_nothing(runner: FlaskCliRunner, tmp_path: Path) -> None:
+    output = tmp_path / "labels.csv"
+    result = runner.invoke(args=["matching", "label", "--output", str(output)])
+    assert result.exit_code != 0 and "flask seed" in result.output
+    assert not output.exists()
+
+
+def test_a_label_file_saved_from_a_spreadsheet_is_read(
+    runner: FlaskCliRunner, ranked_mentors: list[str], tmp_path: Path
+) -> None:
+    labels = tmp_path / "labels.csv"
+    row = f"coaching,amina@example.org,{ranked_mentors[0]},3,\r\n"
+    labels.write_bytes(("\ufeff" + HEADER.replace("\n", "\r\n") + row).encode("utf-8"))
+    assert "1 of 1 labelled pairs found" in evaluate(runner, "--labels", str(labels))

@@ -30,7 +30,7 @@ from mentormatch.taxonomy import TAXONOMY_DIR
 LABELS_FILE = PROJECT_ROOT / "seed_data" / "labelled" / "coordinator_labels.csv"
 RULES_PAGE = "seed_data/labelled/README.md"
 
-matching_cli = AppGroup("matching", help="Evaluate and benchmark the matching engine.")
+matching_cli = AppGroup("matching", help="Label, evaluate and benchmark the matching engine.")
 
 
 def _logins(session: Session) -> dict[int, str | None]:
@@ -52,7 +52,8 @@ def _label_sets(
 ) -> dict[Kind, LabelSet]:
     """The label file matched to the current people, one set per kind; echoes the counts."""
     try:
-        with path.open(encoding="utf-8", newline="") as source:
+        # utf-8-sig: a file saved from a spreadsheet may start with a byte-order mark.
+        with path.open(encoding="utf-8-sig", newline="") as source:
             labels = read_labels(source, _normalise_login)
     except (LabelFileError, UnicodeDecodeError) as error:
         raise click.ClickException(f"{_shown(path)}: {error}") from None
@@ -131,6 +132,9 @@ def label_command(output: Path, min_grade: int) -> None:
         taxonomy = adapter.build_taxonomy(session, entrepreneurs, diaspora)
         load = adapter.load(session)
         logins = _logins(session)
+    if not (entrepreneurs and diaspora):
+        # Refuse rather than overwrite the committed set with an empty one.
+        raise click.ClickException("Nothing to label: load profiles first (flask seed).")
     labels = build_labels(entrepreneurs, diaspora, taxonomy, logins, load, min_grade)
     with output.open("w", encoding="utf-8", newline="") as out:
         write_labels(labels, out)
