@@ -138,4 +138,3 @@ def register_static_versions(app: Flask) -> None:
     def _static_version(endpoint: str, values: dict[str, Any]) -> None:
         if endpoint == "static" and "filename" in values and "v" not in values:
             values["v"] = version(values["filename"])
-
