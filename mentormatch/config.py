@@ -53,6 +53,8 @@ class Config:
     MAIL_PASSWORD: str | None = None
     MAIL_USE_TLS = True
     MAIL_SENDER = "MentorMatch <no-reply@mentormatch.local>"
+    # The address people open MentorMatch at; links in emails start with it.
+    PUBLIC_URL = "http://127.0.0.1:5000"
     PAIRING_REQUEST_TTL_DAYS = 14
     PAIRING_REMINDER_DAYS = 3
     MAX_OPEN_REQUESTS = 5
@@ -62,7 +64,14 @@ class Config:
     def from_environment(cls, instance_path: Path) -> dict[str, Any]:
         """Return the settings for this class, overridden by environment variables."""
         settings = {k: getattr(cls, k) for k in dir(cls) if k.isupper()}
-        for key in ("SECRET_KEY", "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_SENDER"):
+        for key in (
+            "SECRET_KEY",
+            "PUBLIC_URL",
+            "MAIL_SERVER",
+            "MAIL_USERNAME",
+            "MAIL_PASSWORD",
+            "MAIL_SENDER",
+        ):
             if os.environ.get(key):
                 settings[key] = os.environ[key]
         if os.environ.get("MAIL_PORT"):

@@ -7,6 +7,7 @@ so a mail server that is down never blocks or undoes a transition.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,6 +22,24 @@ from mentormatch.models import Notification, OutboxEmail, OutboxStatus, Pairing,
 MAX_ATTEMPTS = 5
 
 SendEmail = Callable[[str, str, str], None]
+
+# Notifications point to a page with a last line "See /path." (a path, since the domain
+# knows no host); the delivery step makes it a full link for email clients.
+_LINK_LINE = re.compile(r"^See (/\S*)\.$", re.MULTILINE)
+
+
+def with_link(body: str, path: str) -> str:
+    """The body followed by the line pointing to the page where the reader can act."""
+    return f"{body}\n\nSee {path}."
+
+
+def with_absolute_links(body: str, public_url: str) -> str:
+    """Turn "See /pairings/12." into "See https://host/pairings/12" for an email (no full
+    stop after the link, which some mail clients would make part of it)."""
+    if not public_url:
+        return body
+    base = public_url.rstrip("/")
+    return _LINK_LINE.sub(lambda m: f"See {base}{m.group(1)}", body)
 
 
 def notify(
@@ -87,9 +106,15 @@ class DeliveryReport:
 
 
 def deliver_outbox(
-    session: Session, send: SendEmail, now: datetime | None = None, limit: int = 200
+    session: Session,
+    send: SendEmail,
+    now: datetime | None = None,
+    limit: int = 200,
+    public_url: str = "",
 ) -> DeliveryReport:
     """Send queued emails with `send(to, subject, body)`, committing each row's outcome.
+
+    Links to pages become absolute with `public_url` (the address people open the app at).
 
     Each email is its own unit of work: one that fails is marked `failed` with its
     attempt count and error, and is tried again on the next run until MAX_ATTEMPTS.
@@ -118,7 +143,7 @@ def deliver_outbox(
         email.attempts += 1
         email.last_attempt_at = now or utcnow()
         try:
-            send(email.to_address, email.subject, email.body)
+            send(email.to_address, email.subject, with_absolute_links(email.body, public_url))
         except Exception as exc:  # any transport failure: keep the row, record why
             email.status = OutboxStatus.FAILED
             email.last_error = str(exc)[:2000]

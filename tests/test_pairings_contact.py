@@ -141,6 +141,23 @@ def test_delivery_marks_emails_sent_and_keeps_failures_for_retry(
     assert deliver_outbox(db, broken).sent == 0  # nothing left to send
 
 
+def test_emails_link_to_the_page_with_the_public_address(
+    app: Flask, db: Session, people: People, runner: FlaskCliRunner
+) -> None:
+    """An email client cannot open "/pairings/12": the link carries the site's address."""
+    pairing = pairing_in_state(db, people, S.REQUESTED)
+    db.commit()
+    app.config["PUBLIC_URL"] = "https://mentormatch.example.org/"
+    result = runner.invoke(args=["pairings", "deliver-emails"])
+    assert result.exit_code == 0, result.output
+    (email,) = app.extensions["mm_mail_log"]
+    lines = email.get_content().splitlines()
+    assert lines[-1] == f"See https://mentormatch.example.org/pairings/{pairing.id}"
+    # In the app the same notification keeps the plain path.
+    notification = db.scalars(select(Notification)).one()
+    assert notification.body.endswith(f"See /pairings/{pairing.id}.")
+
+
 def test_delivery_gives_up_after_the_last_attempt(db: Session, people: People) -> None:
     pairing_in_state(db, people, S.REQUESTED)
 

@@ -17,7 +17,7 @@ pairings_cli = AppGroup("pairings", help="Introduction requests: expiry, reminde
 
 def _deliver() -> DeliveryReport:
     with session_scope() as session:
-        return deliver_outbox(session, send_email)
+        return deliver_outbox(session, send_email, public_url=current_app.config["PUBLIC_URL"])
 
 
 @pairings_cli.command("tick")

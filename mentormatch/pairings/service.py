@@ -30,7 +30,7 @@ from mentormatch.models import (
     Role,
     User,
 )
-from mentormatch.notifications import notify
+from mentormatch.notifications import notify, with_link
 from mentormatch.pairings.locking import lock_and_refresh, lock_row
 from mentormatch.pairings.parties import (
     counterpart_user_id,
@@ -290,9 +290,12 @@ def request_introduction(
         session,
         counterpart,
         f"{asker} asks for a {kind.value} introduction",
-        f"{asker} would like a {kind.value} introduction with you."
-        + (f"\n\nTheir message:\n{message}" if message else "")
-        + f"\n\nAnswer by {pairing.expires_at:%d %B %Y} on /pairings/{pairing.id}.",
+        with_link(
+            f"{asker} would like a {kind.value} introduction with you."
+            + (f"\n\nTheir message:\n{message}" if message else "")
+            + f"\n\nPlease answer by {pairing.expires_at:%d %B %Y}.",
+            f"/pairings/{pairing.id}",
+        ),
         pairing,
     )
     return pairing
@@ -316,8 +319,11 @@ def accept(
             session,
             requester,
             f"{actor.full_name} accepted your request",
-            f"{actor.full_name} accepted your {pairing.kind.value} introduction. "
-            "A programme coordinator will now review it.",
+            with_link(
+                f"{actor.full_name} accepted your {pairing.kind.value} introduction. "
+                "A programme coordinator will now review it.",
+                f"/pairings/{pairing.id}",
+            ),
             pairing,
         )
     for coordinator in _coordinators(session):
@@ -325,8 +331,11 @@ def accept(
             session,
             coordinator,
             "An introduction waits for your approval",
-            f"{pairing.entrepreneur.display_name} and {pairing.diaspora.display_name} "
-            f"agreed to a {pairing.kind.value} introduction. Review it in Approvals.",
+            with_link(
+                f"{pairing.entrepreneur.display_name} and {pairing.diaspora.display_name} "
+                f"agreed to a {pairing.kind.value} introduction. Please review it.",
+                f"/coordinator/pairings/{pairing.id}",
+            ),
             pairing,
         )
     return pairing
@@ -431,9 +440,12 @@ def approve(
             session,
             user,
             f"Your introduction with {other.full_name} is approved",
-            f"A coordinator approved your {pairing.kind.value} introduction with "
-            f"{other.full_name}. You can now see each other's contact details "
-            f"on /pairings/{pairing.id}.",
+            with_link(
+                f"A coordinator approved your {pairing.kind.value} introduction with "
+                f"{other.full_name}. You can now see each other's contact details "
+                "on the introduction's page.",
+                f"/pairings/{pairing.id}",
+            ),
             pairing,
         )
     if pairing.kind is PairingKind.COACHING:
@@ -584,7 +596,7 @@ def tell(session: Session, user_id: int, pairing: Pairing, subject: str, body: s
     """Notify one person about the pairing (nobody when their account is closed)."""
     user = session.get(User, user_id)
     if user is not None and user.is_active:
-        notify(session, user, subject, f"{body}\n\nSee /pairings/{pairing.id}.", pairing)
+        notify(session, user, subject, with_link(body, f"/pairings/{pairing.id}"), pairing)
 
 
 def _tell_parties_except(
