@@ -22,8 +22,9 @@ def send_email(to: str, subject: str, body: str) -> None:
     message.set_content(body)
     if not config.get("MAIL_SERVER"):
         current_app.logger.info("Email (not sent: MAIL_SERVER unset)\n%s", message.as_string())
-        outbox = current_app.extensions.setdefault("mm_mail_log", [])
-        outbox.append(message)
+        if current_app.testing:
+            # Tests read what was "sent"; a long-running dev server must not hoard messages.
+            current_app.extensions.setdefault("mm_mail_log", []).append(message)
         return
     try:
         with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20) as smtp:
