@@ -4,6 +4,12 @@ Low-cardinality blocks (value chains, groups, skills, languages, stages, instrum
 become small dense float32 matrices so that scoring a block of pairs is one BLAS
 product; places (thousands of ISO 3166-2 codes) go through sparse products once, at
 fit time, into a table of region credit per entrepreneur place and diaspora member.
+
+Sets come twice: as 0/1 rows and as shares (rows scaled to sum to 1). A share on one
+side times 0/1 on the other is the share of that side's items the other covers: the
+entrepreneur's share times the member's 0/1 is recall ("how much of what I do do they
+know?"), the member's share times the entrepreneur's 0/1 is precision ("how much of
+what they do is about me?"); see weights.py.
 """
 
 from __future__ import annotations
@@ -14,7 +20,6 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import MultiLabelBinarizer, normalize
 
 from mentormatch.matching import weights as W
@@ -25,6 +30,7 @@ from mentormatch.matching.records import (
     EntrepreneurRecord,
     Taxonomy,
 )
+from mentormatch.matching.text import SkillText
 
 Matrix = NDArray[np.float32]
 
@@ -42,11 +48,11 @@ def dense(matrix: sp.spmatrix) -> Matrix:
     return np.asarray(matrix.toarray(), dtype=np.float32)
 
 
-def share(matrix: sp.csr_matrix) -> Matrix:
+def share(matrix: sp.spmatrix | Matrix) -> Matrix:
     """Rows scaled to sum to 1, so a product with a 0/1 row is the share covered."""
     if 0 in matrix.shape:  # nobody at all, or no classes (nobody gave a language, say)
-        return dense(matrix)
-    return dense(normalize(matrix, norm="l1"))
+        return dense(sp.csr_matrix(matrix))
+    return dense(normalize(sp.csr_matrix(matrix), norm="l1"))
 
 
 def ones_if_empty(matrix: Matrix) -> Matrix:
@@ -54,29 +60,6 @@ def ones_if_empty(matrix: Matrix) -> Matrix:
     empty = matrix.sum(axis=1) == 0
     matrix[empty] = 1.0
     return matrix
-
-
-class SkillText:
-    """Free text mapped onto the controlled skills by TF-IDF against each skill's keywords."""
-
-    def __init__(self, taxonomy: Taxonomy, skills: Sequence[str]) -> None:
-        docs = [
-            f"{taxonomy.skill_labels.get(code, code)}; {taxonomy.skill_keywords.get(code, '')}"
-            for code in skills
-        ]
-        self.vectorizer = TfidfVectorizer(
-            ngram_range=(1, 2), sublinear_tf=True, strip_accents="unicode"
-        )
-        self.skill_docs = self.vectorizer.fit_transform(docs)
-
-    def credit(self, texts: Sequence[str]) -> Matrix:
-        """Per text and skill, the credit in [0, TEXT_SKILL_CREDIT] the text earns."""
-        if not texts:
-            return np.zeros((0, self.skill_docs.shape[0]), dtype=np.float32)
-        similarity = dense(self.vectorizer.transform(texts) @ self.skill_docs.T)
-        credit = np.clip(similarity / W.TEXT_SKILL_FULL, 0.0, 1.0) * W.TEXT_SKILL_CREDIT
-        credit[similarity < W.TEXT_SKILL_MIN] = 0.0
-        return credit.astype(np.float32)
 
 
 def country_of(place: str) -> str:
@@ -92,12 +75,14 @@ class EntrepreneurFeatures:
     active: NDArray[np.bool_]
     seeking: NDArray[np.bool_]
     amount: NDArray[np.float64]  # NaN when not given
-    chains: Matrix  # share of the entrepreneur's chains
-    groups: Matrix  # share of the entrepreneur's chain groups
-    needs: Matrix  # share of need per skill (controlled list or text)
-    need_raw: Matrix  # need per skill in [0, 1]
+    chains: Matrix  # 0/1
+    chain_share: Matrix  # share of the entrepreneur's chains
+    groups: Matrix  # 0/1
+    group_share: Matrix
+    need_raw: Matrix  # need per skill in [0, 1] (ticked 1, from text TEXT_SKILL_CREDIT)
+    needs: Matrix  # share of need per skill
     languages: Matrix  # 0/1
-    language_share: Matrix
+    language_share: Matrix  # weighted share: a lingua franca counts less (weights.py)
     stage: Matrix  # one-hot
     instruments: Matrix  # share; all instruments when none given
     place: NDArray[np.int64]  # row of the region table
@@ -116,8 +101,11 @@ class DiasporaFeatures:
     ticket_min: NDArray[np.float64]
     ticket_max: NDArray[np.float64]
     chains: Matrix  # 0/1
-    groups: Matrix
+    chain_share: Matrix  # share of the member's chains
+    groups: Matrix  # 0/1
+    group_share: Matrix
     offers: Matrix  # offer per skill in [0, 1]
+    offer_share: Matrix  # share of the member's offer per skill
     languages: Matrix
     stages: Matrix  # 0/1; all stages when no preference
     instruments: Matrix  # 0/1; all when none given
@@ -159,6 +147,21 @@ def groups_of(chains: Iterable[str], taxonomy: Taxonomy) -> list[str]:
     return sorted({taxonomy.chain_group[c] for c in chains if c in taxonomy.chain_group})
 
 
+def language_weights(languages: Sequence[str]) -> Matrix:
+    """How much sharing each language says: a lingua franca less than a local language."""
+    return np.array(
+        [W.LINGUA_FRANCA_WEIGHT if code in W.LINGUA_FRANCAS else 1.0 for code in languages],
+        dtype=np.float32,
+    )
+
+
+def text_skills(
+    text: SkillText, texts: Sequence[str], languages: Sequence[Sequence[str]]
+) -> Matrix:
+    """Per text and skill, the credit its words earn (TEXT_SKILL_CREDIT or 0)."""
+    return text.credit(texts, languages, value=W.TEXT_SKILL_CREDIT)
+
+
 def entrepreneur_features(
     records: Sequence[EntrepreneurRecord], vocab: Vocabulary, taxonomy: Taxonomy, text: SkillText
 ) -> EntrepreneurFeatures:
@@ -166,8 +169,12 @@ def entrepreneur_features(
     chains = multi_hot((e.value_chains for e in records), vocab.chains)
     groups = multi_hot((groups_of(e.value_chains, taxonomy) for e in records), vocab.groups)
     ticked = dense(multi_hot((e.skills_needed for e in records), vocab.skills))
-    need_raw = np.maximum(ticked, text.credit([e.skills_needed_text for e in records]))
+    from_text = text_skills(
+        text, [e.skills_needed_text for e in records], [e.languages for e in records]
+    )
+    need_raw = np.maximum(ticked, from_text)
     languages = multi_hot((e.languages for e in records), vocab.languages)
+    weighted_languages = languages.multiply(language_weights(vocab.languages)[None, :])
     place_index = {p: i for i, p in enumerate(vocab.places)}
     instruments = ones_if_empty(
         dense(multi_hot((e.investment_instruments for e in records), INSTRUMENTS))
@@ -183,12 +190,14 @@ def entrepreneur_features(
             ],
             dtype=np.float64,
         ),
-        chains=share(chains),
-        groups=share(groups),
-        needs=share(sp.csr_matrix(need_raw)),
+        chains=dense(chains),
+        chain_share=share(chains),
+        groups=dense(groups),
+        group_share=share(groups),
         need_raw=need_raw,
+        needs=share(need_raw),
         languages=dense(languages),
-        language_share=share(languages),
+        language_share=share(weighted_languages),
         stage=dense(multi_hot(((e.stage,) for e in records), STAGES)),
         instruments=instruments / instruments.sum(axis=1, keepdims=True),
         place=np.array([place_index[place_key(e)] for e in records], dtype=np.int64),
@@ -200,7 +209,12 @@ def diaspora_features(
 ) -> DiasporaFeatures:
     """Blocks for diaspora members (records already sorted by id)."""
     ticked = dense(multi_hot((d.skills_offered for d in records), vocab.skills))
-    offers = np.maximum(ticked, text.credit([d.skills_offered_text for d in records]))
+    from_text = text_skills(
+        text, [d.skills_offered_text for d in records], [d.languages for d in records]
+    )
+    offers = np.maximum(ticked, from_text)
+    chains = multi_hot((d.value_chains for d in records), vocab.chains)
+    groups = multi_hot((groups_of(d.value_chains, taxonomy) for d in records), vocab.groups)
     return DiasporaFeatures(
         ids=np.array([d.id for d in records], dtype=np.int64),
         active=np.array([d.active for d in records], dtype=bool),
@@ -213,11 +227,12 @@ def diaspora_features(
             [np.inf if d.ticket_max_usd is None else d.ticket_max_usd for d in records],
             dtype=np.float64,
         ),
-        chains=dense(multi_hot((d.value_chains for d in records), vocab.chains)),
-        groups=dense(
-            multi_hot((groups_of(d.value_chains, taxonomy) for d in records), vocab.groups)
-        ),
+        chains=dense(chains),
+        chain_share=share(chains),
+        groups=dense(groups),
+        group_share=share(groups),
         offers=offers,
+        offer_share=share(offers),
         languages=dense(multi_hot((d.languages for d in records), vocab.languages)),
         stages=ones_if_empty(dense(multi_hot((d.preferred_stages for d in records), STAGES))),
         instruments=ones_if_empty(

@@ -9,13 +9,20 @@ Scoring a block of pairs is two small dense BLAS products (one per side), a per-
 region table added by broadcasting, the harmonic mean, and hard constraints applied as
 masks (language by a third product). Top-k is taken per chunk of rows, so no full score
 matrix is ever built. See docs/decisions/003-harmonic-mean.md and 004-matching-engine.md.
+
+Ranking keys: for coaching, a member with a tie to the entrepreneur's country and a
+comparable match (weights.HOME_TIE_MIN_SCORE) is ranked before every member without one,
+by adding 1 to the half score (which is at most 0.5) to make the sort key; the score
+shown is the half score doubled. Equal keys are ordered by the viewer's own side of the
+fit, then place, then spare capacity, then a hash of the pair: never by database id
+(docs/decisions/012-ranking-principles.md).
 """
 
 from __future__ import annotations
 
 import threading
 from collections import defaultdict
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -28,14 +35,14 @@ from mentormatch.matching.features import (
     DiasporaFeatures,
     EntrepreneurFeatures,
     Matrix,
-    SkillText,
     diaspora_features,
     entrepreneur_features,
     region_table,
     vocabulary,
 )
-from mentormatch.matching.reasons import Reason, reasons_for
+from mentormatch.matching.reasons import Covered, Reason, reasons_for
 from mentormatch.matching.records import DiasporaRecord, EntrepreneurRecord, Kind, Taxonomy
+from mentormatch.matching.text import SkillText
 
 Pair = tuple[int, int]  # (entrepreneur profile id, diaspora profile id)
 Side = str  # "entrepreneur" or "diaspora": whose fit, or who is looking
@@ -43,9 +50,12 @@ SIDES: tuple[Side, Side] = ("entrepreneur", "diaspora")
 
 # Rows scored together in the all-pairs ranking: big enough for BLAS, small enough for cache.
 CHUNK_ROWS = 64
-# Top-k first takes the k-th best of every STRIDE-th column as a floor (never above the
-# true k-th best), then sorts only what reaches it: about k * STRIDE values per row.
+# Top-k first takes the k-th best of the first k * SAMPLE_PER_K columns as a floor (never
+# above the true k-th best), then sorts only the values that reach it.
 SAMPLE_PER_K = 200
+# Added to the half score (at most 0.5) of a coaching pair with a home tie: the sort key
+# puts every such pair first (see weights.HOME_TIE_MIN_SCORE).
+TIER = np.float32(1.0)
 # One query is a few matrix-vector products: BLAS threads only add start-up cost.
 _BLAS = ThreadpoolController()
 
@@ -95,9 +105,11 @@ class _Columns:
     languages: Matrix  # 0/1
     region_e: Matrix  # places x columns, weighted for the entrepreneur side
     region_d: Matrix
+    home: NDArray[np.bool_] | None  # places x columns: tied to the place's country (coaching)
     ticket_min: NDArray[np.float64]
     ticket_max: NDArray[np.float64]
     capacity_left: NDArray[np.int64]
+    breadth: NDArray[np.int64]  # value chains plus skills offered: fewer is more focused
 
     def subset(self, keep: NDArray[np.int64]) -> _Columns:
         """The columns at positions `keep`, copied contiguous for BLAS."""
@@ -109,9 +121,11 @@ class _Columns:
             languages=np.ascontiguousarray(self.languages[keep]),
             region_e=np.ascontiguousarray(self.region_e[:, keep]),
             region_d=np.ascontiguousarray(self.region_d[:, keep]),
+            home=None if self.home is None else np.ascontiguousarray(self.home[:, keep]),
             ticket_min=self.ticket_min[keep],
             ticket_max=self.ticket_max[keep],
             capacity_left=self.capacity_left[keep],
+            breadth=self.breadth[keep],
         )
 
 
@@ -129,6 +143,7 @@ class _KindIndex:
     group_share: Matrix  # language share of each group
     place: NDArray[np.int64]
     amount: NDArray[np.float64]
+    breadth: NDArray[np.int64]  # value chains plus skills needed
     language_weight: Mapping[Side, float]
     columns: _Columns
 
@@ -151,6 +166,7 @@ class MatchIndex:
         self.e = e_features
         self.d = d_features
         self.regions = regions
+        self.text = SkillText(taxonomy.skill_keywords, list(taxonomy.skill_labels))
         self._kinds = {kind: self._kind_index(kind) for kind in Kind}
 
     # --- fitting -----------------------------------------------------------------------
@@ -166,7 +182,7 @@ class MatchIndex:
         es = sorted(entrepreneurs, key=lambda r: r.id)
         ds = sorted(diaspora, key=lambda r: r.id)
         vocab = vocabulary(es, ds, taxonomy)
-        text = SkillText(taxonomy, vocab.skills)
+        text = SkillText(taxonomy.skill_keywords, vocab.skills)
         return cls(
             es,
             ds,
@@ -178,16 +194,32 @@ class MatchIndex:
 
     def _blocks(self, kind: Kind, side: Side) -> tuple[Matrix, Matrix]:
         """Entrepreneur and diaspora halves of one side's fit: their product is the fit
-        without region and language, which are added per place and per language group."""
+        without region and language, which are added per place and per language group.
+
+        The entrepreneur's side takes the entrepreneur's shares against the member's 0/1
+        rows (how much of my chains and needs they cover); the diaspora side the member's
+        shares against the entrepreneur's rows (how much of their offer is about me)."""
         w = W.WEIGHTS[kind][side]
         e, d = self.e, self.d
         chain = w["value_chain"]
+        if side == "entrepreneur":
+            chains, groups, skills = (
+                (e.chain_share, d.chains),
+                (e.group_share, d.groups),
+                (e.needs, d.offers),
+            )
+        else:
+            chains, groups, skills = (
+                (e.chains, d.chain_share),
+                (e.groups, d.group_share),
+                (e.need_raw, d.offer_share),
+            )
         halves: list[tuple[NDArray[np.floating], NDArray[np.floating]]] = [
-            (e.chains * chain * (1 - W.GROUP_CREDIT), d.chains),
-            (e.groups * chain * W.GROUP_CREDIT, d.groups),
+            (chains[0] * chain * (1 - W.GROUP_CREDIT), chains[1]),
+            (groups[0] * chain * W.GROUP_CREDIT, groups[1]),
         ]
         named = {
-            "skills": (e.needs, d.offers),
+            "skills": skills,
             "stage": (e.stage, d.stages),
             "instruments": (e.instruments, d.instruments),
         }
@@ -223,9 +255,11 @@ class MatchIndex:
             languages=np.ascontiguousarray(d.languages[d_rows]),
             region_e=regions * np.float32(wr["entrepreneur"]["region"]),
             region_d=regions * np.float32(wr["diaspora"]["region"]),
+            home=(regions >= W.REGION_CREDIT["country"]) if kind is Kind.COACHING else None,
             ticket_min=d.ticket_min[d_rows],
             ticket_max=d.ticket_max[d_rows],
             capacity_left=(d.capacity - d.current)[d_rows],
+            breadth=_breadth(d.chains, d.offers)[d_rows],
         )
         shares = e.language_share[e_rows]
         group_share, group = np.unique(shares, axis=0, return_inverse=True)
@@ -240,12 +274,14 @@ class MatchIndex:
             group_share=group_share.astype(np.float32),
             place=e.place[e_rows],
             amount=e.amount[e_rows],
+            breadth=_breadth(e.chains, e.need_raw)[e_rows],
             language_weight={s: wr[s].get("language", 0.0) for s in SIDES},
             columns=columns,
         )
 
     # --- scoring -----------------------------------------------------------------------
 
+    @staticmethod
     @staticmethod
     def _harmonic_half(
         fit_e: Matrix, fit_d: Matrix, common: Matrix | None, total: Matrix | None = None
@@ -267,8 +303,16 @@ class MatchIndex:
         # An unknown amount (NaN) fails both comparisons, so no range excludes it.
         return ~(amount < low) & ~(amount > high)
 
-    def _row_half(self, ki: _KindIndex, row: int) -> Matrix:
-        """Half scores of one entrepreneur against every open column of the kind."""
+    @staticmethod
+    def _add_tier(half: Matrix, home: NDArray[np.bool_] | None) -> Matrix:
+        """Sort keys from half scores, in place: + TIER for a comparable home-tied pair."""
+        if home is not None:
+            comparable = home & (half >= np.float32(W.HOME_TIE_MIN_SCORE / 2))
+            half += comparable * TIER
+        return half
+
+    def _row_keys(self, ki: _KindIndex, row: int) -> Matrix:
+        """Sort keys of one entrepreneur against every open column of the kind."""
         cols, place, lw = ki.columns, ki.place[row], ki.language_weight
         common = cols.languages @ ki.language_share[row]
         fit_e = cols.fit_e @ ki.fit_e[row] + cols.region_e[place] + lw["entrepreneur"] * common
@@ -276,10 +320,10 @@ class MatchIndex:
         half = self._harmonic_half(fit_e, fit_d, common)
         if ki.kind is Kind.INVESTMENT:
             half *= self._ticket_ok(ki.amount[row], cols.ticket_min, cols.ticket_max)
-        return half
+        return self._add_tier(half, None if cols.home is None else cols.home[place])
 
-    def _column_half(self, ki: _KindIndex, col: int) -> Matrix:
-        """Half scores of one diaspora member (a column) against every entrepreneur row."""
+    def _column_keys(self, ki: _KindIndex, col: int) -> Matrix:
+        """Sort keys of one diaspora member (a column) against every entrepreneur row."""
         cols, lw = ki.columns, ki.language_weight
         common = ki.language_share @ cols.languages[col]
         fit_e = ki.fit_e @ cols.fit_e[col] + cols.region_e[ki.place, col]
@@ -289,7 +333,42 @@ class MatchIndex:
         half = self._harmonic_half(fit_e, fit_d, common)
         if ki.kind is Kind.INVESTMENT:
             half *= self._ticket_ok(ki.amount, cols.ticket_min[col], cols.ticket_max[col])
-        return half
+        return self._add_tier(half, None if cols.home is None else cols.home[ki.place, col])
+
+    def _side_fit(
+        self, ki: _KindIndex, cols: _Columns, rows: NDArray[np.int64], at: NDArray[np.int64],
+        side: Side,
+    ) -> Matrix:  # fmt: skip
+        """One side's fit of the pairs (rows[i], column at[i]), for ordering equal keys."""
+        e_half, d_half = (
+            (ki.fit_e, cols.fit_e) if side == "entrepreneur" else (ki.fit_d, cols.fit_d)
+        )
+        region = cols.region_e if side == "entrepreneur" else cols.region_d
+        common = np.einsum("ij,ij->i", ki.language_share[rows], cols.languages[at])
+        fit = np.einsum("ij,ij->i", e_half[rows], d_half[at])
+        return np.asarray(
+            fit + region[ki.place[rows], at] + ki.language_weight[side] * common, np.float32
+        )
+
+    def _tiebreak(
+        self, ki: _KindIndex, cols: _Columns, rows: NDArray[np.int64], viewer: Side
+    ) -> TieBreak:
+        """Secondary keys for equal sort keys: the viewer's own side of the fit, then how
+        close the places are, then the more focused counterpart (fewer chains and skills),
+        then spare coaching capacity, then a hash of the pair."""
+
+        def keys(r: NDArray[np.int64], c: NDArray[np.int64]) -> list[NDArray[np.generic]]:
+            at_rows = rows[r]
+            breadth = cols.breadth[c] if viewer == "entrepreneur" else ki.breadth[at_rows]
+            return [
+                self._side_fit(ki, cols, at_rows, c, viewer),
+                cols.region_e[ki.place[at_rows], c],
+                -breadth,
+                cols.capacity_left[c],
+                _pair_hash(ki.e_ids[at_rows], cols.ids[c]),
+            ]
+
+        return keys
 
     def _open(self, ki: _KindIndex, load: Mapping[int, int] | None) -> NDArray[np.bool_]:
         """Which columns have coaching capacity left under `load` (all, for investment)."""
@@ -326,9 +405,10 @@ class MatchIndex:
         cols = ki.columns
         banned = [d for e, d in exclude if e == entrepreneur_id]
         with _BLAS.limit(limits=1, user_api="blas"):
-            half = self._row_half(ki, row)
-        half *= _allowed(self._open(ki, load), cols.ids, among, banned)
-        idx, total = _top_of_one(half, k)
+            keys = self._row_keys(ki, row)
+        keys *= _allowed(self._open(ki, load), cols.ids, among, banned)
+        rows = np.array([row], dtype=np.int64)
+        idx, total = _top_of_one(keys, k, self._tiebreak(ki, cols, rows, "entrepreneur"))
         e_row = int(ki.e_rows[row])
         matches = [
             self._match(ki.kind, e_row, int(cols.rows[c]), "entrepreneur") for c in idx if c >= 0
@@ -351,9 +431,16 @@ class MatchIndex:
             return Ranking([], 0)
         banned = [e for e, d in exclude if d == diaspora_id]
         with _BLAS.limit(limits=1, user_api="blas"):
-            half = self._column_half(ki, col)
-        half *= _allowed(np.ones(len(ki.e_ids), dtype=bool), ki.e_ids, among, banned)
-        idx, total = _top_of_one(half, k)
+            keys = self._column_keys(ki, col)
+        keys *= _allowed(np.ones(len(ki.e_ids), dtype=bool), ki.e_ids, among, banned)
+        # The rows here are entrepreneurs: ask for secondary keys with rows and columns swapped.
+        one_col = ki.columns.subset(np.array([col], dtype=np.int64))
+        swapped = self._tiebreak(ki, one_col, np.arange(len(ki.e_ids)), "diaspora")
+
+        def tiebreak(r: NDArray[np.int64], c: NDArray[np.int64]) -> list[NDArray[np.generic]]:
+            return swapped(c, np.zeros_like(c))
+
+        idx, total = _top_of_one(keys, k, tiebreak)
         d_row = int(ki.columns.rows[col])
         matches = [
             self._match(ki.kind, int(ki.e_rows[r]), d_row, "diaspora") for r in idx if r >= 0
@@ -429,12 +516,15 @@ class MatchIndex:
                 if ki.kind is Kind.INVESTMENT:
                     amount = ki.amount[chunk][:, None]
                     half *= self._ticket_ok(amount, cols.ticket_min, cols.ticket_max)
+                keys = self._add_tier(
+                    half, None if cols.home is None else cols.home[ki.place[chunk]]
+                )
                 for i, row in enumerate(chunk):
                     if row in banned:
-                        half[i, np.isin(cols.ids, banned[row])] = 0.0
-                idx, top = top_k(half, k, mask)
+                        keys[i, np.isin(cols.ids, banned[row])] = 0.0
+                idx, top = top_k(keys, k, mask, self._tiebreak(ki, cols, chunk, "entrepreneur"))
                 ids[chunk] = np.where(idx >= 0, cols.ids[idx], -1)
-                scores[chunk] = top
+                scores[chunk] = score_of(top)
 
         # Threads share the fitted arrays; BLAS stays single-threaded inside each one.
         with _BLAS.limit(limits=1, user_api="blas"), ThreadPoolExecutor(max(1, n_jobs)) as pool:
@@ -454,21 +544,35 @@ class MatchIndex:
     def components(self, kind: Kind, e_row: int, d_row: int) -> dict[Side, dict[str, float]]:
         """Each component in [0, 1] of both sides' fit, from the same blocks as the score."""
         e, d = self.e, self.d
-        chain = float(
-            (1 - W.GROUP_CREDIT) * e.chains[e_row] @ d.chains[d_row]
-            + W.GROUP_CREDIT * e.groups[e_row] @ d.groups[d_row]
-        )
-        values = {
-            "value_chain": chain,
+        gc = W.GROUP_CREDIT
+        shared = {
             "region": float(self.regions[e.place[e_row], d_row]),
-            "skills": float(e.needs[e_row] @ d.offers[d_row]),
             "language": float(e.language_share[e_row] @ d.languages[d_row]),
             "stage": float(e.stage[e_row] @ d.stages[d_row]),
             "instruments": float(e.instruments[e_row] @ d.instruments[d_row]),
             "ticket": 1.0,
         }
+        by_side = {
+            "entrepreneur": {
+                "value_chain": float(
+                    (1 - gc) * e.chain_share[e_row] @ d.chains[d_row]
+                    + gc * e.group_share[e_row] @ d.groups[d_row]
+                ),
+                "skills": float(e.needs[e_row] @ d.offers[d_row]),
+            },
+            "diaspora": {
+                "value_chain": float(
+                    (1 - gc) * e.chains[e_row] @ d.chain_share[d_row]
+                    + gc * e.groups[e_row] @ d.group_share[d_row]
+                ),
+                "skills": float(e.need_raw[e_row] @ d.offer_share[d_row]),
+            },
+        }
         return {
-            side: {name: min(1.0, values[name]) for name in W.WEIGHTS[kind][side]} for side in SIDES
+            side: {
+                name: min(1.0, {**shared, **by_side[side]}[name]) for name in W.WEIGHTS[kind][side]
+            }
+            for side in SIDES
         }
 
     def _match(self, kind: Kind, e_row: int, d_row: int, viewer: Side) -> Match:
@@ -486,7 +590,7 @@ class MatchIndex:
             entrepreneur,
             member,
             components,
-            self._need_offer(e_row, d_row),
+            self._covered(e_row, d_row),
             self.taxonomy,
         )
         return Match(
@@ -499,11 +603,51 @@ class MatchIndex:
             reasons=reasons,
         )
 
-    def _need_offer(self, e_row: int, d_row: int) -> dict[str, float]:
-        """Skill code -> how much of that need the offer covers, for covered needs only."""
+    def _covered(self, e_row: int, d_row: int) -> list[Covered]:
+        """The entrepreneur's needs the member's offer covers, most covered first, each with
+        the words it was read from when it came from free text."""
         covered = self.e.need_raw[e_row] * self.d.offers[d_row]
         skills = list(self.taxonomy.skill_labels)
-        return {skills[i]: float(covered[i]) for i in np.flatnonzero(covered > 0)}
+        e, d = self.entrepreneurs[e_row], self.diaspora[d_row]
+        needed = self.text.evidence(e.skills_needed_text, e.languages).words
+        offered = self.text.evidence(d.skills_offered_text, d.languages).words
+        found = [
+            Covered(
+                skills[i],
+                float(covered[i]),
+                () if skills[i] in e.skills_needed else needed.get(skills[i], ()),
+                () if skills[i] in d.skills_offered else offered.get(skills[i], ()),
+            )
+            for i in np.flatnonzero(covered > 0)
+        ]
+        position = {code: i for i, code in enumerate(skills)}
+        return sorted(found, key=lambda c: (-c.value, position[c.skill]))
+
+
+def _breadth(chains: Matrix, skills: Matrix) -> NDArray[np.int64]:
+    """How many value chains and skills each row lists."""
+    return np.asarray((chains > 0).sum(axis=1) + (skills > 0).sum(axis=1), dtype=np.int64)
+
+
+TieBreak = Callable[[NDArray[np.int64], NDArray[np.int64]], list[NDArray[np.generic]]]
+
+
+def _pair_hash(e_ids: NDArray[np.int64], d_ids: NDArray[np.int64]) -> NDArray[np.uint64]:
+    """A fixed pseudo-random number per pair: the last tie-break, so that among identical
+    candidates neither the oldest nor the newest account always comes first."""
+    with np.errstate(over="ignore"):
+        h = e_ids.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+        h ^= d_ids.astype(np.uint64) * np.uint64(0xC2B2AE3D27D4EB4F)
+        h ^= h >> np.uint64(31)
+        h *= np.uint64(0x94D049BB133111EB)
+        h ^= h >> np.uint64(29)
+    return h
+
+
+def score_of(keys: NDArray[np.float32]) -> NDArray[np.float32]:
+    """The score shown for a sort key: the half score, without the home-tie tier, doubled."""
+    half = keys - (keys >= TIER) * TIER
+    return np.minimum(2 * half, np.float32(1.0)).astype(np.float32)
 
 
 def _allowed(
@@ -520,10 +664,10 @@ def _allowed(
     return allowed
 
 
-def _top_of_one(half: Matrix, k: int) -> tuple[NDArray[np.int64], int]:
-    """Top-k positions of one query's scores, and how many suggestions there are."""
-    idx, _ = top_k(half[None, :], k)
-    return idx[0], int(np.count_nonzero(half > W.MIN_SCORE / 2))
+def _top_of_one(keys: Matrix, k: int, tiebreak: TieBreak) -> tuple[NDArray[np.int64], int]:
+    """Top-k positions of one query's sort keys, and how many suggestions there are."""
+    idx, _ = top_k(keys[None, :], k, tiebreak=tiebreak)
+    return idx[0], int(np.count_nonzero(keys > W.MIN_SCORE / 2))
 
 
 def _find(sorted_ids: NDArray[np.int64], wanted: int) -> int | None:
@@ -533,37 +677,46 @@ def _find(sorted_ids: NDArray[np.int64], wanted: int) -> int | None:
 
 
 def top_k(
-    half: Matrix, k: int, mask: NDArray[np.bool_] | None = None
+    keys: Matrix,
+    k: int,
+    mask: NDArray[np.bool_] | None = None,
+    tiebreak: TieBreak | None = None,
 ) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
-    """Per row, the columns of the k highest scores (ties: lower column first) and their
-    scores; -1 and 0 where a row has fewer than k suggestions.
+    """Per row, the columns of the k highest keys and their keys; -1 and 0 where a row has
+    fewer than k keys above MIN_SCORE / 2.
 
-    `half` holds half scores (see _harmonic_half); the returned scores are whole. The
-    k-th best of a sample of columns is a floor no higher than the row's true k-th best,
-    so sorting only the values at or above it gives the exact top k.
+    Equal keys are ordered by `tiebreak(rows, columns)` (secondary keys, higher first),
+    else by lower column. The k-th best of a sample of columns is a floor no higher than
+    the row's true k-th best, so sorting only the values at or above it (all ties of the
+    k-th value included) gives the exact top k.
     """
-    n, m = half.shape
+    n, m = keys.shape
     ids = np.full((n, k), -1, dtype=np.int64)
-    scores = np.zeros((n, k), dtype=np.float32)
+    top = np.zeros((n, k), dtype=np.float32)
     if m == 0 or k == 0:
-        return ids, scores
+        return ids, top
     floor = np.full(n, np.nextafter(np.float32(W.MIN_SCORE / 2), np.float32(1)), np.float32)
     sample = k * SAMPLE_PER_K
     if m > 2 * sample:
         # Any subset of columns gives a valid floor; a contiguous one partitions fastest.
-        kth = np.partition(half[:, :sample], sample - k, axis=1)[:, sample - k]
+        kth = np.partition(keys[:, :sample], sample - k, axis=1)[:, sample - k]
         np.maximum(floor, kth, out=floor)
     # flatnonzero is many times faster than a 2-D nonzero on a mostly-False mask; its
-    # order is (row, column), which the stable sort below keeps for equal scores.
-    flat = np.flatnonzero(np.greater_equal(half, floor[:, None], out=mask))
+    # order is (row, column), which a stable sort keeps for equal keys.
+    flat = np.flatnonzero(np.greater_equal(keys, floor[:, None], out=mask))
     r, c = np.divmod(flat, m)
-    v = half.reshape(-1)[flat]
-    # One integer key (row, then score descending): the bits of a float >= 0 sort like it.
-    descending = np.int64(0x7FFFFFFF) - v.view(np.int32).astype(np.int64)
-    order = np.argsort((r << 32) | descending, kind="stable")
+    v = keys.reshape(-1)[flat]
+    if tiebreak is None:
+        # One integer key (row, then key descending): the bits of a float >= 0 sort like it.
+        descending = np.int64(0x7FFFFFFF) - v.view(np.int32).astype(np.int64)
+        order = np.argsort((r << 32) | descending, kind="stable")
+    else:
+        secondary = [np.negative(np.asarray(s, dtype=np.float64)) for s in tiebreak(r, c)]
+        # lexsort sorts by the last key first: row, then key, then each secondary in turn.
+        order = np.lexsort((*reversed(secondary), -v.astype(np.float64), r))
     r, c, v = r[order], c[order], v[order]
     rank = np.arange(len(r)) - np.searchsorted(r, np.arange(n))[r]
-    top = rank < k
-    ids[r[top], rank[top]] = c[top]
-    scores[r[top], rank[top]] = np.minimum(2 * v[top], 1.0)
-    return ids, scores
+    kept = rank < k
+    ids[r[kept], rank[kept]] = c[kept]
+    top[r[kept], rank[kept]] = v[kept]
+    return ids, top

@@ -8,7 +8,7 @@ check that the data supports it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from mentormatch.matching import weights as W
@@ -40,13 +40,24 @@ class Reason:
 
 
 @dataclass(frozen=True)
+class Covered:
+    """A need the offer covers: how much, and the words it was read from when one side
+    wrote it in free text rather than ticking it (empty when ticked)."""
+
+    skill: str
+    value: float
+    need_words: tuple[str, ...] = ()
+    offer_words: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class _Pair:
     kind: Kind
     viewer: str  # "entrepreneur" or "diaspora": who reads the reason
     e: EntrepreneurRecord
     d: DiasporaRecord
     components: Mapping[str, Mapping[str, float]]
-    covered: Mapping[str, float]  # skill code -> need covered by the offer
+    covered: Sequence[Covered]  # most covered first
     taxonomy: Taxonomy
 
     @property
@@ -60,7 +71,7 @@ def reasons_for(
     e: EntrepreneurRecord,
     d: DiasporaRecord,
     components: Mapping[str, Mapping[str, float]],
-    covered: Mapping[str, float],
+    covered: Sequence[Covered],
     taxonomy: Taxonomy,
 ) -> tuple[Reason, ...]:
     """Up to four reasons for a pair, strongest first, worded for `viewer`."""
@@ -137,16 +148,31 @@ def _region(p: _Pair) -> str | None:
     )
 
 
+def _quoted(words: Sequence[str], limit: int = 2) -> str:
+    return ", ".join(f"“{w}”" for w in words[:limit])
+
+
 def _skills(p: _Pair) -> str | None:
     if not p.covered:
         return None
-    best = sorted(p.covered, key=lambda s: (-p.covered[s], s))
-    skills = _labels(best, p.taxonomy.skill_labels)
-    return (
-        f"Offers {skills}, which you need"
-        if p.for_entrepreneur
-        else f"Needs {skills}, which you offer"
-    )
+    best = list(p.covered[:2])
+    skills = _labels([c.skill for c in best], p.taxonomy.skill_labels)
+    # Needs and offers read from free text say which words they came from.
+    need_words = [w for c in best for w in c.need_words]
+    offer_words = [w for c in best for w in c.offer_words]
+    if p.for_entrepreneur:
+        text = f"Offers {skills}, which you need"
+        if need_words:
+            text += f" (you wrote {_quoted(need_words)})"
+        if offer_words:
+            text += f"; they wrote {_quoted(offer_words)}"
+        return text
+    text = f"Needs {skills}, which you offer"
+    if need_words:
+        text += f" (they wrote {_quoted(need_words)})"
+    if offer_words:
+        text += f"; you wrote {_quoted(offer_words)}"
+    return text
 
 
 def _language(p: _Pair) -> str | None:

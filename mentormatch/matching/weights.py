@@ -1,13 +1,18 @@
-"""Every weight of the matching score, in one place.
+"""Every weight of the matching score, in one place, each with the reason for its value.
 
 A match is scored from each side (see docs/decisions/003-harmonic-mean.md):
 
-- the entrepreneur's side: how well the diaspora member's offer meets the
-  entrepreneur's needs (value chain, region, skills, language, and for investment the
-  instruments);
-- the diaspora side: how well the entrepreneur fits the diaspora member's stated
-  interests (value chains, regions, preferred stages, and for investment the ticket and
-  instruments).
+- the entrepreneur's side: how much of what the entrepreneur needs the member covers
+  (value chains, skills, place, language, and for investment the instruments): a
+  recall-like view, "does this person know my business?";
+- the diaspora side: how much of what the member offers is about this entrepreneur
+  (value chains, skills, places, preferred stages, and for investment the ticket and
+  instruments): a precision-like view, "is this what the member really does?". Someone
+  who ticks every value chain and every skill has a little of everything, so each
+  entrepreneur is a small share of it; a specialist's whole offer is about them.
+
+The harmonic mean of the two (an F-measure of recall and precision) therefore prefers
+the specialist over the generalist when both cover the need (docs/decisions/012).
 
 Each side's weights sum to 1 and every component is in [0, 1], so each side's fit is in
 [0, 1]; the harmonic mean of the two is the score, also in [0, 1].
@@ -20,24 +25,46 @@ from types import MappingProxyType
 
 from mentormatch.matching.records import Kind
 
-# Partial credit for a value chain of the same group (dairy ~ poultry: livestock).
+# Partial credit for a value chain of the same group (dairy ~ poultry: livestock): someone
+# in a related chain knows the inputs and markets, not the animal or the crop itself.
 GROUP_CREDIT = 0.5
 
 # Region: the same ISO 3166-2 region > the same country > the same UN M49 sub-region.
+# A country tie keeps well over half the credit of a regional one, because diaspora members
+# mostly know their country's institutions and markets even outside their home province;
+# a neighbouring country is a quarter: language and climate, not the people.
 REGION_CREDIT = MappingProxyType({"region": 1.0, "country": 0.6, "subregion": 0.25})
 
-# Skills found in free text count less than skills ticked from the controlled list.
+# Language: the entrepreneur's languages are weighted by how much sharing them says. A
+# lingua franca shared with anyone from anywhere counts half of a local language, so it
+# cannot lift a stranger above a compatriot who speaks the entrepreneur's own language.
+LINGUA_FRANCAS = ("eng", "fra", "ara", "spa", "por", "rus")
+LINGUA_FRANCA_WEIGHT = 0.5
+
+# Skills found in free text count less than skills ticked from the list: a keyword is
+# weaker evidence than a person's own choice (docs/decisions/012).
 TEXT_SKILL_CREDIT = 0.8
-# TF-IDF cosine between a text and a skill's keywords at which the skill counts fully,
-# and below which it does not count at all.
-TEXT_SKILL_FULL = 0.45
-TEXT_SKILL_MIN = 0.12
+
+# Home ties first, for coaching: a member tied to the entrepreneur's country (origin or
+# regions they support) whose match is at least this good is "comparable" and is ranked
+# before every member without such a tie. Below it, a compatriot's tie alone is not worth
+# more than a stranger's real expertise. 0.3 is about "same group of value chains and the
+# same country" for a typical profile.
+HOME_TIE_MIN_SCORE = 0.3
 
 # Scores below this are not suggestions: one side has nothing to gain.
 MIN_SCORE = 1e-4
 
 SideWeights = Mapping[str, float]
 
+# Entrepreneur side, coaching: the chain and the skills are what coaching is about (0.35
+# each); the place matters less to the entrepreneur than to the mentor (0.20); a common
+# language is required anyway, so sharing more of them adds only a little (0.10).
+# Diaspora side, coaching: diaspora members come to help their home area, so place weighs
+# more here (0.30); chains 0.30 and skills 0.20 are the precision terms that prefer
+# specialists; a preferred stage is a mild wish (0.20).
+# Investment: instruments must fit the entrepreneur (0.30); for the investor the ticket is
+# a hard constraint that counts fully once it holds (0.15), skills matter little.
 WEIGHTS: Mapping[Kind, Mapping[str, SideWeights]] = MappingProxyType(
     {
         Kind.COACHING: MappingProxyType(
@@ -45,7 +72,9 @@ WEIGHTS: Mapping[Kind, Mapping[str, SideWeights]] = MappingProxyType(
                 "entrepreneur": MappingProxyType(
                     {"value_chain": 0.35, "region": 0.20, "skills": 0.35, "language": 0.10}
                 ),
-                "diaspora": MappingProxyType({"value_chain": 0.45, "region": 0.35, "stage": 0.20}),
+                "diaspora": MappingProxyType(
+                    {"value_chain": 0.30, "region": 0.30, "skills": 0.20, "stage": 0.20}
+                ),
             }
         ),
         Kind.INVESTMENT: MappingProxyType(

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 
+import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mentormatch.matching import DiasporaRecord, EntrepreneurRecord, Kind, Match, MatchIndex
+from mentormatch.matching import weights as W
+from mentormatch.matching.index import top_k
 from mentormatch.matching.records import INSTRUMENTS, STAGES
 from tests.matching.people import farmer, mentor, taxonomy
 
@@ -101,11 +104,21 @@ def allowed(e: EntrepreneurRecord, d: DiasporaRecord, kind: Kind, exclude: set[t
     return amount is None or (low <= amount and (high is None or amount <= high))
 
 
-def check_ranked(matches: list[Match], by: str) -> None:
+def home_tier(index: MatchIndex, match: Match) -> int:
+    """1 when the pair is ranked in the home-tied tier (coaching, a tie to the
+    entrepreneur's country, and a comparable score), else 0: written out plainly."""
+    if match.kind is not Kind.COACHING or match.score < W.HOME_TIE_MIN_SCORE - 1e-6:
+        return 0
+    e = next(x for x in index.entrepreneurs if x.id == match.entrepreneur_id)
+    d = next(x for x in index.diaspora if x.id == match.diaspora_id)
+    return int(e.country_code in {p.split("-")[0] for p in d.places})
+
+
+def check_ranked(index: MatchIndex, matches: list[Match]) -> None:
     scores = [m.score for m in matches]
     assert all(0.0 < s <= 1.0 for s in scores)
-    keys = [(-round(m.score, 5), getattr(m, by)) for m in matches]
-    assert keys == sorted(keys), "best first, ties by id"
+    keys = [(home_tier(index, m), round(m.score, 5)) for m in matches]
+    assert keys == sorted(keys, reverse=True), "home-tied first, then best first"
 
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -121,13 +134,13 @@ def test_no_suggestion_ever_breaks_a_hard_constraint(world, kind) -> None:  # ty
         ranking = index.rank_for_entrepreneur(e.id, kind, k=20, exclude=exclude, load=load)
         for m in ranking.matches:
             assert allowed(e, by_id_d[m.diaspora_id], kind, exclude, load)
-        check_ranked(ranking.matches, "diaspora_id")
+        check_ranked(index, ranking.matches)
         assert ranking.total == len(ranking.matches)
     for d in ds:
         ranking = index.rank_for_diaspora(d.id, kind, k=20, exclude=exclude, load=load)
         for m in ranking.matches:
             assert allowed(by_id_e[m.entrepreneur_id], d, kind, exclude, load)
-        check_ranked(ranking.matches, "entrepreneur_id")
+        check_ranked(index, ranking.matches)
     top = index.top_k_all_entrepreneurs(kind, k=20, exclude=exclude, load=load, n_jobs=2)
     for e_id, row, scores in zip(top.query_ids, top.ids, top.scores, strict=True):
         for d_id, s in zip(row, scores, strict=True):
@@ -207,22 +220,39 @@ def test_inactive_accounts_and_excluded_pairs_are_never_suggested() -> None:
     assert index.rank_for_diaspora(1, Kind.COACHING, exclude={(1, 1)}).matches == []
 
 
-def test_equal_scores_are_ordered_by_id() -> None:
+def test_equal_scores_are_not_ordered_by_id_but_the_same_way_everywhere() -> None:
+    # Identical mentors: the order among them comes from a hash of the pair, so it is
+    # deterministic (one by one == all at once) without always favouring the oldest account.
     twins = [mentor(id=i) for i in (7, 3, 5)]
-    index = MatchIndex.fit([farmer()], twins, taxonomy())
-    assert [m.diaspora_id for m in index.rank_for_entrepreneur(1, Kind.COACHING).matches] == [
-        3,
-        5,
-        7,
-    ]
+    farmers = [farmer(id=i, user_id=100 + i) for i in range(1, 13)]
+    index = MatchIndex.fit(farmers, twins, taxonomy())
     top = index.top_k_all_entrepreneurs(Kind.COACHING, k=3)
-    assert top.ids[0].tolist() == [3, 5, 7]
+    firsts = set()
+    for e_id, row in zip(top.query_ids, top.ids, strict=True):
+        one = index.rank_for_entrepreneur(int(e_id), Kind.COACHING, k=3)
+        assert [m.diaspora_id for m in one.matches] == row.tolist()
+        assert sorted(row.tolist()) == [3, 5, 7]
+        firsts.add(int(row[0]))
+    assert len(firsts) > 1, "the same twin always first: ties broken by id"
+
+
+def test_equal_scores_go_to_the_closer_fit_for_the_viewer() -> None:
+    # Two members whose scores are equal: the one who covers more of what the viewer
+    # needs (the viewer's own side of the fit) comes first.
+    almaz = farmer(skills_needed=("export_certification", "bookkeeping"))
+    covers_need = mentor(id=1, skills_offered=("export_certification", "bookkeeping"))
+    index = MatchIndex.fit([almaz], [covers_need, mentor(id=2)], taxonomy())
+    keys = np.array([[0.3, 0.3]], dtype=np.float32)
+    ki = index._kinds[Kind.COACHING]
+    tiebreak = index._tiebreak(ki, ki.columns, np.array([0]), "entrepreneur")
+    ids, _ = top_k(keys, 2, tiebreak=tiebreak)
+    assert ki.columns.ids[ids[0]].tolist() == [1, 2]
 
 
 def test_filter_among_keeps_only_those_ids() -> None:
     index = MatchIndex.fit([farmer()], [mentor(id=i) for i in (1, 2, 3)], taxonomy())
     ranking = index.rank_for_entrepreneur(1, Kind.COACHING, among={2, 3})
-    assert [m.diaspora_id for m in ranking.matches] == [2, 3] and ranking.total == 2
+    assert sorted(m.diaspora_id for m in ranking.matches) == [2, 3] and ranking.total == 2
 
 
 def test_an_empty_side_gives_empty_rankings() -> None:

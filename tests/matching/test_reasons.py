@@ -42,7 +42,7 @@ def test_region_reason_names_the_level_that_matched() -> None:
 
 def test_related_chain_is_named_as_related_not_shared() -> None:
     reasons = reasons_of(farmer(value_chains=("coffee",)), mentor(value_chains=("cocoa",)))
-    assert "Works in cocoa, close to your coffee (cash crops)" in reasons
+    assert "Works in cocoa, close to your coffee (cash and tree crops)" in reasons
     assert not any(r.startswith("Both work in") for r in reasons)
 
 
