@@ -191,6 +191,7 @@ def load_taxonomy(session: Session) -> tuple[int, int]:
         chain.label = row["label"]
         chain.group_code = row["group_code"]
         chain.position = position
+        chain.isic_code = row.get("isic", "")
         session.add(chain)
     skill_rows = _read_csv(TAXONOMY_DIR / "skills.csv")
     for position, row in enumerate(skill_rows):

@@ -35,6 +35,10 @@ class Vocabulary:
         for code, label in self.entries:
             index[code.casefold()] = code
             index[label.casefold()] = code
+            # "Cereals: maize, wheat, sorghum, millet" is also "Cereals".
+            short, _, examples = label.partition(": ")
+            if examples:
+                index.setdefault(short.casefold(), code)
         return index
 
     def parse(self, text: str) -> str:

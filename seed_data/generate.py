@@ -464,7 +464,7 @@ RETURN_STORIES = (
 CHAIN_WORDS = {
     "beekeeping": "honey", "agro_processing": "agro-processing", "roots_tubers": "cassava",
     "capture_fisheries": "fish trade", "small_ruminants": "goat and sheep", "shea": "argan",
-    "oilseeds": "oilseed", "fruits": "fruit", "vegetables": "vegetable", "grains": "grain",
+    "oilseeds": "oilseed", "fruits": "fruit", "vegetables": "vegetable", "cereals": "grain",
     "pulses": "pulse", "herbs": "herb", "flowers": "flower", "spices": "spice",
     "beef_cattle": "beef cattle", "aquaculture": "fish farming", "pigs": "pig",
 }  # fmt: skip
@@ -495,7 +495,7 @@ BUSINESS_WORDS = {
     "fruits": ("Fruits", "Orchard", "Fruit Farm"),
     "flowers": ("Flowers", "Cut Flowers"),
     "herbs": ("Herbs", "Aromatic Plants", "Saffron and Herbs"),
-    "grains": ("Grain Farm", "Maize Farm", "Grain Mill"),
+    "cereals": ("Grain Farm", "Maize Farm", "Grain Mill"),
     "rice": ("Rice Farm", "Rice Mill", "Palay Farm"),
     "roots_tubers": ("Cassava Farm", "Cassava Processing", "Yam Farm"),
     "pulses": ("Pulses", "Chickpea and Lentil Farm"),
@@ -521,7 +521,7 @@ DESCRIPTIONS = {
     "fruits": "{size} of fruit trees",
     "flowers": "{size} of flowers under shade net",
     "herbs": "{size} of herbs and aromatic plants, dried and sold to traders",
-    "grains": "{size} of maize and sorghum",
+    "cereals": "{size} of maize and sorghum",
     "rice": "{size} of irrigated rice",
     "roots_tubers": "{size} of cassava, part processed into garri and flour",
     "pulses": "{size} of chickpeas, lentils and beans",
@@ -545,18 +545,29 @@ SKILL_NEEDS = {
     "access_to_finance": "a loan the business can repay",
     "digital_tools": "taking orders and payments by phone",
     "animal_health": "vaccination and keeping the animals healthy",
-    "crop_agronomy": "better seed and fertiliser for higher yields",
+    "animal_nutrition": "cheaper feed that keeps the animals growing",
+    "animal_husbandry": "breeding and raising more animals",
+    "fish_farming": "stocking and feeding the fish ponds",
+    "crop_agronomy": "better practices for higher yields",
+    "soil_fertility": "using fertiliser and manure well",
+    "pest_disease": "controlling pests and crop diseases",
+    "seed_selection": "better seed of good varieties",
+    "mechanisation": "hiring a tractor or buying better tools",
+    "land_tenure": "renting more land on fair terms",
     "processing_packaging": "packaging and labels",
     "supply_chain": "a reliable supplier of inputs and feed",
     "legal_registration": "registering the business",
     "leadership": "managing workers",
 }
 CHAIN_SKILLS = {
-    "livestock": ("animal_health", "supply_chain", "food_safety"),
-    "fish": ("supply_chain", "post_harvest", "food_safety"),
-    "cash": ("export_certification", "post_harvest", "crop_agronomy", "cooperative_governance"),
-    "crops": ("crop_agronomy", "irrigation", "post_harvest", "climate_smart"),
-}
+    "livestock": ("animal_health", "animal_nutrition", "animal_husbandry", "supply_chain",
+                  "food_safety"),
+    "fish": ("fish_farming", "supply_chain", "post_harvest", "food_safety"),
+    "cash": ("export_certification", "post_harvest", "crop_agronomy", "pest_disease",
+             "cooperative_governance"),
+    "crops": ("soil_fertility", "pest_disease", "seed_selection", "mechanisation",
+              "crop_agronomy", "irrigation", "post_harvest", "climate_smart", "land_tenure"),
+}  # fmt: skip
 GENERAL_SKILLS = (
     "bookkeeping", "marketing", "access_to_finance", "business_planning", "digital_tools",
     "processing_packaging", "legal_registration", "leadership",
@@ -564,9 +575,11 @@ GENERAL_SKILLS = (
 
 # Diaspora professions: (headline, skills offered, value chain families they fit).
 PROFESSIONS = (
-    ("Veterinarian", ("animal_health", "food_safety"), "livestock"),
-    ("Animal scientist at a feed company", ("animal_health", "supply_chain"), "livestock"),
-    ("Agronomist", ("crop_agronomy", "climate_smart", "irrigation"), "crops"),
+    ("Veterinarian", ("animal_health", "animal_husbandry", "food_safety"), "livestock"),
+    ("Animal scientist at a feed company", ("animal_nutrition", "supply_chain"), "livestock"),
+    ("Agronomist", ("crop_agronomy", "soil_fertility", "pest_disease"), "crops"),
+    ("Seed company manager", ("seed_selection", "crop_agronomy"), "crops"),
+    ("Farm machinery dealer", ("mechanisation", "supply_chain"), "crops"),
     ("Irrigation engineer", ("irrigation", "climate_smart"), "crops"),
     ("Export quality manager at a food importer", ("export_certification", "post_harvest"),
      "cash"),
@@ -578,7 +591,7 @@ PROFESSIONS = (
     ("Software developer", ("digital_tools", "marketing"), "any"),
     ("Cooperative development officer", ("cooperative_governance", "leadership"), "any"),
     ("Lawyer", ("legal_registration", "business_planning"), "any"),
-    ("Aquaculture technician", ("animal_health", "food_safety"), "fish"),
+    ("Aquaculture technician", ("fish_farming", "animal_nutrition", "food_safety"), "fish"),
     ("Restaurant owner", ("marketing", "food_safety", "supply_chain"), "any"),
     ("Nurse", ("leadership", "business_planning"), "any"),
 )  # fmt: skip
@@ -591,7 +604,7 @@ KIVA_CHAIN_WORDS = (
     ("beef_cattle", r"\b(cattle|cows?|calves|calf|bull-calves)\b"),
     ("small_ruminants", r"\b(goats?|sheep|rams?)\b"),
     ("rice", r"\b(rice|paddy)\b"),
-    ("grains", r"\b(maize|corn|sorghum|millet|barley|cereals?|grains?)\b"),
+    ("cereals", r"\b(maize|corn|sorghum|millet|barley|cereals?|grains?)\b"),
     ("coffee", r"\bcoffee\b"),
     ("tea", r"\btea\b"),
     ("cocoa", r"\b(cocoa|cacao|cocao)\b"),
@@ -603,7 +616,7 @@ KIVA_CHAIN_WORDS = (
     ("aquaculture", r"\bfish\b"),
 )
 KIVA_SKIP = re.compile(r"\[True|Mulloqurbon|school fees|children|husband|family|clothing|empower")
-CROP_CHAINS = {"rice", "grains", "coffee", "tea", "cocoa", "vegetables", "fruits", "roots_tubers",
+CROP_CHAINS = {"rice", "cereals", "coffee", "tea", "cocoa", "vegetables", "fruits", "roots_tubers",
                "oilseeds", "pulses", "cotton", "spices", "herbs", "flowers"}  # fmt: skip
 
 

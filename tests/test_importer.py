@@ -402,7 +402,7 @@ def test_nothing_is_imported_before_the_taxonomy_is_loaded(db):
 
 
 def test_at_most_five_value_chains_as_in_the_profile_form(db):
-    chains = "poultry;dairy;pigs;rice;grains;vegetables"
+    chains = "poultry;dairy;pigs;rice;cereals;vegetables"
     result = import_profiles(db, csv_bytes(entrepreneur(1, value_chains=chains)))
     assert messages(result) == ["row 2, column value_chains: has 6; give at most 5, the main ones."]
 

@@ -137,3 +137,73 @@ def test_every_migration_steps_down_and_up_again(empty_database):
 
         alembic_command.upgrade(config, revision)
         assert table_names(empty_database) == tables_after, f"re-upgrade to {revision}"
+
+
+def test_vocabulary_migration_carries_existing_profiles_forward(empty_database):
+    """A database from before the revised vocabulary (issue 7): `grains` becomes
+    `cereals`, and a mentor who offered the old broad skills now offers their parts."""
+    config = alembic_config(empty_database)
+    alembic_command.upgrade(config, "0002_pairings")
+    engine = make_engine(empty_database)
+    with engine.begin() as conn:
+        run = conn.exec_driver_sql
+        run("INSERT INTO value_chain_groups (code, label, position) VALUES ('staples', 'S', 0)")
+        run(
+            "INSERT INTO value_chains (code, label, group_code, position) "
+            "VALUES ('grains', 'Grains and cereals', 'staples', 0)"
+        )
+        for i, code in enumerate(("crop_agronomy", "animal_health", "soil_fertility")):
+            run(
+                "INSERT INTO skills (code, label, keywords, position) "
+                f"VALUES ('{code}', '{code}', '', {i})"
+            )
+        run(
+            "INSERT INTO users (id, full_name, role, is_active, session_version, created_at, "
+            "updated_at) VALUES (1, 'Farmer', 'entrepreneur', true, 1, CURRENT_TIMESTAMP, "
+            "CURRENT_TIMESTAMP), (2, 'Mentor', 'diaspora', true, 1, CURRENT_TIMESTAMP, "
+            "CURRENT_TIMESTAMP)"
+        )
+        run(
+            "INSERT INTO entrepreneur_profiles (id, user_id, business_name, description, "
+            "country_code, locality, stage, skills_needed_text, languages, seeking_investment, "
+            "investment_instruments, is_returnee, is_women_led, is_youth_led, review_status, "
+            "created_at, updated_at) VALUES (1, 1, 'Maize', '', 'KE', '', 'starting', '', '[]', "
+            "false, '[]', false, false, false, 'approved', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+        )
+        run(
+            "INSERT INTO diaspora_profiles (id, user_id, headline, bio, residence_country, "
+            "origin_regions, interest_regions, skills_offered_text, languages, "
+            "preferred_stages, offers_coaching, mentee_capacity, hours_per_month, "
+            "offers_investment, investment_instruments, review_status, created_at, updated_at) "
+            "VALUES (1, 2, 'Agronomist', '', 'US', '[]', '[]', '', '[]', '[]', true, 2, 4, "
+            "false, '[]', 'approved', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+        )
+        run("INSERT INTO entrepreneur_value_chains VALUES (1, 'grains')")
+        run("INSERT INTO diaspora_value_chains VALUES (1, 'grains')")
+        run("INSERT INTO entrepreneur_skills_needed VALUES (1, 'crop_agronomy')")
+        run(
+            "INSERT INTO diaspora_skills_offered VALUES (1, 'crop_agronomy'), "
+            "(1, 'animal_health'), (1, 'soil_fertility')"
+        )
+    engine.dispose()
+
+    alembic_command.upgrade(config, "head")
+
+    engine = make_engine(empty_database)
+    with engine.connect() as conn:
+        run = conn.exec_driver_sql
+        assert run("SELECT code FROM value_chains").scalars().all() == ["cereals"]
+        assert run("SELECT value_chain_code FROM entrepreneur_value_chains").scalars().all() == [
+            "cereals"
+        ]
+        assert run("SELECT value_chain_code FROM diaspora_value_chains").scalars().all() == [
+            "cereals"
+        ]
+        needs = run("SELECT skill_code FROM entrepreneur_skills_needed").scalars().all()
+        assert needs == ["crop_agronomy"]  # a need stays as the person ticked it
+        offers = set(run("SELECT skill_code FROM diaspora_skills_offered").scalars().all())
+        assert offers == {
+            "crop_agronomy", "soil_fertility", "pest_disease", "seed_selection",
+            "animal_health", "animal_husbandry", "animal_nutrition",
+        }  # fmt: skip
+    engine.dispose()

@@ -273,9 +273,9 @@ def test_editing_one_step_keeps_the_other_answers(client, db, kofi, post_form):
 def test_edit_page_shows_the_saved_answers(client, people, auth):
     auth.login("amina@example.org")
     html = client.get("/profile/edit/needs").get_data(as_text=True)
-    assert (
-        'checked id="skills_needed-1" name="skills_needed" type="checkbox" value="bookkeeping"'
-        in html
+    assert re.search(
+        r'checked id="skills_needed-\d+" name="skills_needed" type="checkbox" value="bookkeeping"',
+        html,
     )
     assert 'name="languages" type="checkbox" value="hau"' in html
     html = client.get("/profile/edit/where").get_data(as_text=True)

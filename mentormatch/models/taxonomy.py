@@ -29,6 +29,8 @@ class ValueChain(Base):
     label: Mapped[str] = mapped_column(String(80))
     group_code: Mapped[str] = mapped_column(ForeignKey("value_chain_groups.code"), index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
+    #: ISIC Rev.4 classes (or a group or division) the chain corresponds to, ';'-separated.
+    isic_code: Mapped[str] = mapped_column(String(40), default="")
 
     group: Mapped[ValueChainGroup] = relationship(back_populates="value_chains")
 
