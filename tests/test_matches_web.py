@@ -235,12 +235,12 @@ def test_matches_need_a_login(client: FlaskClient) -> None:
     assert response.status_code in (302, 401)
 
 
-def test_matching_evaluate_prints_the_metrics(
+def test_matching_evaluate_on_current_data_prints_the_metrics(
     runner: FlaskCliRunner, db: Session, people: builders.People
 ) -> None:
     musa(db)
     db.commit()
-    result = runner.invoke(args=["matching", "evaluate"])
+    result = runner.invoke(args=["matching", "evaluate", "--current-data"])
     assert result.exit_code == 0, result.output
     for metric in ("NDCG@10", "precision@5", "MRR", "coverage", "load Gini"):
         assert metric in result.output
@@ -248,7 +248,7 @@ def test_matching_evaluate_prints_the_metrics(
 
 
 def test_matching_evaluate_says_when_there_is_nothing_to_evaluate(runner: FlaskCliRunner) -> None:
-    result = runner.invoke(args=["matching", "evaluate"])
+    result = runner.invoke(args=["matching", "evaluate", "--current-data"])
     assert result.exit_code != 0
     assert "flask seed" in result.output
 

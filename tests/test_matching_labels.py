@@ -36,7 +36,7 @@ def metrics(output: str, kind: Kind) -> dict[str, float]:
 
 
 def evaluate(runner: FlaskCliRunner, *args: str) -> str:
-    result = runner.invoke(args=["matching", "evaluate", *args])
+    result = runner.invoke(args=["matching", "evaluate", "--current-data", *args])
     assert result.exit_code == 0, result.output
     return result.output
 

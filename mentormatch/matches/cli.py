@@ -16,6 +16,7 @@ from mentormatch.db import session_scope
 from mentormatch.matches import adapter, service
 from mentormatch.matching import Kind, MatchIndex, bench
 from mentormatch.matching.evaluate import evaluate
+from mentormatch.matching.judgement import side_by_side, table
 from mentormatch.matching.labels import (
     LabelFileError,
     LabelSet,
@@ -28,6 +29,7 @@ from mentormatch.models.users import normalize_email, normalize_phone
 from mentormatch.taxonomy import TAXONOMY_DIR
 
 LABELS_FILE = PROJECT_ROOT / "seed_data" / "labelled" / "coordinator_labels.csv"
+EVALUATION_DIR = PROJECT_ROOT / "seed_data" / "evaluation"
 RULES_PAGE = "seed_data/labelled/README.md"
 
 matching_cli = AppGroup("matching", help="Label, evaluate and benchmark the matching engine.")
@@ -73,17 +75,54 @@ def _label_sets(
 @matching_cli.command("evaluate")
 @click.option("--k", default=10, show_default=True, help="Length of each ranked list.")
 @click.option(
+    "--set",
+    "set_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Judgement set folder (default: seed_data/evaluation).",
+)
+@click.option(
+    "--current-data",
+    is_flag=True,
+    help="Instead, rank the database's current profiles and judge them by the rule-made "
+    "labels (a regression check, not a measure of quality).",
+)
+@click.option(
     "--labels",
     "labels_path",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Label file to judge by (default: seed_data/labelled/coordinator_labels.csv).",
+    help="With --current-data: the label file to judge by.",
 )
-@click.option("--rules", is_flag=True, help="Judge every pair by the rules, ignore label files.")
-def evaluate_command(k: int, labels_path: Path | None, rules: bool) -> None:
-    """Print NDCG@k, precision@5, MRR, coverage and load Gini on the current data, against
-    the coordinator's labels (seed_data/labelled/README.md)."""
+@click.option("--rules", is_flag=True, help="With --current-data: judge every pair by the rules.")
+def evaluate_command(
+    k: int, set_dir: Path | None, current_data: bool, labels_path: Path | None, rules: bool
+) -> None:
+    """Grade the ranking on the coordinator's judgement set (real Kiva borrowers, graded
+    before the engine ran on them), side by side with a naive overlap count and a random
+    order, for the tuning and the held-out half (seed_data/evaluation/README.md)."""
     if rules and labels_path:
         raise click.UsageError("Give --labels FILE or --rules, not both.")
+    if current_data or rules or labels_path:
+        if set_dir:
+            raise click.UsageError("--set grades the judgement set; leave out --current-data.")
+        _evaluate_current_data(k, labels_path, rules)
+        return
+    from mentormatch.matches.judgement_set import JudgementSetError, load_judgement_set
+
+    folder = set_dir or EVALUATION_DIR
+    try:
+        loaded = load_judgement_set(folder)
+    except JudgementSetError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Judgement set: {_shown(folder)} (odd Kiva ids are the held-out half).")
+    for note in loaded.notes:
+        click.echo(f"  {note}")
+    report = side_by_side(loaded.index, loaded.judgement, loaded.load, k)
+    for line in table(report, k):
+        click.echo(line)
+
+
+def _evaluate_current_data(k: int, labels_path: Path | None, rules: bool) -> None:
+    """The regression check on the current database, by the rule-made labels."""
     with session_scope() as session:
         index = service.fitted_index(session)
         load = adapter.load(session)

@@ -241,35 +241,81 @@ def diaspora_features(
     )
 
 
+def home_countries(d: DiasporaRecord) -> set[str]:
+    """The countries a member comes from (their origin regions' countries)."""
+    return {country_of(p) for p in d.origin_regions}
+
+
 def region_table(
     places: Sequence[str], diaspora: Sequence[DiasporaRecord], taxonomy: Taxonomy
 ) -> Matrix:
     """Region credit of each entrepreneur place (rows) for each diaspora member (columns).
 
-    Three sparse products, one per level, combined with max: the same region beats the
-    same country beats the same M49 sub-region.
+    Sparse products, one per level, combined with max: the same region beats the same
+    country beats the same M49 sub-region. A member's home is where they come from: their
+    origin regions, the other regions of those countries they want to support, and those
+    countries. A region they want to support in a country they do not come from is a wish,
+    not a tie: it earns FOREIGN_INTEREST_CREDIT, below any compatriot.
     """
     sub = taxonomy.country_subregion
-    d_regions = [[p for p in d.places if "-" in p] for d in diaspora]
-    d_countries = [sorted({country_of(p) for p in d.places}) for d in diaspora]
-    d_subs = [sorted({sub[c] for c in cs if c in sub}) for cs in d_countries]
-    region_classes = sorted({p for ps in d_regions for p in ps} | {p for p in places if "-" in p})
+    homes = [home_countries(d) for d in diaspora]
+    d_regions = [
+        [p for p in d.places if "-" in p and country_of(p) in home]
+        for d, home in zip(diaspora, homes, strict=True)
+    ]
+    d_foreign = [
+        [p for p in d.interest_regions if "-" in p and country_of(p) not in home]
+        for d, home in zip(diaspora, homes, strict=True)
+    ]
+    d_countries = [sorted(home) for home in homes]
+    d_subs = [
+        sorted({sub[c] for c in {*home, *map(country_of, far)} if c in sub})
+        for home, far in zip(homes, d_foreign, strict=True)
+    ]
+    region_classes = sorted(
+        {p for ps in (*d_regions, *d_foreign) for p in ps} | {p for p in places if "-" in p}
+    )
     country_classes = sorted(
         {c for cs in d_countries for c in cs} | {country_of(p) for p in places}
     )
     sub_classes = sorted(set(sub.values()))
+    place_regions = multi_hot([[p] if "-" in p else [] for p in places], region_classes)
     levels = [
-        ([[p] if "-" in p else [] for p in places], d_regions, region_classes, "region"),
-        ([[country_of(p)] for p in places], d_countries, country_classes, "country"),
+        (place_regions, _region_focus(d_regions, region_classes), W.REGION_CREDIT["region"]),
+        (place_regions, _region_focus(d_foreign, region_classes), W.FOREIGN_INTEREST_CREDIT),
         (
-            [[sub[country_of(p)]] if country_of(p) in sub else [] for p in places],
-            d_subs,
-            sub_classes,
-            "subregion",
+            multi_hot([[country_of(p)] for p in places], country_classes),
+            multi_hot(d_countries, country_classes),
+            W.REGION_CREDIT["country"],
+        ),
+        (
+            multi_hot(
+                [[sub[country_of(p)]] if country_of(p) in sub else [] for p in places],
+                sub_classes,
+            ),
+            multi_hot(d_subs, sub_classes),
+            W.REGION_CREDIT["subregion"],
         ),
     ]
     table = np.zeros((len(places), len(diaspora)), dtype=np.float32)
-    for place_sets, d_sets, classes, level in levels:
-        hits = multi_hot(place_sets, classes) @ multi_hot(d_sets, classes).T
-        np.maximum(table, dense(hits > 0) * W.REGION_CREDIT[level], out=table)
+    for place_side, member_side, credit in levels:
+        hits = place_side @ member_side.T
+        np.maximum(table, dense(hits) * np.float32(credit), out=table)
     return table
+
+
+def _region_focus(d_regions: Sequence[Sequence[str]], classes: Sequence[str]) -> sp.csr_matrix:
+    """Per member and region class, how much a match on that region counts: 1 for a member
+    listing at most FOCUS_REGIONS regions of a country, less for a longer list."""
+    column = {code: i for i, code in enumerate(classes)}
+    rows, cols, values = [], [], []
+    for row, regions in enumerate(d_regions):
+        per_country: dict[str, int] = {}
+        for code in regions:
+            per_country[country_of(code)] = per_country.get(country_of(code), 0) + 1
+        for code in regions:
+            rows.append(row)
+            cols.append(column[code])
+            values.append(min(1.0, W.FOCUS_REGIONS / per_country[country_of(code)]))
+    shape = (len(d_regions), len(classes))
+    return sp.csr_matrix((values, (rows, cols)), shape=shape, dtype=np.float32)

@@ -117,15 +117,20 @@ def _value_chain(p: _Pair) -> str | None:
 
 
 def _region(p: _Pair) -> str | None:
-    value = max(p.components["entrepreneur"]["region"], p.components["diaspora"]["region"])
     t, e, d = p.taxonomy, p.e, p.d
+    homes = {r.split("-")[0] for r in d.origin_regions}
+    interests = {r.split("-")[0] for r in d.interest_regions}
     country = e.country_code
-    if value >= W.REGION_CREDIT["region"] and e.region_code:
-        origin = e.region_code in d.origin_regions
-        place = t.place_name(e.region_code)
-    elif value >= W.REGION_CREDIT["country"]:
-        origin = any(r.split("-")[0] == country for r in d.origin_regions)
-        place = t.place_name(country)
+    origin = bool(e.region_code) and e.region_code in d.origin_regions
+    supported = bool(e.region_code) and e.region_code in d.interest_regions
+    if origin or (supported and country in homes):
+        place = t.place_name(e.region_code or "")
+    elif country in homes or supported:
+        # A long list of regions or a region abroad counts less: name only what is true.
+        place = t.place_name(e.region_code or "") if supported else t.place_name(country)
+        origin = country in homes and not supported
+    elif country in interests:
+        place, origin = t.place_name(country), False
     else:
         subregion = t.subregion_names.get(t.country_subregion.get(country, ""), "")
         if not subregion:

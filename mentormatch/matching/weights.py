@@ -34,6 +34,14 @@ GROUP_CREDIT = 0.5
 # mostly know their country's institutions and markets even outside their home province;
 # a neighbouring country is a quarter: language and climate, not the people.
 REGION_CREDIT = MappingProxyType({"region": 1.0, "country": 0.6, "subregion": 0.25})
+# A region a member wants to support in a country they do not come from: a wish, not a
+# tie. It counts more than a neighbouring country, less than any compatriot.
+FOREIGN_INTEREST_CREDIT = 0.4
+
+# A member can know a few provinces of a country well; a list of ten is a wish. Each of up
+# to this many regions of one country counts as home; with more, each region's credit is
+# scaled down by this number over the count (never below the country's credit).
+FOCUS_REGIONS = 3
 
 # Language: the entrepreneur's languages are weighted by how much sharing them says. A
 # lingua franca shared with anyone from anywhere counts half of a local language, so it
@@ -45,8 +53,8 @@ LINGUA_FRANCA_WEIGHT = 0.5
 # weaker evidence than a person's own choice (docs/decisions/012).
 TEXT_SKILL_CREDIT = 0.8
 
-# Home ties first, for coaching: a member tied to the entrepreneur's country (origin or
-# regions they support) whose match is at least this good is "comparable" and is ranked
+# Home ties first, for coaching: a member who comes from the entrepreneur's country and whose
+# match is at least this good is "comparable" and is ranked
 # before every member without such a tie. Below it, a compatriot's tie alone is not worth
 # more than a stranger's real expertise. 0.3 is about "same group of value chains and the
 # same country" for a typical profile.

@@ -105,13 +105,13 @@ def allowed(e: EntrepreneurRecord, d: DiasporaRecord, kind: Kind, exclude: set[t
 
 
 def home_tier(index: MatchIndex, match: Match) -> int:
-    """1 when the pair is ranked in the home-tied tier (coaching, a tie to the
+    """1 when the pair is ranked in the home-tied tier (coaching, the member comes from the
     entrepreneur's country, and a comparable score), else 0: written out plainly."""
     if match.kind is not Kind.COACHING or match.score < W.HOME_TIE_MIN_SCORE - 1e-6:
         return 0
     e = next(x for x in index.entrepreneurs if x.id == match.entrepreneur_id)
     d = next(x for x in index.diaspora if x.id == match.diaspora_id)
-    return int(e.country_code in {p.split("-")[0] for p in d.places})
+    return int(e.country_code in {p.split("-")[0] for p in d.origin_regions})
 
 
 def check_ranked(index: MatchIndex, matches: list[Match]) -> None:

@@ -148,7 +148,7 @@ def test_a_lingua_franca_counts_less_than_a_local_language() -> None:
 
 @SETTINGS
 @given(worlds())
-def test_for_coaching_members_tied_to_the_country_come_first_when_comparable(world) -> None:  # type: ignore[no-untyped-def]
+def test_for_coaching_members_from_the_country_come_first_when_comparable(world) -> None:  # type: ignore[no-untyped-def]
     es, ds, exclude, load = world
     index = MatchIndex.fit(es, ds, taxonomy())
     by_id = {d.id: d for d in ds}
@@ -156,7 +156,7 @@ def test_for_coaching_members_tied_to_the_country_come_first_when_comparable(wor
         matches = index.rank_for_entrepreneur(e.id, Kind.COACHING, k=20, exclude=exclude,
                                               load=load).matches  # fmt: skip
         tied = [
-            e.country_code in {country_of(p) for p in by_id[m.diaspora_id].places}
+            e.country_code in {country_of(p) for p in by_id[m.diaspora_id].origin_regions}
             and m.score >= W.HOME_TIE_MIN_SCORE - 1e-6
             for m in matches
         ]

@@ -23,10 +23,28 @@ def test_same_region_beats_same_country_beats_same_subregion_beats_elsewhere() -
     assert same_region > same_country > same_subregion > elsewhere > 0
 
 
-def test_regions_a_mentor_wants_to_support_count_like_origin() -> None:
+def test_regions_a_mentor_wants_to_support_count_at_home_and_less_abroad() -> None:
     almaz = farmer()
-    from_there = score(almaz, mentor(origin_regions=("SN-TH",), interest_regions=("ET-OR",)))
-    assert from_there == pytest.approx(score(almaz, mentor(origin_regions=("ET-OR",))))
+    from_oromia = score(almaz, mentor(origin_regions=("ET-OR",)))
+    # From Amhara, wants to support Oromia: Oromia is part of their home country.
+    amhara_for_oromia = score(almaz, mentor(origin_regions=("ET-AM",), interest_regions=("ET-OR",)))
+    assert amhara_for_oromia == pytest.approx(from_oromia)
+    # From Senegal, wants to support Oromia: a wish, not a tie; less than any compatriot.
+    senegal_for_oromia = score(
+        almaz, mentor(origin_regions=("SN-TH",), interest_regions=("ET-OR",))
+    )
+    from_amhara = score(almaz, mentor(origin_regions=("ET-AM",)))
+    from_senegal = score(almaz, mentor(origin_regions=("SN-TH",)))
+    assert from_amhara > senegal_for_oromia > from_senegal
+
+
+def test_a_long_list_of_regions_counts_like_the_country() -> None:
+    almaz = farmer()
+    everywhere = ("ET-OR", "ET-AM", "ET-SN", "ET-TI", "ET-SO", "ET-AF")
+    listing_all = score(almaz, mentor(origin_regions=("ET-AA",), interest_regions=everywhere))
+    from_amhara = score(almaz, mentor(origin_regions=("ET-AM",)))
+    assert listing_all == pytest.approx(from_amhara)
+    assert score(almaz, mentor(origin_regions=("ET-OR",))) > listing_all
 
 
 def test_covered_skill_need_beats_uncovered() -> None:
