@@ -14,8 +14,9 @@ matches nothing is UNRESOLVED: the person still matches at country level.
 from __future__ import annotations
 
 import enum
+import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import pycountry
@@ -117,7 +118,10 @@ def resolve(country_code: str, locality: str) -> Placement:
     country_code = (country_code or "").strip().upper()
     if pycountry.countries.get(alpha_2=country_code) is None:
         raise ValueError(f"{country_code!r} is not an ISO 3166-1 alpha-2 country code")
-    return _resolve(country_code, " ".join((locality or "").split())[:MAX_LOCALITY_LENGTH])
+    text = " ".join((locality or "").split())[:MAX_LOCALITY_LENGTH]
+    # Cached per (country, text in any case): an import repeats the same towns many times.
+    placement = _resolve(country_code, unicodedata.normalize("NFC", text).casefold())
+    return replace(placement, locality=text)
 
 
 def resolve_many(pairs: Iterable[tuple[str, str]]) -> list[Placement]:
@@ -127,7 +131,6 @@ def resolve_many(pairs: Iterable[tuple[str, str]]) -> list[Placement]:
 
 @lru_cache(maxsize=20_000)
 def _resolve(country_code: str, locality: str) -> Placement:
-    # Cached per (country, text): an import repeats the same towns many times.
     if not gazetteer.region_names(country_code) or not t.fold(locality):
         unreadable = t.has_other_script(locality)
         status = Status.UNREADABLE if unreadable else Status.UNRESOLVED
