@@ -312,7 +312,7 @@ class Whereabouts:
     @property
     def place_name(self) -> str:
         """'Central Visayas (Region VII), Philippines', or 'Nkubu, Kenya' at country level."""
-        return place_name(self.country_code, self.region_code, self.locality)
+        return taxonomy.place_name(self.country_code, self.region_code, self.locality)
 
 
 def locate(country: str, region: str | None, locality: str) -> Whereabouts:
@@ -341,12 +341,6 @@ def locate(country: str, region: str | None, locality: str) -> Whereabouts:
             placement,
         )
     return Whereabouts(country, None, RegionSource.UNRESOLVED, None, locality, placement)
-
-
-def place_name(country: str, region: str | None, locality: str = "") -> str:
-    """A place as cards show it: 'region, country', or 'locality, country' without a region."""
-    first = taxonomy.region_name(region) if region else locality.strip()
-    return ", ".join(part for part in (first, taxonomy.country_name(country)) if part)
 
 
 def placement_of(profile: EntrepreneurProfile) -> places.Placement | None:
