@@ -41,7 +41,7 @@ def test_new_entrepreneur_signs_up_and_fills_the_profile(live_server: str, page:
     page.get_by_label("Country", exact=True).select_option(label="Ghana")
     page.get_by_role("button", name="Show regions").click()
     page.get_by_label("Region", exact=True).select_option(label="Ashanti")
-    page.get_by_label("Town or village").fill("Ejisu")
+    page.get_by_label("Town, village or district").fill("Ejisu")
     save_and_continue(page)
 
     # Step 3: value chains.
