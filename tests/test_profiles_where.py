@@ -10,6 +10,8 @@ from mentormatch.models import EntrepreneurProfile, RegionSource
 from mentormatch.profiles import service
 from tests.test_profiles import ENTREPRENEUR_ANSWERS, kofi  # noqa: F401  (fixture)
 
+WHERE = "/profile/edit/where"
+
 
 @pytest.fixture
 def started(kofi, post_form):  # noqa: F811
@@ -17,108 +19,77 @@ def started(kofi, post_form):  # noqa: F811
     assert post_form("/profile/edit/business", ENTREPRENEUR_ANSWERS["business"]).status_code == 302
 
 
+def save_where(post_form, country: str, locality: str = "", shown: str | None = None, **choice):
+    """Post the 'where' step; `shown` is the locality whose placement the page showed."""
+    data = {"country_code": country, "locality": locality, **choice}
+    if shown is not None:
+        data["checked_locality"] = shown
+    return post_form(WHERE, data)
+
+
 def profile(db) -> EntrepreneurProfile:
     db.expire_all()
     return db.scalars(select(EntrepreneurProfile)).one()
 
 
+def place(db) -> tuple[str | None, RegionSource]:
+    saved = profile(db)
+    return saved.region_code, saved.region_source
+
+
 def test_a_town_is_placed_shown_and_confirmed_as_chosen(client, db, started, post_form):
-    response = post_form("/profile/edit/where", {"country_code": "PH", "locality": "Liloan, Cebu"})
+    response = save_where(post_form, "PH", "Liloan, Cebu")
     # The same step again, saying where the town was placed.
-    assert response.status_code == 302
-    assert response.headers["Location"].endswith("/profile/edit/where")
-    guessed = profile(db)
-    assert (guessed.region_code, guessed.region_source) == ("PH-07", RegionSource.RESOLVED)
-    assert 0.5 <= guessed.region_confidence <= 1
-    html = client.get("/profile/edit/where").get_data(as_text=True)
+    assert response.status_code == 302 and response.headers["Location"].endswith(WHERE)
+    assert place(db) == ("PH-07", RegionSource.RESOLVED)
+    assert 0.5 <= profile(db).region_confidence <= 1
+    html = client.get(WHERE).get_data(as_text=True)
     assert "We placed you in Central Visayas (Region VII), Philippines." in html
     assert 'href="#region_code">Change the region</a>' in html
 
     # Confirming = saving the page as shown: the guessed region is now the person's choice.
-    confirm = post_form(
-        "/profile/edit/where",
-        {
-            "country_code": "PH",
-            "region_code": "PH-07",
-            "locality": "Liloan, Cebu",
-            "checked_locality": "Liloan, Cebu",
-        },
-    )
+    confirm = save_where(post_form, "PH", "Liloan, Cebu", "Liloan, Cebu", region_code="PH-07")
     assert confirm.headers["Location"].endswith("/profile/edit/value-chains")
-    chosen = profile(db)
-    assert (chosen.region_code, chosen.region_source) == ("PH-07", RegionSource.CHOSEN)
-    assert chosen.region_confidence is None
+    assert place(db) == ("PH-07", RegionSource.CHOSEN)
+    assert profile(db).region_confidence is None
 
 
-def test_the_person_corrects_the_guess_and_their_choice_wins(client, db, started, post_form):
-    post_form("/profile/edit/where", {"country_code": "PH", "locality": "Liloan, Cebu"})
-    post_form(
-        "/profile/edit/where",
-        {
-            "country_code": "PH",
-            "region_code": "PH-08",
-            "locality": "Liloan, Cebu",
-            "checked_locality": "Liloan, Cebu",
-        },
-    )
-    corrected = profile(db)
-    assert (corrected.region_code, corrected.region_source) == ("PH-08", RegionSource.CHOSEN)
+def test_the_person_corrects_the_guess_and_their_choice_wins(db, started, post_form):
+    save_where(post_form, "PH", "Liloan, Cebu")
+    save_where(post_form, "PH", "Liloan, Cebu", "Liloan, Cebu", region_code="PH-08")
+    assert place(db) == ("PH-08", RegionSource.CHOSEN)
 
 
 def test_a_new_town_on_the_check_page_is_placed_again_not_kept_as_the_old_guess(
     db, started, post_form
 ):
-    post_form("/profile/edit/where", {"country_code": "PH", "locality": "Liloan, Cebu"})
+    save_where(post_form, "PH", "Liloan, Cebu")
     # The region list still shows the old guess (Central Visayas) when the town is changed.
-    response = post_form(
-        "/profile/edit/where",
-        {
-            "country_code": "PH",
-            "region_code": "PH-07",
-            "locality": "Tacloban City, Leyte",
-            "checked_locality": "Liloan, Cebu",
-        },
+    response = save_where(
+        post_form, "PH", "Tacloban City, Leyte", "Liloan, Cebu", region_code="PH-07"
     )
-    assert response.headers["Location"].endswith("/profile/edit/where")
-    moved = profile(db)
-    assert (moved.region_code, moved.region_source) == ("PH-08", RegionSource.RESOLVED)
+    assert response.headers["Location"].endswith(WHERE)
+    assert place(db) == ("PH-08", RegionSource.RESOLVED)
 
 
 def test_a_town_in_two_regions_offers_both_and_places_nobody_silently(
     client, db, started, post_form
 ):
-    post_form("/profile/edit/where", {"country_code": "PH", "locality": "Liloan"})
-    unsure = profile(db)
-    assert (unsure.region_code, unsure.region_source) == (None, RegionSource.UNRESOLVED)
-    html = client.get("/profile/edit/where").get_data(as_text=True)
+    save_where(post_form, "PH", "Liloan")
+    assert place(db) == (None, RegionSource.UNRESOLVED)
+    html = client.get(WHERE).get_data(as_text=True)
     assert "could be in Central Visayas (Region VII) or Eastern Visayas (Region VIII)" in html
     assert 'type="radio"' in html and 'value="PH-07"' in html and 'value="PH-08"' in html
     assert "None of these: continue with the country only" in html
 
-    response = post_form(
-        "/profile/edit/where",
-        {
-            "country_code": "PH",
-            "locality": "Liloan",
-            "suggested_region": "PH-08",
-            "checked_locality": "Liloan",
-        },
-    )
+    response = save_where(post_form, "PH", "Liloan", "Liloan", suggested_region="PH-08")
     assert response.headers["Location"].endswith("/profile/edit/value-chains")
-    assert (profile(db).region_code, profile(db).region_source) == ("PH-08", RegionSource.CHOSEN)
+    assert place(db) == ("PH-08", RegionSource.CHOSEN)
 
 
 def test_none_of_the_candidates_continues_at_country_level(db, started, post_form):
-    post_form("/profile/edit/where", {"country_code": "PH", "locality": "Liloan"})
-    response = post_form(
-        "/profile/edit/where",
-        {
-            "country_code": "PH",
-            "locality": "Liloan",
-            "suggested_region": "",
-            "checked_locality": "Liloan",
-        },
-    )
+    save_where(post_form, "PH", "Liloan")
+    response = save_where(post_form, "PH", "Liloan", "Liloan", suggested_region="")
     assert response.headers["Location"].endswith("/profile/edit/value-chains")
     kept = profile(db)
     assert (kept.country_code, kept.region_code, kept.locality) == ("PH", None, "Liloan")
@@ -135,26 +106,23 @@ def test_none_of_the_candidates_continues_at_country_level(db, started, post_for
 def test_an_unknown_or_unreadable_town_says_so_and_offers_the_region_list(
     client, db, started, post_form, country, town, says
 ):
-    post_form("/profile/edit/where", {"country_code": country, "locality": town})
+    save_where(post_form, country, town)
     assert profile(db).region_code is None
-    html = client.get("/profile/edit/where").get_data(as_text=True)
+    html = client.get(WHERE).get_data(as_text=True)
     assert says in html
     assert "you will be matched with people who know" in html
     assert 'id="region_code"' in html and ">Choose a region</option>" in html
 
 
-def test_a_forged_candidate_is_refused(client, db, started, post_form):
-    post_form("/profile/edit/where", {"country_code": "PH", "locality": "Liloan"})
-    response = post_form(
-        "/profile/edit/where",
-        {"country_code": "PH", "locality": "Liloan", "suggested_region": "PH-00"},
-    )
+def test_a_forged_candidate_is_refused(db, started, post_form):
+    save_where(post_form, "PH", "Liloan")
+    response = save_where(post_form, "PH", "Liloan", suggested_region="PH-00")
     assert response.status_code == 400
     assert profile(db).region_code is None
 
 
-def test_neither_region_nor_town_says_what_to_write(db, started, post_form):
-    response = post_form("/profile/edit/where", {"country_code": "KE"})
+def test_neither_region_nor_town_says_what_to_write(started, post_form):
+    response = save_where(post_form, "KE")
     html = response.get_data(as_text=True)
     assert response.status_code == 400
     assert html.count("Write your town or village, or choose your region from the list.") >= 2

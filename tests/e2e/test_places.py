@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from mentormatch.matches import service
 from tests import builders
+from tests.e2e.pages import sign_up
 
 
 @pytest.fixture
@@ -44,13 +45,10 @@ def save_and_continue(page: Page) -> None:
 def test_entrepreneur_with_only_country_and_town_confirms_the_region_and_sees_mentors(
     live_server: str, page: Page, cebu_mentors: None
 ) -> None:
-    page.goto(live_server + "/signup")
-    page.get_by_role("radio", name=re.compile("entrepreneur", re.I)).check()
-    page.get_by_label("Full name").fill("Maricel Dizon")
-    page.get_by_label(re.compile(r"^Email", re.I)).fill("maricel@example.org")
-    page.get_by_label("Password", exact=True).fill("pigs grow well in liloan")
-    page.get_by_label(re.compile("again|confirm", re.I)).fill("pigs grow well in liloan")
-    page.get_by_role("button", name=re.compile("create|sign up", re.I)).click()
+    sign_up(
+        page, live_server, "entrepreneur", "Maricel Dizon", "maricel@example.org",
+        "pigs grow well in liloan",
+    )  # fmt: skip
 
     page.get_by_label("Business name").fill("Dizon Piggery")
     page.get_by_label(re.compile("^Starting")).check()
