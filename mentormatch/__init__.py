@@ -110,6 +110,8 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(
         country_name=taxonomy.country_name,
         region_name=taxonomy.region_name,
+        place_name=taxonomy.place_name,
+        region_places=taxonomy.region_places,
         language_name=taxonomy.language_name,
     )
 

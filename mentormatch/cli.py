@@ -213,6 +213,10 @@ def import_profiles_command(csv_file: Path, kind: str | None, skip_invalid: bool
             f"; skipped rows {', '.join(map(str, result.rejected_rows))}" if result.errors else ""
         )
         click.echo(f"Imported {result.created} {what} from {csv_file}{skipped}.")
+        if result.notes:
+            click.echo(f"Places worked out from the localities ({len(result.notes)} rows):")
+            for note in result.notes:
+                click.echo(f"  {note}")
         return
     if skip_invalid:
         raise click.ClickException("Nothing was imported: every row has a problem.")

@@ -22,11 +22,12 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mentormatch import vocabulary
+from mentormatch import places, vocabulary
 from mentormatch.auth.service import create_user
 from mentormatch.models import (
     DiasporaProfile,
     EntrepreneurProfile,
+    RegionSource,
     ReviewStatus,
     Role,
     Skill,
@@ -36,7 +37,14 @@ from mentormatch.models import (
     normalize_email,
     normalize_phone,
 )
-from mentormatch.profiles.service import MAX_INVESTMENT_AMOUNT, MAX_REGIONS, MAX_VALUE_CHAINS
+from mentormatch.profiles.service import (
+    MAX_INVESTMENT_AMOUNT,
+    MAX_REGIONS,
+    MAX_VALUE_CHAINS,
+    ProfileInputError,
+    Whereabouts,
+    locate,
+)
 from mentormatch.vocabulary import Vocabulary, VocabularyError
 
 ENTREPRENEURS = "entrepreneurs"
@@ -86,14 +94,28 @@ class RowError:
         return f"{where}: {self.message}"
 
 
+@dataclass(frozen=True)
+class RowNote:
+    """What the import worked out for a row without refusing it (a place read from a town)."""
+
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"row {self.row}, {self.column}: {self.message}"
+
+
 @dataclass
 class ImportResult:
-    """What an import did: how many profiles it created and which rows it refused."""
+    """What an import did: how many profiles it created, which rows it refused, and the
+    notes on the rows it imported (where each locality was placed)."""
 
     kind: str
     rows_read: int
     created: int = 0
     errors: list[RowError] = field(default_factory=list)
+    notes: list[RowNote] = field(default_factory=list)
 
     @property
     def rejected_rows(self) -> list[int]:
@@ -435,6 +457,7 @@ class ProfileRecord:
     value_chains: list[str]
     skills: list[str]
     fields: dict[str, Any]
+    notes: list[RowNote] = field(default_factory=list)
 
 
 def _read_person(reader: RowReader, vocabs: Vocabularies, skills_column: str) -> ProfileRecord:
@@ -459,11 +482,19 @@ def _read_person(reader: RowReader, vocabs: Vocabularies, skills_column: str) ->
 def _read_entrepreneur(reader: RowReader, vocabs: Vocabularies) -> ProfileRecord:
     record = _read_person(reader, vocabs, "skills_needed")
     country = reader.choice("country", vocabs.countries, required=True)
-    region = None
-    if country:
-        # As in the profile form: a country with regions needs one, or the profile is incomplete.
-        regions = vocabs.regions(country)
-        region = reader.choice("region", regions, required=bool(regions.entries))
+    region = reader.choice("region", vocabs.regions(country)) if country else None
+    locality = reader.text("locality")
+    where = None
+    if country and not reader.has_error("region") and not reader.has_error("locality"):
+        # The same rule as the profile wizard: a chosen region wins, else the locality is
+        # placed when the resolver is sure, else the row is imported at country level.
+        try:
+            where = locate(country, region, locality)
+        except ProfileInputError as exc:
+            for message in exc.errors.values():
+                reader.error("region", message)
+        else:
+            record.notes.extend(_place_notes(reader.number, where))
     seeking = reader.flag("seeking_investment")
     amount = reader.integer("investment_amount", 1, MAX_INVESTMENT_AMOUNT)
     currency = reader.choice("investment_currency", vocabs.currencies)
@@ -481,8 +512,10 @@ def _read_entrepreneur(reader: RowReader, vocabs: Vocabularies) -> ProfileRecord
             "business_name": reader.text("business_name", required=True),
             "description": reader.text("description"),
             "country_code": country,
-            "region_code": region,
-            "locality": reader.text("locality"),
+            "region_code": where.region_code if where else None,
+            "region_source": where.region_source if where else RegionSource.UNRESOLVED,
+            "region_confidence": where.region_confidence if where else None,
+            "locality": locality,
             "stage": Stage(reader.choice("stage", vocabs.stages) or Stage.STARTING),
             "skills_needed_text": reader.text("skills_needed_text"),
             "seeking_investment": seeking,
@@ -550,6 +583,42 @@ def _read_diaspora(reader: RowReader, vocabs: Vocabularies) -> ProfileRecord:
         }
     )
     return record
+
+
+def _place_notes(row: int, where: Whereabouts) -> list[RowNote]:
+    """Say where a row was placed when the region was not written in the file."""
+    placement = where.placement
+    country = places.country_name(where.country_code)
+    if placement is None:
+        if where.region_code or not vocabulary.regions(where.country_code).entries:
+            return []
+        return [RowNote(row, "region", f"none given, imported at country level ({country}).")]
+    shown = f"“{placement.locality}”"
+    if placement.status is places.Status.RESOLVED:
+        message = (
+            f"{shown} placed in {placement.region_name} ({placement.region_code}), "
+            f"confidence {placement.confidence:.2f}."
+        )
+    elif placement.status is places.Status.AMBIGUOUS:
+        names = [f"{c.region_name} ({c.region_code})" for c in placement.candidates]
+        listed = (
+            " or ".join(names) if len(names) < 3 else ", ".join(names[:-1]) + " or " + names[-1]
+        )
+        message = (
+            f"{shown} could be in {listed}, imported at country level ({country}): "
+            "write the region to choose."
+        )
+    elif placement.status is places.Status.UNREADABLE:
+        message = (
+            f"{shown} is not in Latin letters, imported at country level ({country}): "
+            "write the region, or the town in Latin letters."
+        )
+    else:
+        message = (
+            f"{shown} was not found in {country}, imported at country level: write the "
+            "region to place it."
+        )
+    return [RowNote(row, "locality", message)]
 
 
 READERS: dict[str, Callable[[RowReader, Vocabularies], ProfileRecord]] = {
@@ -644,6 +713,7 @@ def import_records(
         return result
     rejected = set(result.rejected_rows)
     good = [record for record in records if record.row not in rejected]
+    result.notes = [note for record in good for note in record.notes]
     _write(session, kind, good, registered_by, track)
     result.created = len(good)
     return result

@@ -83,6 +83,18 @@ def region_name(code: str | None) -> str:
     return _region_names().get(code.upper(), code)
 
 
+def place_name(country_code: str | None, region_code: str | None = None, locality: str = "") -> str:
+    """A place as people read it: 'Central Visayas (Region VII), Philippines'; without a
+    region, the locality and the country ('Nkubu, Kenya'); never a region alone."""
+    first = region_name(region_code) if region_code else (locality or "").strip()
+    return ", ".join(part for part in (first, country_name(country_code)) if part)
+
+
+def region_places(region_codes: list[str]) -> str:
+    """Several regions, each with its country: 'Oromia, Ethiopia; Amhara, Ethiopia'."""
+    return "; ".join(place_name(code.split("-")[0], code) for code in region_codes)
+
+
 def is_region_of(region_code: str | None, country_code: str | None) -> bool:
     """True when the region is a first-level subdivision of the country."""
     if not region_code or not country_code:

@@ -12,6 +12,7 @@ from mentormatch.auth.service import create_user
 from mentormatch.models import (
     DiasporaProfile,
     EntrepreneurProfile,
+    RegionSource,
     ReviewStatus,
     Role,
     Skill,
@@ -75,6 +76,11 @@ def make_entrepreneur(
         "review_status": ReviewStatus.APPROVED,
     }
     values.update(fields)
+    # A region given here was chosen, as on the 'where' step; none means country level.
+    values.setdefault(
+        "region_source",
+        RegionSource.CHOSEN if values["region_code"] else RegionSource.UNRESOLVED,
+    )
     profile = EntrepreneurProfile(user=user, **values)
     # Added before the taxonomy look-ups, whose autoflush would otherwise skip it.
     session.add(profile)

@@ -407,6 +407,11 @@ def test_at_most_five_value_chains_as_in_the_profile_form(db):
     assert messages(result) == ["row 2, column value_chains: has 6; give at most 5, the main ones."]
 
 
-def test_region_is_required_like_in_the_profile_form(db):
+def test_a_row_with_only_the_country_imports_at_country_level_with_a_note(db):
     result = import_profiles(db, csv_bytes(entrepreneur(1, region="")))
-    assert messages(result) == ["row 2, column region: is required."]
+    assert (messages(result), result.created) == ([], 1)
+    assert [str(n) for n in result.notes] == [
+        "row 2, region: none given, imported at country level (Nigeria)."
+    ]
+    profile = db.scalars(select(EntrepreneurProfile)).one()
+    assert (profile.country_code, profile.region_code) == ("NG", None)

@@ -76,8 +76,17 @@ def test_a_description_a_little_too_long_comes_back_to_be_trimmed(client, kofi, 
     ("step", "answers", "message"),
     [
         ("where", {"country_code": "ZZ"}, "Choose a country from the list."),
-        ("where", {"country_code": "GH", "region_code": ONE_MEGABYTE}, "Choose a region of Ghana."),
-        ("where", {"country_code": "GH", "region_code": ""}, "Choose a region of Ghana."),
+        (
+            "where",
+            {"country_code": "GH", "region_code": ONE_MEGABYTE},
+            "Write your town or village, or choose your region from the list.",
+        ),
+        ("where", {"country_code": "GH", "region_code": "NG-KN"}, "Choose a region of Ghana."),
+        (
+            "where",
+            {"country_code": "GH", "region_code": "", "locality": ""},
+            "Write your town or village, or choose your region from the list.",
+        ),
         ("value-chains", {}, "Choose at least one value chain."),
         ("value-chains", {"value_chains": ["unicorns"]}, "is not one of the options"),
         (

@@ -164,11 +164,10 @@ def _faces(session: Session, shown: list[tuple[Match, int]], diaspora: bool) -> 
     for match, i in shown:
         person = found.get(i)
         if isinstance(person, DiasporaProfile):
-            place = ", ".join(tx.region_name(r) for r in person.origin_regions[:2])
+            place = tx.region_places(person.origin_regions[:2])
             faces.append(Suggestion(match, i, person.display_name, person.headline, place))
         elif isinstance(person, EntrepreneurProfile):
-            where = (tx.region_name(person.region_code), tx.country_name(person.country_code))
-            place = ", ".join(filter(None, where))
+            place = tx.place_name(person.country_code, person.region_code, person.locality)
             summary = person.description[:160]
             faces.append(Suggestion(match, i, person.display_name, summary, place))
     return faces

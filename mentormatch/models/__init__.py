@@ -16,6 +16,7 @@ from mentormatch.models.profiles import (
     DiasporaProfile,
     EntrepreneurProfile,
     Instrument,
+    RegionSource,
     ReviewStatus,
     Stage,
 )
@@ -36,6 +37,7 @@ __all__ = [
     "DiasporaProfile",
     "EntrepreneurProfile",
     "Instrument",
+    "RegionSource",
     "ReviewStatus",
     "Role",
     "Skill",

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import (
     Boolean,
     Column,
+    Float,
     ForeignKey,
     Integer,
     String,
@@ -28,6 +29,14 @@ class ReviewStatus(enum.StrEnum):
     PENDING = "pending"
     APPROVED = "approved"
     SUSPENDED = "suspended"
+
+
+class RegionSource(enum.StrEnum):
+    """Where an entrepreneur's region came from."""
+
+    CHOSEN = "chosen"  # picked by the person or a coordinator: always wins over a guess
+    RESOLVED = "resolved"  # placed from the locality text, with a confidence
+    UNRESOLVED = "unresolved"  # no region: matched at country level (locality kept)
 
 
 class Stage(enum.StrEnum):
@@ -114,6 +123,11 @@ class EntrepreneurProfile(ProfileRecord, Base):
     country_code: Mapped[str] = mapped_column(String(2), index=True)
     region_code: Mapped[str | None] = mapped_column(String(10), index=True)
     locality: Mapped[str] = mapped_column(String(120), default="")
+    # How sure the resolver was (0..1) when it placed the locality; None when chosen.
+    region_confidence: Mapped[float | None] = mapped_column(Float)
+    region_source: Mapped[RegionSource] = mapped_column(
+        enum_column(RegionSource), default=RegionSource.UNRESOLVED
+    )
     stage: Mapped[Stage] = mapped_column(enum_column(Stage), default=Stage.STARTING)
     skills_needed_text: Mapped[str] = mapped_column(Text, default="")
     languages: Mapped[list[str]] = mapped_column(CodeList(), default=list)

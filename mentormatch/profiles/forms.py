@@ -15,6 +15,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy.orm import Session
 from wtforms import (
     BooleanField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectChoice,
@@ -34,7 +35,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
-from mentormatch import taxonomy, vocabulary
+from mentormatch import places, taxonomy, vocabulary
 from mentormatch.forms import choices
 from mentormatch.models import DiasporaProfile, EntrepreneurProfile, Instrument, Role, Stage, User
 from mentormatch.profiles import service
@@ -231,13 +232,23 @@ class WhereForm(StepForm):
     region_code = SelectField(
         "Region",
         validate_choice=False,  # the service says which country's region is expected
-        description="The state, region or province. Changed the country? Press “Show regions”.",
+        description=(
+            "The state, region or province. Not sure? Leave it empty and write your town: "
+            "we find the region. Changed the country? Press “Show regions”."
+        ),
     )
     locality = StringField(
-        "Town or village",
+        "Town, village or district",
         validators=[_length(LINE_MAX)],
-        description="Optional. The nearest town or village.",
+        description="For example: Liloan, Cebu. We use it to find your region.",
     )
+    # Offered when the town could be in several regions; nothing is saved from it but the
+    # region chosen.
+    suggested_region = RadioField("Which region is it in?", validate_choice=False, choices=[])
+    # The locality whose placement the page showed: a changed locality is shown again.
+    checked_locality = HiddenField()
+
+    placement: places.Placement | None = None
 
     def prepare(self, session: Session, profile: Any, user: User) -> None:
         self.country_code.choices = choices(taxonomy.countries(), blank="Choose a country")
@@ -246,6 +257,19 @@ class WhereForm(StepForm):
             taxonomy.regions_for(country) if country else [],
             blank="Choose a region" if country else "Choose the country first",
         )
+        self.placement = service.placement_of(profile) if profile is not None else None
+        candidates = self.placement.candidates if self.placement else ()
+        if self.placement and self.placement.status is places.Status.AMBIGUOUS:
+            self.suggested_region.choices = [
+                SelectChoice(value=c.region_code, label=c.region_name) for c in candidates
+            ] + [SelectChoice(value="", label="None of these: continue with the country only")]
+        if self.placement and not self.checked_locality.data:
+            self.checked_locality.data = profile.locality
+
+    def validate_suggested_region(self, field: RadioField) -> None:
+        offered = {choice.value for choice in self.suggested_region.choices or []}
+        if field.data not in (None, "") and field.data not in offered:
+            raise ValidationError(FROM_LIST)
 
     def shown_country(self) -> str | None:
         """The country whose regions the page lists."""

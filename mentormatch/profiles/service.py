@@ -14,11 +14,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mentormatch import taxonomy
+from mentormatch import places, taxonomy
 from mentormatch.models import (
     DiasporaProfile,
     EntrepreneurProfile,
     Instrument,
+    RegionSource,
     ReviewStatus,
     Role,
     Skill,
@@ -178,8 +179,13 @@ def missing_steps(profile: Profile | None, role: Role) -> list[Step]:
     if isinstance(profile, EntrepreneurProfile):
         filled = {
             "business": bool(profile.business_name),
+            # A town or village is enough: it matches at country level until it is placed.
             "where": bool(profile.country_code)
-            and (profile.region_code is not None or not taxonomy.regions_for(profile.country_code)),
+            and (
+                profile.region_code is not None
+                or bool(profile.locality)
+                or not taxonomy.regions_for(profile.country_code)
+            ),
             "value-chains": bool(profile.value_chains),
             "needs": bool(profile.languages),
         }
@@ -280,22 +286,109 @@ def _apply_business(session: Session, profile: EntrepreneurProfile, data: Data) 
 
 
 def _check_region(country: str, region: str | None, field: str) -> str | None:
-    """The region code when it belongs to the country; None for a country without regions."""
+    """The region code when it belongs to the country; None when none is given."""
     if not taxonomy.is_country(country):
         raise ProfileInputError({"country_code": "Choose a country from the list."})
-    if not taxonomy.regions_for(country):
+    if not region or not taxonomy.regions_for(country):
         return None
-    if not region or not taxonomy.is_region_of(region, country):
+    if not taxonomy.is_region_of(region, country):
         raise ProfileInputError({field: f"Choose a region of {taxonomy.country_name(country)}."})
     return region.upper()
 
 
+@dataclass(frozen=True)
+class Whereabouts:
+    """Where an entrepreneur works: the country, the region (chosen, resolved from the
+    locality, or none: country level) and the locality as written."""
+
+    country_code: str
+    region_code: str | None
+    region_source: RegionSource
+    region_confidence: float | None
+    locality: str
+    # The resolver's answer when the region came from (or was sought in) the locality.
+    placement: places.Placement | None = None
+
+    @property
+    def place_name(self) -> str:
+        """'Central Visayas (Region VII), Philippines', or 'Nkubu, Kenya' at country level."""
+        return taxonomy.place_name(self.country_code, self.region_code, self.locality)
+
+
+def locate(country: str, region: str | None, locality: str) -> Whereabouts:
+    """Where an entrepreneur works, from the answers of the wizard or of an import row.
+
+    A region the person chose always wins. Without one, the locality is resolved to a
+    region when the resolver is sure; otherwise the profile matches at country level and
+    `placement` says why (ambiguous, not found, another script). Raises ProfileInputError
+    for an unknown country or a region of another country.
+    """
+    country = country.strip().upper()
+    chosen = _check_region(country, region, "region_code")
+    locality = locality.strip()
+    if chosen:
+        return Whereabouts(country, chosen, RegionSource.CHOSEN, None, locality)
+    if not locality:
+        return Whereabouts(country, None, RegionSource.UNRESOLVED, None, locality)
+    placement = places.resolve(country, locality)
+    if placement.status is places.Status.RESOLVED:
+        return Whereabouts(
+            country,
+            placement.region_code,
+            RegionSource.RESOLVED,
+            placement.confidence,
+            locality,
+            placement,
+        )
+    return Whereabouts(country, None, RegionSource.UNRESOLVED, None, locality, placement)
+
+
+def placement_of(profile: EntrepreneurProfile) -> places.Placement | None:
+    """What the resolver makes of the profile's locality, when its region is not chosen."""
+    if profile.region_source is RegionSource.CHOSEN or not profile.locality:
+        return None
+    if not taxonomy.is_country(profile.country_code):
+        return None
+    return places.resolve(profile.country_code, profile.locality)
+
+
+def should_show_placement(profile: Profile, shown_locality: str | None) -> bool:
+    """After the 'where' step: stay on it to show where a newly written locality was placed
+    (or why it was not), unless the person chose the region or already saw this locality."""
+    return (
+        isinstance(profile, EntrepreneurProfile)
+        and profile.region_source is not RegionSource.CHOSEN
+        and bool(profile.locality)
+        and profile.locality != (shown_locality or "").strip()
+    )
+
+
 def _apply_where(session: Session, profile: EntrepreneurProfile, data: Data) -> None:
-    country = _text(data, "country_code").upper()
-    region = _check_region(country, _text(data, "region_code"), "region_code")
-    profile.country_code = country
-    profile.region_code = region
-    profile.locality = _text(data, "locality")
+    region = _text(data, "region_code") or _text(data, "suggested_region")
+    locality = _text(data, "locality")
+    if (
+        profile.region_source is RegionSource.RESOLVED
+        and region.upper() == (profile.region_code or "")
+        and locality != profile.locality
+    ):
+        # The page showed our guess in the region list; with a new town it is not a choice.
+        region = ""
+    where = locate(_text(data, "country_code"), region, locality)
+    if (
+        where.region_code is None
+        and not where.locality
+        and taxonomy.regions_for(where.country_code)
+    ):
+        raise ProfileInputError(
+            {
+                "locality": "Write your town or village, or choose your region from the list.",
+            }
+        )
+    profile.country_code = where.country_code
+    profile.region_code = where.region_code
+    profile.region_source = where.region_source
+    profile.region_confidence = where.region_confidence
+    profile.locality = where.locality
 
 
 def _value_chains(session: Session, codes: Sequence[str]) -> list[ValueChain]:

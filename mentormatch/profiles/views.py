@@ -79,7 +79,7 @@ def edit(step: str) -> ResponseReturnValue:
     if request.method == "POST" and "show_regions" not in request.form:
         if form.validate():
             try:
-                service.save_step(session, user, step, form.to_data())
+                saved = service.save_step(session, user, step, form.to_data())
             except service.ProfileInputError as exc:
                 session.rollback()
                 form.add_errors(exc.errors)
@@ -89,6 +89,13 @@ def edit(step: str) -> ResponseReturnValue:
                 abort(409)
             else:
                 session.commit()
+                shown = request.form.get("checked_locality")
+                if step == "where" and service.should_show_placement(saved, shown):
+                    # The same step again, now saying where the town was placed.
+                    again: dict[str, Any] = {"step": step}
+                    if from_profile:
+                        again["from"] = "profile"
+                    return redirect(url_for("profiles.edit", **again))
                 after = service.step_after(user.role, step)
                 if from_profile or after is None:
                     flash("Your profile is saved.", "success")

@@ -9,6 +9,8 @@ import re
 
 from playwright.sync_api import Page, expect
 
+from tests.e2e.pages import sign_up
+
 
 def save_and_continue(page: Page) -> None:
     page.get_by_role("button", name="Save and continue").click()
@@ -19,13 +21,10 @@ def fits_the_screen(page: Page) -> bool:
 
 
 def test_new_entrepreneur_signs_up_and_fills_the_profile(live_server: str, page: Page) -> None:
-    page.goto(live_server + "/signup")
-    page.get_by_role("radio", name=re.compile("entrepreneur", re.I)).check()
-    page.get_by_label("Full name").fill("Kofi Mensah")
-    page.get_by_label(re.compile(r"^Email", re.I)).fill("kofi@example.org")
-    page.get_by_label("Password", exact=True).fill("cassava grows in ashanti")
-    page.get_by_label(re.compile("again|confirm", re.I)).fill("cassava grows in ashanti")
-    page.get_by_role("button", name=re.compile("create|sign up", re.I)).click()
+    sign_up(
+        page, live_server, "entrepreneur", "Kofi Mensah", "kofi@example.org",
+        "cassava grows in ashanti",
+    )  # fmt: skip
 
     # Step 1: the business.
     expect(page.get_by_role("heading", level=1)).to_have_text("Your business")
@@ -41,7 +40,7 @@ def test_new_entrepreneur_signs_up_and_fills_the_profile(live_server: str, page:
     page.get_by_label("Country", exact=True).select_option(label="Ghana")
     page.get_by_role("button", name="Show regions").click()
     page.get_by_label("Region", exact=True).select_option(label="Ashanti")
-    page.get_by_label("Town or village").fill("Ejisu")
+    page.get_by_label("Town, village or district").fill("Ejisu")
     save_and_continue(page)
 
     # Step 3: value chains.
@@ -103,13 +102,10 @@ def test_new_entrepreneur_signs_up_and_fills_the_profile(live_server: str, page:
 def test_diaspora_member_chooses_regions_of_two_countries_without_javascript(
     live_server: str, page: Page
 ) -> None:
-    page.goto(live_server + "/signup")
-    page.get_by_role("radio", name=re.compile("diaspora", re.I)).check()
-    page.get_by_label("Full name").fill("Wanjiru Kamau")
-    page.get_by_label(re.compile(r"^Email", re.I)).fill("wanjiru@example.org")
-    page.get_by_label("Password", exact=True).fill("dairy cows near utrecht")
-    page.get_by_label(re.compile("again|confirm", re.I)).fill("dairy cows near utrecht")
-    page.get_by_role("button", name=re.compile("create|sign up", re.I)).click()
+    sign_up(
+        page, live_server, "diaspora", "Wanjiru Kamau", "wanjiru@example.org",
+        "dairy cows near utrecht",
+    )  # fmt: skip
 
     expect(page.get_by_role("heading", level=1)).to_have_text("About you")
     page.get_by_label("Headline").fill("Dairy farmer in the Netherlands, from Nakuru")
