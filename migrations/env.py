@@ -35,7 +35,14 @@ def run_migrations_online() -> None:
 
 
 def _run(connection: Connection) -> None:
-    # Batch mode lets ALTER TABLE work on SQLite too.
+    # Batch mode lets ALTER TABLE work on SQLite too, by copying the table into a new one
+    # and dropping the old. With foreign keys on, that drop would cascade and empty every
+    # table that points at it (a profile's value chains, say): turn them off while
+    # migrating, as Alembic's batch documentation advises, and check them afterwards.
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        connection.commit()
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
@@ -44,6 +51,12 @@ def _run(connection: Connection) -> None:
     )
     with context.begin_transaction():
         context.run_migrations()
+    if sqlite:
+        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+        connection.commit()
+        if broken:
+            raise RuntimeError(f"the migration left rows pointing nowhere: {broken[:5]}")
 
 
 if context.is_offline_mode():
