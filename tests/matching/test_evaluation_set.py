@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import importlib.util
-import io
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -186,21 +185,10 @@ def test_a_generalist_is_never_graded_above_a_specialist_of_the_same_home_tie(
     assert len(alone) <= len(best) // 20
 
 
-def test_the_borrowers_import_with_todays_importer_given_a_stand_in_region(db: Session) -> None:
-    """Everything but the region: the importer will accept country + locality without a
-    region (places branch); until then each row gets the region judged by hand, or the
-    country's first region when the town could not be placed."""
-    by_hand = {row["kiva_id"]: row["region_by_hand"] for row in _rows(EVALUATION / "needs.csv")}
+def test_the_borrowers_import_as_written_with_only_a_country_and_a_town(db: Session) -> None:
+    """No region column: the import places each town itself, or keeps the country."""
     rows = _rows(EVALUATION / "entrepreneurs.csv")
-    text = io.StringIO()
-    writer = csv.DictWriter(text, fieldnames=[*rows[0], "region"])
-    writer.writeheader()
-    for row in rows:
-        country = row["country"]
-        subdivisions = pycountry.subdivisions.get(country_code=country) or []
-        fallback = sorted(s.code for s in subdivisions if s.parent_code is None)[0]
-        writer.writerow({**row, "region": by_hand[str(_kiva_id(row["email"]))] or fallback})
-    result = import_profiles(db, text.getvalue().encode())
+    result = import_profiles(db, (EVALUATION / "entrepreneurs.csv").read_bytes())
     assert [str(error) for error in result.errors] == []
     assert result.created == len(rows)
 
