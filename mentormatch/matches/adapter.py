@@ -45,29 +45,32 @@ Pair = tuple[int, int]
 EXCLUDING_STATES = (*OPEN_STATES, PairingState.DECLINED)
 
 
-def _in_usd(
-    rates: Rates, amounts: Sequence[int | None], currency: str | None
+def _investment_in_usd(
+    rates: Rates,
+    profile: EntrepreneurProfile | DiasporaProfile,
+    wanted: bool,
+    amounts: Sequence[int | None],
+    currency: str | None,
 ) -> tuple[float, ...] | None:
-    """Each amount in US dollars; None when one is missing or the currency has no rate."""
-    converted = []
-    for amount in amounts:
-        usd = None if amount is None else rates.to_usd(amount, currency)
-        if usd is None:
-            return None
-        converted.append(usd)
-    return tuple(converted)
-
-
-def _leave_out(profile: EntrepreneurProfile | DiasporaProfile, amount: str) -> None:
+    """The amounts in US dollars when the profile seeks or offers investment (`wanted`);
+    None when it does not, or when one cannot be converted (then a warning names it)."""
+    if not wanted:
+        return None
+    converted = [None if a is None else rates.to_usd(a, currency) for a in amounts]
+    usd = tuple(value for value in converted if value is not None)
+    if len(usd) == len(amounts):
+        return usd
     log.warning(
-        "%s (%s profile %s) has an amount that cannot be converted to US dollars (%s): left "
-        "out of investment matching until its currency has a rate (flask rates load) or the "
-        "profile changes currency.",
+        "%s (%s profile %s) has an amount that cannot be converted to US dollars (%s %s): "
+        "left out of investment matching until its currency has a rate (flask rates load) "
+        "or the profile changes currency.",
         profile.display_name,
         "entrepreneur" if isinstance(profile, EntrepreneurProfile) else "diaspora",
         profile.id,
-        amount,
+        currency,
+        "–".join(str(amount) for amount in amounts),
     )
+    return None
 
 
 def _active(user: User, status: ReviewStatus) -> bool:
@@ -86,10 +89,8 @@ def entrepreneur_records(session: Session) -> list[EntrepreneurRecord]:
     records = []
     for p in _with_relations(session, EntrepreneurProfile, "skills_needed"):
         amount, currency = p.investment_amount, p.investment_currency
-        usd = _in_usd(rates, [amount], currency) if p.seeking_investment else None
+        usd = _investment_in_usd(rates, p, p.seeking_investment, [amount], currency)
         seeking = usd is not None
-        if p.seeking_investment and not seeking:
-            _leave_out(p, f"{currency} {amount}")
         records.append(
             EntrepreneurRecord(
                 id=p.id,
@@ -118,10 +119,8 @@ def diaspora_records(session: Session) -> list[DiasporaRecord]:
     records = []
     for p in _with_relations(session, DiasporaProfile, "skills_offered"):
         low, high, currency = p.ticket_min, p.ticket_max, p.ticket_currency
-        usd = _in_usd(rates, [low, high], currency) if p.offers_investment else None
+        usd = _investment_in_usd(rates, p, p.offers_investment, [low, high], currency)
         investing = usd is not None
-        if p.offers_investment and not investing:
-            _leave_out(p, f"{currency} {low}–{high}")
         records.append(
             DiasporaRecord(
                 id=p.id,
