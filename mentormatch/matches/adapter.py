@@ -217,8 +217,9 @@ def data_version(session: Session) -> tuple[Any, ...]:
     aggregates: list[Any] = [
         func.count(User.id),
         func.max(User.updated_at),
-        # Amounts reach the engine in dollars: new rates change the fitted index too.
-        func.count(ExchangeRate.id),
+        # Amounts reach the engine in dollars: new rates change the fitted index too
+        # (the newest id and loaded_at, both indexed: the table may hold years of rates).
+        func.max(ExchangeRate.id),
         func.max(ExchangeRate.loaded_at),
     ]
     values = [select(a).scalar_subquery() for a in aggregates]

@@ -29,4 +29,5 @@ class ExchangeRate(Base):
     as_of: Mapped[date] = mapped_column(Date)
     #: Who published the rate (the ECB reference rates, our seed file), for anyone checking.
     source: Mapped[str] = mapped_column(String(200))
-    loaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Indexed: the newest loaded_at and id tell every process, cheaply, that rates changed.
+    loaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)

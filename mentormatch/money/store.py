@@ -1,5 +1,12 @@
 """The `exchange_rates` table: the latest rate of each currency, storing a checked rate file,
-and the committed seed file. Functions take a Session and flush; the caller commits."""
+and the committed seed file. Functions take a Session and flush; the caller commits.
+
+Pages, forms and the matching adapter ask for the latest rates often, and the table may hold
+the ECB's whole history (about 200,000 rows). So each process keeps the latest rates it
+read, per database, with the table's version (newest id and loaded_at, two index look-ups),
+and reads them again only when that version changes, as docs/decisions/005 does for the
+fitted index.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.orm import Session
@@ -30,8 +38,29 @@ class StoreReport:
     replaced: int
 
 
+_latest: dict[str, tuple[tuple[Any, ...], Rates]] = {}
+
+
+def rates_version(session: Session) -> tuple[Any, ...]:
+    """A cheap fingerprint of the table: it changes whenever a rate is added or replaced."""
+    return tuple(
+        session.execute(select(func.max(ExchangeRate.id), func.max(ExchangeRate.loaded_at))).one()
+    )
+
+
 def latest_rates(session: Session) -> Rates:
-    """The newest rate of every currency in the table."""
+    """The newest rate of every currency in the table (read again only when it changed)."""
+    key = str(session.get_bind().engine.url)
+    version = rates_version(session)
+    cached = _latest.get(key)
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    rates = _read_latest(session)
+    _latest[key] = (version, rates)
+    return rates
+
+
+def _read_latest(session: Session) -> Rates:
     newest = (
         select(ExchangeRate.currency, func.max(ExchangeRate.as_of).label("as_of"))
         .group_by(ExchangeRate.currency)
