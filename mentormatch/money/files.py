@@ -21,9 +21,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import PurePath
 
-import pycountry
-
 from mentormatch.money.rates import BASE, Rate
+from mentormatch.taxonomy import is_currency
 
 ECB = "ECB euro reference rates"
 OURS = "MentorMatch rates"
@@ -81,11 +80,6 @@ class RateFile:
     @property
     def dates(self) -> list[date]:
         return sorted({rate.as_of for rate in self.rates})
-
-
-def is_current_currency(code: str) -> bool:
-    """True for a currency ISO 4217 lists today (withdrawn ones such as BGN are not)."""
-    return pycountry.currencies.get(alpha_3=code) is not None
 
 
 def read_rate_file(data: bytes, name: str, today: date) -> RateFile:
@@ -224,7 +218,7 @@ class _EcbReader(_Reader):
                 "",
                 "there is no USD column; the rates are turned into US dollars through it.",
             )
-        self.kept = [is_current_currency(code) for code in self.codes]
+        self.kept = [is_currency(code) for code in self.codes]
         self.result.left_out = sorted(
             {code for code, kept in zip(self.codes, self.kept, strict=True) if not kept}
         )
@@ -308,7 +302,7 @@ class _OurReader(_Reader):
         cell = dict(zip(self.columns, cells, strict=True))
         where = {name: self.columns.index(name) + 1 for name in OUR_COLUMNS}
         code = cell["currency"].upper()
-        if not CODE.fullmatch(code) or not is_current_currency(code):
+        if not CODE.fullmatch(code) or not is_currency(code):
             self.problem(
                 line,
                 where["currency"],
