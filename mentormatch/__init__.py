@@ -114,6 +114,10 @@ def register_template_helpers(app: Flask) -> None:
         region_places=taxonomy.region_places,
         language_name=taxonomy.language_name,
     )
+    # Amounts as typed with the dollar figure beside: money(), money_range(), rate_of().
+    from mentormatch.money.templating import helpers
+
+    app.jinja_env.globals.update(helpers())
 
 
 def register_commands(app: Flask) -> None:

@@ -74,7 +74,8 @@ PROGRESS_BAR_ROWS = 200  # smaller files import in a blink; no bar needed
     help="Create the demo accounts (default: yes, except in production).",
 )
 def seed_command(demo_accounts: bool | None) -> None:
-    """Load the taxonomy, the seed profiles (once) and the demo accounts; print the accounts."""
+    """Load the taxonomy, exchange rates, the seed profiles (once) and the demo accounts;
+    print the accounts."""
     from mentormatch.seeding import DEMO_ACCOUNTS, SeedError, seed
 
     if demo_accounts is None:
@@ -84,7 +85,10 @@ def seed_command(demo_accounts: bool | None) -> None:
             report = seed(session, demo_accounts=demo_accounts)
     except SeedError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"Taxonomy: {report.value_chains} value chains, {report.skills} skills.")
+    click.echo(
+        f"Taxonomy: {report.value_chains} value chains, {report.skills} skills; "
+        f"{report.exchange_rates} exchange rates in seed_data/taxonomy/currency_rates.csv."
+    )
     if report.imported:
         click.echo(
             f"Imported {report.imported['entrepreneurs']} entrepreneurs and "
@@ -238,3 +242,6 @@ def register(app: Flask) -> None:
     from mentormatch.matches.cli import matching_cli
 
     app.cli.add_command(matching_cli)
+    from mentormatch.money.cli import rates_cli
+
+    app.cli.add_command(rates_cli)

@@ -37,12 +37,15 @@ from mentormatch.models import (
     normalize_email,
     normalize_phone,
 )
+from mentormatch.money.rates import Rates
+from mentormatch.money.store import latest_rates
 from mentormatch.profiles.service import (
     MAX_INVESTMENT_AMOUNT,
     MAX_REGIONS,
     MAX_VALUE_CHAINS,
     ProfileInputError,
     Whereabouts,
+    currency_with_rate,
     locate,
 )
 from mentormatch.vocabulary import Vocabulary, VocabularyError
@@ -316,7 +319,7 @@ class Vocabularies:
         self.countries = vocabulary.countries()
         self.stages = vocabulary.stages()
         self.instruments = vocabulary.instruments()
-        self.currencies = vocabulary.currencies()
+        self.rates = latest_rates(session)
         self._regions: dict[str, Vocabulary] = {}
         if not self.value_chains.entries:
             raise ImportFileError(
@@ -399,6 +402,17 @@ class RowReader:
             return vocab.parse(text)
         except VocabularyError as exc:
             self.error(column, str(exc))
+            return None
+
+    def currency(self, column: str, rates: Rates) -> str | None:
+        """A currency amounts can be compared in, by the profile rules (as in the wizard)."""
+        text = self.raw(column)
+        if not text:
+            return None
+        try:
+            return currency_with_rate(text, rates, column)
+        except ProfileInputError as exc:
+            self.error(column, exc.errors[column])
             return None
 
     def choices(
@@ -497,15 +511,21 @@ def _read_entrepreneur(reader: RowReader, vocabs: Vocabularies) -> ProfileRecord
             record.notes.extend(_place_notes(reader.number, where))
     seeking = reader.flag("seeking_investment")
     amount = reader.integer("investment_amount", 1, MAX_INVESTMENT_AMOUNT)
-    currency = reader.choice("investment_currency", vocabs.currencies)
     instruments = reader.choices("investment_instruments", vocabs.instruments.parse_list)
     if seeking is None:
         seeking = amount is not None
+    # Checked only when used: a survey may fill the column in for everybody.
+    currency = reader.currency("investment_currency", vocabs.rates) if seeking else None
     if seeking and amount is None and not reader.has_error("investment_amount"):
         reader.error("investment_amount", "is required when seeking_investment is yes.")
     if not seeking and amount is not None:
         reader.error("investment_amount", "is given but seeking_investment is no; write yes.")
-    if amount is not None and currency is None and not reader.has_error("investment_currency"):
+    if (
+        seeking
+        and amount is not None
+        and currency is None
+        and not reader.has_error("investment_currency")
+    ):
         reader.error("investment_currency", "is required with an investment amount (e.g. USD).")
     record.fields.update(
         {
@@ -541,7 +561,7 @@ def _read_diaspora(reader: RowReader, vocabs: Vocabularies) -> ProfileRecord:
     investing = bool(reader.flag("offers_investment"))
     ticket_min = reader.integer("ticket_min", 1, MAX_INVESTMENT_AMOUNT)
     ticket_max = reader.integer("ticket_max", 1, MAX_INVESTMENT_AMOUNT)
-    currency = reader.choice("ticket_currency", vocabs.currencies)
+    currency = reader.currency("ticket_currency", vocabs.rates) if investing else None
     instruments = reader.choices("investment_instruments", vocabs.instruments.parse_list)
     if not coaching and not investing and not reader.has_error("offers_coaching"):
         reader.error(

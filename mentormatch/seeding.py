@@ -1,4 +1,5 @@
-"""Load the demo data: taxonomy, the generated profiles in seed_data/, four demo accounts.
+"""Load the demo data: taxonomy, exchange rates, the generated profiles in seed_data/, four
+demo accounts.
 
 Seeding is importing: the profiles come from seed_data/*.csv through the CSV importer,
 and the demo profiles are rows in the same format. Running it again changes nothing.
@@ -22,6 +23,7 @@ from mentormatch.importer import (
     import_records,
 )
 from mentormatch.models import DiasporaProfile, EntrepreneurProfile, Role
+from mentormatch.money.store import load_seed_rates
 from mentormatch.taxonomy import load_taxonomy
 
 SEED_DIR = PROJECT_ROOT / "seed_data"
@@ -104,6 +106,7 @@ class SeedReport:
 
     value_chains: int
     skills: int
+    exchange_rates: int
     profiles_before: int
     imported: dict[str, int] = field(default_factory=dict)
     demo_created: list[DemoAccount] = field(default_factory=list)
@@ -117,9 +120,12 @@ def count_profiles(session: Session) -> int:
 
 
 def seed(session: Session, seed_dir: Path = SEED_DIR, demo_accounts: bool = True) -> SeedReport:
-    """Load the taxonomy, import the seed profiles if there are none yet, add demo accounts."""
+    """Load the taxonomy and exchange rates, import the seed profiles if there are none yet,
+    add demo accounts."""
     chains, skills = load_taxonomy(session)
-    report = SeedReport(chains, skills, profiles_before=count_profiles(session))
+    # Before the profiles: an amount is imported only in a currency that has a rate.
+    rates = load_seed_rates(session)
+    report = SeedReport(chains, skills, rates, profiles_before=count_profiles(session))
     if report.profiles_before == 0:
         for kind, filename in SEED_FILES:
             result = import_profiles(session, (seed_dir / filename).read_bytes(), kind=kind)

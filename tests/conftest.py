@@ -22,6 +22,7 @@ from mentormatch import create_app
 from mentormatch.auth.passwords import use_hasher
 from mentormatch.cli import alembic_config
 from mentormatch.db import Base, make_engine
+from mentormatch.money.store import load_seed_rates
 from mentormatch.taxonomy import load_taxonomy
 from tests import builders
 
@@ -69,7 +70,8 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def reset_database(url: str) -> None:
-    """Empty every table and reload the taxonomy, so each test starts from the same data."""
+    """Empty every table and reload the taxonomy and the seed exchange rates, so each test
+    starts from the same data."""
     engine = make_engine(url)
     with engine.begin() as conn:
         if _is_postgres(url):
@@ -80,6 +82,7 @@ def reset_database(url: str) -> None:
                 conn.execute(table.delete())
     with Session(engine) as session:
         load_taxonomy(session)
+        load_seed_rates(session)
         session.commit()
     engine.dispose()
 

@@ -16,6 +16,7 @@ from mentormatch.models import DiasporaProfile, ReviewStatus, Role
 from mentormatch.models.pairings import Pairing, PairingKind, PairingState
 from tests import builders
 from tests.conftest import AuthActions
+from tests.reading import plain
 
 
 @pytest.fixture(autouse=True)
@@ -135,7 +136,7 @@ def test_investment_tab_shows_investors_whose_ticket_fits(
     html = page(client, "/matches?kind=investment")
     assert "<h1>Investors suggested for you</h1>" in html
     assert "Musa Abdullahi" in html
-    assert "Invests USD 1,000–10,000; you seek USD 5,000" in html
+    assert "Invests USD 1,000–10,000; you seek USD 5,000" in plain(html)
     assert "Big Ticket" not in html
 
 

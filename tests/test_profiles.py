@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from mentormatch.models import DiasporaProfile, EntrepreneurProfile, ReviewStatus, Role, Stage
 from mentormatch.profiles import service
 from tests import builders
+from tests.reading import plain
 
 ENTREPRENEUR_ANSWERS = {
     "business": {
@@ -126,9 +127,11 @@ def test_entrepreneur_fills_every_step_and_sees_the_profile(client, db, kofi, po
     assert profile.contact_phone == "+233241234567"
     assert profile.review_status is service.NEW_PROFILE_STATUS
 
-    page = client.get("/profile").get_data(as_text=True)
-    for text in ("Kofi Cassava Mill", "Ashanti", "Roots and tubers", "Akan", "GHS 12,000", "Loan"):
+    page = plain(client.get("/profile").get_data(as_text=True))
+    for text in ("Kofi Cassava Mill", "Ashanti", "Roots and tubers", "Akan", "Loan"):
         assert text in page
+    # As typed, with the dollar figure at the seed rate (1 GHS = USD 0.091) beside it.
+    assert "GHS 12,000 (about USD 1,090)" in page
     assert "kofi.mill@example.org" in page
     assert "only shown to people you are introduced to" in page
     assert 'href="/profile/edit/needs?from=profile"' in page
@@ -153,13 +156,13 @@ def test_diaspora_member_fills_every_step_and_sees_the_profile(client, db, wanji
     assert profile.investment_instruments == ["loan", "equity"]
     assert profile.review_status is ReviewStatus.APPROVED
 
-    page = client.get("/profile").get_data(as_text=True)
+    page = plain(client.get("/profile").get_data(as_text=True))
     for text in (
         "Nakuru (Kenya)",
         "Dairy",
         "Swahili",
         "Up to 3 entrepreneurs",
-        "EUR 1,000 to 15,000",
+        "EUR 1,000–15,000 (about USD 1,160–17,400)",
     ):
         assert text in page
 

@@ -1,19 +1,27 @@
 """From the database to the engine's plain records, and the inputs that change per request
-(excluded pairs, coaching load). No Flask here: every function takes a Session."""
+(excluded pairs, coaching load). No Flask here: every function takes a Session.
+
+Amounts go to the engine in US dollars at the latest rates. An amount that cannot be
+converted (its currency has no rate) is never passed as "unknown", which the engine would
+let through every ticket: the profile is left out of investment matching and a warning
+names it (docs/decisions/007-money.md).
+"""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from mentormatch import taxonomy as tx
-from mentormatch.currency import to_usd
 from mentormatch.matching import DiasporaRecord, EntrepreneurRecord, Kind, Taxonomy
 from mentormatch.models import (
     DiasporaProfile,
     EntrepreneurProfile,
+    ExchangeRate,
     ReviewStatus,
     Skill,
     User,
@@ -27,14 +35,42 @@ from mentormatch.models.profiles import (
     entrepreneur_skills_needed,
     entrepreneur_value_chains,
 )
+from mentormatch.money.rates import Rates
+from mentormatch.money.store import latest_rates
+
+log = logging.getLogger(__name__)
 
 Pair = tuple[int, int]
 # A declined request is not suggested again; a rejected or withdrawn one may be.
 EXCLUDING_STATES = (*OPEN_STATES, PairingState.DECLINED)
 
 
-def _usd(amount: int | None, currency: str | None) -> float | None:
-    return None if amount is None else to_usd(amount, currency or "USD")
+def _investment_in_usd(
+    rates: Rates,
+    profile: EntrepreneurProfile | DiasporaProfile,
+    wanted: bool,
+    amounts: Sequence[int | None],
+    currency: str | None,
+) -> tuple[float, ...] | None:
+    """The amounts in US dollars when the profile seeks or offers investment (`wanted`);
+    None when it does not, or when one cannot be converted (then a warning names it)."""
+    if not wanted:
+        return None
+    converted = [None if a is None else rates.to_usd(a, currency) for a in amounts]
+    usd = tuple(value for value in converted if value is not None)
+    if len(usd) == len(amounts):
+        return usd
+    log.warning(
+        "%s (%s profile %s) has an amount that cannot be converted to US dollars (%s %s): "
+        "left out of investment matching until its currency has a rate (flask rates load) "
+        "or the profile changes currency.",
+        profile.display_name,
+        "entrepreneur" if isinstance(profile, EntrepreneurProfile) else "diaspora",
+        profile.id,
+        currency,
+        "–".join(str(amount) for amount in amounts),
+    )
+    return None
 
 
 def _active(user: User, status: ReviewStatus) -> bool:
@@ -49,52 +85,67 @@ def _with_relations(session: Session, model: type[Any], skills: str) -> Any:
 
 def entrepreneur_records(session: Session) -> list[EntrepreneurRecord]:
     """Every entrepreneur profile as a record; inactive ones are kept, marked inactive."""
-    profiles = _with_relations(session, EntrepreneurProfile, "skills_needed")
-    return [
-        EntrepreneurRecord(
-            id=p.id,
-            user_id=p.user_id,
-            active=_active(p.user, p.review_status),
-            country_code=p.country_code,
-            region_code=p.region_code or None,
-            value_chains=tuple(c.code for c in p.value_chains),
-            stage=p.stage.value,
-            skills_needed=tuple(s.code for s in p.skills_needed),
-            skills_needed_text=p.skills_needed_text or "",
-            languages=tuple(p.languages or ()),
-            seeking_investment=bool(p.seeking_investment),
-            investment_amount_usd=_usd(p.investment_amount, p.investment_currency),
-            investment_instruments=tuple(p.investment_instruments or ()),
+    rates = latest_rates(session)
+    records = []
+    for p in _with_relations(session, EntrepreneurProfile, "skills_needed"):
+        amount, currency = p.investment_amount, p.investment_currency
+        usd = _investment_in_usd(rates, p, p.seeking_investment, [amount], currency)
+        seeking = usd is not None
+        records.append(
+            EntrepreneurRecord(
+                id=p.id,
+                user_id=p.user_id,
+                active=_active(p.user, p.review_status),
+                country_code=p.country_code,
+                region_code=p.region_code or None,
+                value_chains=tuple(c.code for c in p.value_chains),
+                stage=p.stage.value,
+                skills_needed=tuple(s.code for s in p.skills_needed),
+                skills_needed_text=p.skills_needed_text or "",
+                languages=tuple(p.languages or ()),
+                seeking_investment=seeking,
+                investment_amount_usd=usd[0] if usd else None,
+                investment_instruments=tuple(p.investment_instruments or ()),
+                investment_amount=amount if seeking else None,
+                investment_currency=currency if seeking else None,
+            )
         )
-        for p in profiles
-    ]
+    return records
 
 
 def diaspora_records(session: Session) -> list[DiasporaRecord]:
     """Every diaspora profile as a record (coaching load comes per request, see load())."""
-    profiles = _with_relations(session, DiasporaProfile, "skills_offered")
-    return [
-        DiasporaRecord(
-            id=p.id,
-            user_id=p.user_id,
-            active=_active(p.user, p.review_status),
-            residence_country=p.residence_country,
-            origin_regions=tuple(p.origin_regions or ()),
-            interest_regions=tuple(p.interest_regions or ()),
-            value_chains=tuple(c.code for c in p.value_chains),
-            skills_offered=tuple(s.code for s in p.skills_offered),
-            skills_offered_text=p.skills_offered_text or "",
-            languages=tuple(p.languages or ()),
-            preferred_stages=tuple(p.preferred_stages or ()),
-            offers_coaching=bool(p.offers_coaching),
-            mentee_capacity=p.mentee_capacity or 0,
-            offers_investment=bool(p.offers_investment),
-            ticket_min_usd=_usd(p.ticket_min, p.ticket_currency),
-            ticket_max_usd=_usd(p.ticket_max, p.ticket_currency),
-            investment_instruments=tuple(p.investment_instruments or ()),
+    rates = latest_rates(session)
+    records = []
+    for p in _with_relations(session, DiasporaProfile, "skills_offered"):
+        low, high, currency = p.ticket_min, p.ticket_max, p.ticket_currency
+        usd = _investment_in_usd(rates, p, p.offers_investment, [low, high], currency)
+        investing = usd is not None
+        records.append(
+            DiasporaRecord(
+                id=p.id,
+                user_id=p.user_id,
+                active=_active(p.user, p.review_status),
+                residence_country=p.residence_country,
+                origin_regions=tuple(p.origin_regions or ()),
+                interest_regions=tuple(p.interest_regions or ()),
+                value_chains=tuple(c.code for c in p.value_chains),
+                skills_offered=tuple(s.code for s in p.skills_offered),
+                skills_offered_text=p.skills_offered_text or "",
+                languages=tuple(p.languages or ()),
+                preferred_stages=tuple(p.preferred_stages or ()),
+                offers_coaching=bool(p.offers_coaching),
+                mentee_capacity=p.mentee_capacity or 0,
+                offers_investment=investing,
+                ticket_min_usd=usd[0] if usd else None,
+                ticket_max_usd=usd[1] if usd else None,
+                investment_instruments=tuple(p.investment_instruments or ()),
+                ticket_min=low if investing else None,
+                ticket_max=high if investing else None,
+                ticket_currency=currency if investing else None,
+            )
         )
-        for p in profiles
-    ]
+    return records
 
 
 def build_taxonomy(
@@ -159,11 +210,18 @@ def load(session: Session) -> dict[int, int]:
 def data_version(session: Session) -> tuple[Any, ...]:
     """A cheap fingerprint of everything the fitted index is built from.
 
-    Counts and latest updates of accounts and profiles, plus counts and a weighted sum of
-    the link rows (chains, skills), because editing only those does not touch the
-    profile's updated_at. One round trip of aggregates; see docs/decisions/005.
+    Counts and latest updates of accounts, profiles and exchange rates, plus counts and a
+    weighted sum of the link rows (chains, skills), because editing only those does not
+    touch the profile's updated_at. One round trip of aggregates; see docs/decisions/005.
     """
-    aggregates: list[Any] = [func.count(User.id), func.max(User.updated_at)]
+    aggregates: list[Any] = [
+        func.count(User.id),
+        func.max(User.updated_at),
+        # Amounts reach the engine in dollars: new rates change the fitted index too
+        # (the newest id and loaded_at, both indexed: the table may hold years of rates).
+        func.max(ExchangeRate.id),
+        func.max(ExchangeRate.loaded_at),
+    ]
     values = [select(a).scalar_subquery() for a in aggregates]
     for model in (EntrepreneurProfile, DiasporaProfile):
         for aggregate in (

@@ -85,8 +85,7 @@ def _load(session: Session, directory: Path) -> LoadedSet:
     diaspora = adapter.diaspora_records(session)
     taxonomy = adapter.build_taxonomy(session, entrepreneurs, diaspora)
     emails = {
-        user_id: email or ""
-        for user_id, email in session.execute(select(User.id, User.email))
+        user_id: email or "" for user_id, email in session.execute(select(User.id, User.email))
     }
     e_ids = {emails[e.user_id]: e.id for e in entrepreneurs}
     d_ids = {emails[d.user_id]: d.id for d in diaspora}

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from mentormatch.matching import weights as W
 from mentormatch.matching.records import DiasporaRecord, EntrepreneurRecord, Kind, Taxonomy
+from mentormatch.money.display import amount_text, range_text
 
 MAX_REASONS = 4
 # Shared languages people rarely name as a bond; a shared local language says more.
@@ -213,13 +214,24 @@ def _instruments(p: _Pair) -> str | None:
 
 
 def _ticket(p: _Pair) -> str | None:
-    amount, low, high = p.e.investment_amount_usd, p.d.ticket_min_usd, p.d.ticket_max_usd
+    e, d = p.e, p.d
+    amount, low, high = e.investment_amount_usd, d.ticket_min_usd, d.ticket_max_usd
     if amount is None or (low is None and high is None):
         return None
-    span = f"USD {low or 0:,.0f}–{high:,.0f}" if high is not None else f"from USD {low:,.0f}"
+    # In the currency each person typed, dollars beside; records without it show dollars.
+    if e.investment_amount is not None and e.investment_currency:
+        sought = amount_text(e.investment_amount, e.investment_currency, amount)
+    else:
+        sought = amount_text(amount, "USD", amount)
+    if high is None:
+        span = "from " + amount_text(low or 0, "USD", low)
+    elif d.ticket_min is not None and d.ticket_max is not None and d.ticket_currency:
+        span = range_text(d.ticket_min, d.ticket_max, d.ticket_currency, low, high)
+    else:
+        span = range_text(low or 0, high, "USD", low, high)
     if p.for_entrepreneur:
-        return f"Invests {span}; you seek USD {amount:,.0f}"
-    return f"Seeks USD {amount:,.0f}, inside your ticket ({span})"
+        return f"Invests {span}; you seek {sought}"
+    return f"Seeks {sought}, inside your ticket of {span}"
 
 
 WORDING: Mapping[str, Callable[[_Pair], str | None]] = {

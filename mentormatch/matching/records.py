@@ -1,7 +1,8 @@
 """Plain, frozen records the matching engine works on: no database, no web.
 
 The web side (mentormatch.matches.adapter) builds them from the profiles; the benchmark
-builds them from synthetic data. Amounts are already converted to US dollars.
+builds them from synthetic data. Amounts are already converted to US dollars; the amounts
+as people typed them ride along, optional, only to word the reasons.
 """
 
 from __future__ import annotations
@@ -41,6 +42,9 @@ class EntrepreneurRecord:
     seeking_investment: bool = False
     investment_amount_usd: float | None = None
     investment_instruments: tuple[str, ...] = ()
+    # As typed, for the reasons ("you seek NGN 7,000,000"); None means show the dollars.
+    investment_amount: int | None = None
+    investment_currency: str | None = None
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,10 @@ class DiasporaRecord:
     ticket_min_usd: float | None = None
     ticket_max_usd: float | None = None
     investment_instruments: tuple[str, ...] = ()
+    # As typed, for the reasons ("invests EUR 2,000–20,000"); None means show the dollars.
+    ticket_min: int | None = None
+    ticket_max: int | None = None
+    ticket_currency: str | None = None
 
     @property
     def places(self) -> tuple[str, ...]:

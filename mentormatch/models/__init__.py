@@ -1,5 +1,6 @@
 """Typed SQLAlchemy models; import them from here."""
 
+from mentormatch.models.money import ExchangeRate
 from mentormatch.models.pairings import (
     OPEN_STATES,
     ContactView,
@@ -36,6 +37,7 @@ __all__ = [
     "PairingState",
     "DiasporaProfile",
     "EntrepreneurProfile",
+    "ExchangeRate",
     "Instrument",
     "RegionSource",
     "ReviewStatus",

@@ -38,6 +38,8 @@ from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 from mentormatch import places, taxonomy, vocabulary
 from mentormatch.forms import choices
 from mentormatch.models import DiasporaProfile, EntrepreneurProfile, Instrument, Role, Stage, User
+from mentormatch.money.rates import Rates
+from mentormatch.money.store import latest_rates
 from mentormatch.profiles import service
 
 TEXT_MAX = 2000
@@ -149,7 +151,7 @@ class StepForm(FlaskForm):
         """Set the choices that depend on the database or on the answers so far."""
 
     def fill_defaults(self, profile: Any, user: User) -> None:
-        """Propose answers on a first visit (the account's email, the country's currency)."""
+        """Propose answers on a first visit (the account's email)."""
 
     def to_data(self) -> dict[str, Any]:
         """The answers, by field name, for mentormatch.profiles.service."""
@@ -331,12 +333,26 @@ def _yes(value: Any) -> bool | None:
 def _currency_field(label: str) -> ChoiceField:
     return ChoiceField(
         label,
-        choices=choices(
-            ((code, f"{code} – {name}") for code, name in taxonomy.currencies()),
-            blank="Choose a currency",
-        ),
-        invalid_choice_message="Choose a currency from the list.",
+        # The profile rules refuse a currency without a rate, with the import's message.
+        validate_choice=False,
+        description="Only currencies with an exchange rate are listed, so that amounts "
+        "can be compared.",
     )
+
+
+def _offer_currencies(field: ChoiceField, rates: Rates, country: str | None, first: bool) -> None:
+    """List the currencies that have a rate; on a first visit propose the country's."""
+    field.choices = choices(
+        ((code, f"{code} – {name}") for code, name in taxonomy.currencies() if code in rates),
+        blank="Choose a currency",
+    )
+    if not first:
+        return
+    if not field.data:
+        field.data = service.default_currency(country, rates)
+    elif field.data not in rates:
+        # Saved before its rate went away: say so rather than switch currency behind their back.
+        field.errors = [service.no_rate_message(field.data, rates, field.name)]
 
 
 def _instruments_field(label: str) -> MultiCheckboxField:
@@ -363,9 +379,10 @@ class InvestmentForm(StepForm):
     is_women_led = BooleanField("The business is led by a woman")
     is_youth_led = BooleanField("The business is led by a young person (under 35)")
 
-    def fill_defaults(self, profile: Any, user: User) -> None:
-        if not self.investment_currency.data and profile is not None:
-            self.investment_currency.data = service.default_currency(profile.country_code)
+    def prepare(self, session: Session, profile: Any, user: User) -> None:
+        country = profile.country_code if profile else None
+        first = not self.is_submitted()
+        _offer_currencies(self.investment_currency, latest_rates(session), country, first)
 
 
 class ContactForm(StepForm):
@@ -510,9 +527,10 @@ class OffersForm(StepForm):
     ticket_currency = _currency_field("Currency")
     investment_instruments = _instruments_field("Kinds of money you would offer")
 
-    def fill_defaults(self, profile: Any, user: User) -> None:
-        if not self.ticket_currency.data and profile is not None:
-            self.ticket_currency.data = service.default_currency(profile.residence_country)
+    def prepare(self, session: Session, profile: Any, user: User) -> None:
+        country = profile.residence_country if profile else None
+        first = not self.is_submitted()
+        _offer_currencies(self.ticket_currency, latest_rates(session), country, first)
 
 
 STEP_FORMS: dict[Role, dict[str, type[StepForm]]] = {

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mentormatch import places, taxonomy
+from mentormatch import places, taxonomy, vocabulary
 from mentormatch.models import (
     DiasporaProfile,
     EntrepreneurProfile,
@@ -29,6 +29,8 @@ from mentormatch.models import (
     normalize_email,
     normalize_phone,
 )
+from mentormatch.money.rates import BASE, Rates
+from mentormatch.money.store import latest_rates
 
 # Self-registered profiles are matched as soon as they are complete, like seeded and
 # imported ones, until the coordinator review queue exists; then this becomes PENDING.
@@ -78,7 +80,7 @@ EURO_COUNTRIES = (
     "MT", "NL", "PT", "SI", "SK",
 )  # fmt: skip
 
-# The currency a form proposes first; people can always choose another.
+# The currency a form proposes first, when it has a rate; people can choose another.
 COUNTRY_CURRENCIES: dict[str, str] = {
     **dict.fromkeys(EURO_COUNTRIES, "EUR"),
     **dict.fromkeys(("BF", "BJ", "CI", "GW", "ML", "NE", "SN", "TG"), "XOF"),
@@ -89,7 +91,13 @@ COUNTRY_CURRENCIES: dict[str, str] = {
     "SD": "SDG", "SO": "SOS", "TN": "TND", "TZ": "TZS", "UG": "UGX", "US": "USD",
     "ZM": "ZMW",
 }  # fmt: skip
-DEFAULT_CURRENCY = "USD"
+DEFAULT_CURRENCY = BASE
+
+# Why a currency needs a rate, for each field that holds one.
+COMPARED_WITH = {
+    "investment_currency": "the amount cannot be compared with investors' tickets",
+    "ticket_currency": "the ticket cannot be compared with the amounts entrepreneurs seek",
+}
 
 Profile = EntrepreneurProfile | DiasporaProfile
 
@@ -228,9 +236,36 @@ def language_label(code: str) -> str:
     return taxonomy.language_name(code)
 
 
-def default_currency(country_code: str | None) -> str:
-    """The currency a form proposes for someone in this country."""
-    return COUNTRY_CURRENCIES.get(country_code or "", DEFAULT_CURRENCY)
+def default_currency(country_code: str | None, rates: Rates) -> str | None:
+    """The currency a form proposes for someone in this country: the country's own when it
+    has an exchange rate, else US dollars when they have one."""
+    for code in (COUNTRY_CURRENCIES.get(country_code or ""), DEFAULT_CURRENCY):
+        if code in rates:
+            return code
+    return None
+
+
+def no_rate_message(currency: str, rates: Rates, field: str) -> str:
+    """What to tell someone whose amount is in a currency without an exchange rate."""
+    offered = rates.offered()
+    choose = f"use one of {', '.join(offered)}, or" if offered else "no rates are loaded yet:"
+    return (
+        f"There is no exchange rate for {currency}, so {COMPARED_WITH[field]}; "
+        f"{choose} ask a coordinator to load rates."
+    )
+
+
+def currency_with_rate(text: str, rates: Rates, field: str) -> str:
+    """The code of the currency `text` names (ISO code or name, any case) when it has an
+    exchange rate; ProfileInputError for `field` otherwise. The wizard and the CSV import
+    both call this: an amount that cannot be compared is refused where it is typed."""
+    try:
+        code = vocabulary.currencies().parse(text)
+    except vocabulary.VocabularyError as exc:
+        raise ProfileInputError({field: str(exc)}) from None
+    if code not in rates:
+        raise ProfileInputError({field: no_rate_message(code, rates, field)})
+    return code
 
 
 # --- saving a step ------------------------------------------------------------------------
@@ -452,11 +487,11 @@ def _instruments(data: Data, field: str, when: str) -> list[str]:
     return values
 
 
-def _currency(data: Data, field: str) -> str:
-    code = _text(data, field).upper()
-    if not taxonomy.is_currency(code):
+def _currency(session: Session, data: Data, field: str) -> str:
+    text = _text(data, field)
+    if not text:
         raise ProfileInputError({field: "Choose a currency from the list."})
-    return code
+    return currency_with_rate(text, latest_rates(session), field)
 
 
 def _apply_investment(session: Session, profile: EntrepreneurProfile, data: Data) -> None:
@@ -471,7 +506,7 @@ def _apply_investment(session: Session, profile: EntrepreneurProfile, data: Data
             raise ProfileInputError(
                 {"investment_amount": f"Enter an amount from 1 to {MAX_INVESTMENT_AMOUNT:,}."}
             )
-        currency = _currency(data, "investment_currency")
+        currency = _currency(session, data, "investment_currency")
         instruments = _instruments(data, "investment_instruments", "you would accept")
         profile.investment_amount = amount
         profile.investment_currency = currency
@@ -553,7 +588,7 @@ def _apply_offers(session: Session, profile: DiasporaProfile, data: Data) -> Non
             raise ProfileInputError(
                 {"ticket_max": "The largest amount must be at least the smallest amount."}
             )
-        currency = _currency(data, "ticket_currency")
+        currency = _currency(session, data, "ticket_currency")
         instruments = _instruments(data, "investment_instruments", "you would offer")
     profile.offers_coaching, profile.mentee_capacity, profile.hours_per_month = (
         coaching,

@@ -83,7 +83,7 @@ def test_new_entrepreneur_signs_up_and_fills_the_profile(live_server: str, page:
         "Roots and tubers, Agro-processing",
         "Processing and packaging",
         "English, Akan, Ewe",
-        "GHS 12,000 (Loan)",
+        "GHS 12,000 (about USD 1,090); Loan",
         "+233241234567",
         "only shown to people you are introduced to",
     ):

@@ -84,3 +84,30 @@ def test_every_reason_shown_is_backed_by_its_component(world, kind) -> None:  # 
     for d in ds:
         for match in index.rank_for_diaspora(d.id, kind, exclude=exclude, load=load).matches:
             backed(match, by_e[match.entrepreneur_id], d)
+
+
+def investment_reasons(e: EntrepreneurRecord, d: DiasporaRecord, viewer: str) -> list[str]:
+    index = MatchIndex.fit([e], [d], taxonomy())
+    match = index.explain(e.id, d.id, Kind.INVESTMENT, viewer)
+    return [r.text.replace("\u00a0", " ") for r in match.reasons if r.component == "ticket"]
+
+
+def test_ticket_reason_gives_each_amount_in_the_currency_typed_with_dollars_beside() -> None:
+    e = farmer(investment_amount_usd=4830.0, investment_amount=7_000_000, investment_currency="NGN")
+    d = mentor(ticket_min_usd=2320.0, ticket_max_usd=23_200.0, ticket_min=2000,
+               ticket_max=20_000, ticket_currency="EUR")  # fmt: skip
+    assert investment_reasons(e, d, "entrepreneur") == [
+        "Invests EUR 2,000–20,000 (about USD 2,320–23,200); "
+        "you seek NGN 7,000,000 (about USD 4,830)"
+    ]
+    assert investment_reasons(e, d, "diaspora") == [
+        "Seeks NGN 7,000,000 (about USD 4,830), inside your ticket of "
+        "EUR 2,000–20,000 (about USD 2,320–23,200)"
+    ]
+
+
+def test_ticket_reason_shows_dollars_when_the_record_has_no_typed_amount() -> None:
+    # Synthetic and benchmark records carry dollars only.
+    assert investment_reasons(farmer(), mentor(), "entrepreneur") == [
+        "Invests USD 1,000–20,000; you seek USD 5,000"
+    ]
