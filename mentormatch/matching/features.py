@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 import scipy.sparse as sp
@@ -125,8 +126,11 @@ def vocabulary(
     diaspora: Sequence[DiasporaRecord],
     taxonomy: Taxonomy,
 ) -> Vocabulary:
-    """The classes of every block, fixed at fit time."""
-    languages = sorted({c for e in entrepreneurs for c in e.languages})
+    """The classes of every block, fixed at fit time. Languages of both sides, so that a
+    later change to one profile (an overlay, see MatchIndex.updated) rarely needs a new one."""
+    languages = sorted(
+        {c for e in entrepreneurs for c in e.languages} | {c for d in diaspora for c in d.languages}
+    )
     places = sorted({place_key(e) for e in entrepreneurs})
     return Vocabulary(
         chains=list(taxonomy.chain_labels),
@@ -241,13 +245,26 @@ def diaspora_features(
     )
 
 
-def home_countries(d: DiasporaRecord) -> set[str]:
+class MemberPlaces(Protocol):
+    """Where a diaspora member comes from and wants to help: all region_table reads."""
+
+    @property
+    def origin_regions(self) -> tuple[str, ...]: ...
+
+    @property
+    def interest_regions(self) -> tuple[str, ...]: ...
+
+    @property
+    def places(self) -> tuple[str, ...]: ...
+
+
+def home_countries(d: MemberPlaces) -> set[str]:
     """The countries a member comes from (their origin regions' countries)."""
     return {country_of(p) for p in d.origin_regions}
 
 
 def region_table(
-    places: Sequence[str], diaspora: Sequence[DiasporaRecord], taxonomy: Taxonomy
+    places: Sequence[str], diaspora: Sequence[MemberPlaces], taxonomy: Taxonomy
 ) -> Matrix:
     """Region credit of each entrepreneur place (rows) for each diaspora member (columns).
 

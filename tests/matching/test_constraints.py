@@ -243,10 +243,14 @@ def test_equal_scores_go_to_the_closer_fit_for_the_viewer() -> None:
     covers_need = mentor(id=1, skills_offered=("export_certification", "bookkeeping"))
     index = MatchIndex.fit([almaz], [covers_need, mentor(id=2)], taxonomy())
     keys = np.array([[0.3, 0.3]], dtype=np.float32)
-    ki = index._kinds[Kind.COACHING]
-    tiebreak = index._tiebreak(ki, ki.columns, np.array([0]), "entrepreneur")
+    part = index.parts[0]
+    rows, cols = part.rows[Kind.COACHING], part.columns[Kind.COACHING]
+
+    def tiebreak(r: np.ndarray, c: np.ndarray) -> list[np.ndarray]:
+        return index._secondary(Kind.COACHING, rows, r, cols, c, "entrepreneur")
+
     ids, _ = top_k(keys, 2, tiebreak=tiebreak)
-    assert ki.columns.ids[ids[0]].tolist() == [1, 2]
+    assert cols.ids[ids[0]].tolist() == [1, 2]
 
 
 def test_filter_among_keeps_only_those_ids() -> None:

@@ -175,7 +175,7 @@ def needs_from_text(text: str, languages: tuple[str, ...] = ("eng",)) -> dict[st
     )
     return {
         code: round(float(v), 3)
-        for code, v in zip(ALL_SKILLS, index.e.need_raw[0], strict=True)
+        for code, v in zip(ALL_SKILLS, index.parts[0].e.need_raw[0], strict=True)
         if v > 0
     }
 
