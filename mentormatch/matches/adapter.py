@@ -35,6 +35,7 @@ from mentormatch.models.profiles import (
     entrepreneur_skills_needed,
     entrepreneur_value_chains,
 )
+from mentormatch.models.taxonomy import short_label
 from mentormatch.money.rates import Rates
 from mentormatch.money.store import latest_rates
 
@@ -174,7 +175,7 @@ def build_taxonomy(
         languages.update(d.languages)
     return Taxonomy(
         chain_group={code: group for code, _, group in chains},
-        chain_labels={code: label for code, label, _ in chains},
+        chain_labels={code: short_label(label) for code, label, _ in chains},
         group_labels=dict(groups),
         skill_labels={code: label for code, label, _ in skills},
         skill_keywords={code: keywords or "" for code, _, keywords in skills},

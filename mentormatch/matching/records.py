@@ -112,7 +112,8 @@ class Taxonomy:
         m49 = [row for row in _read(directory / "m49_subregions.csv") if row["subregion_code"]]
         return cls(
             chain_group={r["code"]: r["group_code"] for r in chains},
-            chain_labels={r["code"]: r["label"] for r in chains},
+            # Sentences name a chain without its examples ("cereals", not "cereals: maize…").
+            chain_labels={r["code"]: r["label"].partition(": ")[0] for r in chains},
             group_labels={r["group_code"]: r["group_label"] for r in chains},
             skill_labels={r["code"]: r["label"] for r in skills},
             skill_keywords={r["code"]: r.get("keywords", "") for r in skills},

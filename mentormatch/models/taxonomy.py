@@ -34,6 +34,16 @@ class ValueChain(Base):
 
     group: Mapped[ValueChainGroup] = relationship(back_populates="value_chains")
 
+    @property
+    def short_label(self) -> str:
+        """The label without its examples: "Cereals: maize, wheat…" -> "Cereals"."""
+        return short_label(self.label)
+
+
+def short_label(label: str) -> str:
+    """A label without the examples after ': ', for lists and sentences."""
+    return label.partition(": ")[0]
+
 
 class Skill(Base):
     __tablename__ = "skills"

@@ -130,7 +130,7 @@ def test_diaspora_member_chooses_regions_of_two_countries_without_javascript(
     save_and_continue(page)
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Skills and languages")
-    page.get_by_label("Animal health and husbandry").check()
+    page.get_by_label("Animal health and veterinary care").check()
     page.get_by_label("English", exact=True).check()
     page.get_by_label("Swahili", exact=True).check()
     save_and_continue(page)
