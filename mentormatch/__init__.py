@@ -43,6 +43,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def register_database(app: Flask) -> None:
     """Bind the engine and the per-request session to the app."""
     from mentormatch import db
+    from mentormatch.matches import changes  # noqa: F401  (versions the matching data on flush)
 
     db.init_app(app)
 

@@ -98,6 +98,7 @@ def seed_command(demo_accounts: bool | None) -> None:
         click.echo(
             f"{report.profiles_before} profiles were already there: seed_data/ not imported again."
         )
+    _publish_matching_index()
     if not demo_accounts:
         click.echo("Demo accounts not created (use --demo-accounts to create them).")
         return
@@ -245,3 +246,14 @@ def register(app: Flask) -> None:
     from mentormatch.money.cli import rates_cli
 
     app.cli.add_command(rates_cli)
+
+
+def _publish_matching_index() -> None:
+    """Build the matching index now, so suggestions are there before the worker's first look."""
+    if current_app.config["MATCHING_INDEX"] != "published":
+        return
+    from mentormatch.matches.builds import build_full, index_root
+
+    with session_scope() as session:
+        report = build_full(session, index_root(current_app.config))
+    click.echo(report.line())

@@ -55,6 +55,16 @@ class Config:
     MAIL_SENDER = "MentorMatch <no-reply@mentormatch.local>"
     # The address people open MentorMatch at; links in emails start with it.
     PUBLIC_URL = "http://127.0.0.1:5000"
+    # The matching index: "published" (built by the worker, mapped by web processes) or
+    # "inline" (fitted in the process that needs it: tests, one-off tools). See decision 015.
+    MATCHING_INDEX = "published"
+    MATCHING_INDEX_DIR: str | None = None  # default: instance/index
+    # Seconds between two looks of the worker at the matching data version.
+    MATCHING_INDEX_INTERVAL = 1.0
+    # More changed people than this since the last full build: build afresh, not an overlay.
+    MATCHING_OVERLAY_LIMIT = 1000
+    # A full build at least this often, whatever changed.
+    MATCHING_FULL_BUILD_HOURS = 24.0
     PAIRING_REQUEST_TTL_DAYS = 14
     PAIRING_REMINDER_DAYS = 3
     MAX_OPEN_REQUESTS = 5
@@ -79,6 +89,9 @@ class Config:
         settings["MAIL_USE_TLS"] = _bool("MAIL_USE_TLS", cls.MAIL_USE_TLS)
         if os.environ.get("RATELIMIT_STORAGE_URI"):
             settings["RATELIMIT_STORAGE_URI"] = os.environ["RATELIMIT_STORAGE_URI"]
+        settings["MATCHING_INDEX_DIR"] = os.environ.get("MATCHING_INDEX_DIR") or str(
+            instance_path / "index"
+        )
         settings["DATABASE_URL"] = os.environ.get("DATABASE_URL") or (
             "sqlite:///" + str(instance_path / "mentormatch.sqlite3")
         )
@@ -93,6 +106,8 @@ class DevelopmentConfig(Config):
 class TestingConfig(Config):
     ENV_NAME = "testing"
     TESTING = True
+    # Each test's data is small and changes all the time: fit in the process.
+    MATCHING_INDEX = "inline"
     SECRET_KEY = "testing-secret-key-not-for-production"
     RATELIMIT_ENABLED = False
     PASSWORD_RESET_MAX_AGE = 600

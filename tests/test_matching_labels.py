@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskCliRunner
 from sqlalchemy.orm import Session
 
@@ -78,7 +79,7 @@ def test_evaluate_judges_the_seed_data_by_the_committed_labels(runner: FlaskCliR
 
 
 @pytest.fixture
-def ranked_mentors(db: Session) -> list[str]:
+def ranked_mentors(app: Flask, db: Session) -> list[str]:
     """Amina and twelve mentors she may be introduced to; their emails as the engine
     ranks them for her."""
     amina = builders.make_entrepreneur(db)
@@ -97,7 +98,8 @@ def ranked_mentors(db: Session) -> list[str]:
         for i in range(12)
     }
     db.commit()
-    index = service.fitted_index(db)
+    with app.app_context():
+        index = service.fitted_index(db)
     ranking = index.rank_for_entrepreneur(amina.id, Kind.COACHING, k=12, load=adapter.load(db))
     ranked = [mentors[m.diaspora_id] for m in ranking.matches]
     assert len(ranked) == 12

@@ -10,7 +10,7 @@ names it (docs/decisions/007-money.md).
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from sqlalchemy import func, select
@@ -21,7 +21,6 @@ from mentormatch.matching import DiasporaRecord, EntrepreneurRecord, Kind, Taxon
 from mentormatch.models import (
     DiasporaProfile,
     EntrepreneurProfile,
-    ExchangeRate,
     ReviewStatus,
     Skill,
     User,
@@ -29,12 +28,6 @@ from mentormatch.models import (
     ValueChainGroup,
 )
 from mentormatch.models.pairings import OPEN_STATES, Pairing, PairingKind, PairingState
-from mentormatch.models.profiles import (
-    diaspora_skills_offered,
-    diaspora_value_chains,
-    entrepreneur_skills_needed,
-    entrepreneur_value_chains,
-)
 from mentormatch.models.taxonomy import short_label
 from mentormatch.money.rates import Rates
 from mentormatch.money.store import latest_rates
@@ -44,6 +37,22 @@ log = logging.getLogger(__name__)
 Pair = tuple[int, int]
 # A declined request is not suggested again; a rejected or withdrawn one may be.
 EXCLUDING_STATES = (*OPEN_STATES, PairingState.DECLINED)
+
+# The profile attributes the records below are made of (and the account's is_active):
+# changing any of them changes suggestions, so mentormatch.matches.changes watches them.
+ENGINE_FIELDS: dict[type[Any], tuple[str, ...]] = {
+    EntrepreneurProfile: (
+        "review_status", "country_code", "region_code", "value_chains", "stage",
+        "skills_needed", "skills_needed_text", "languages", "seeking_investment",
+        "investment_amount", "investment_currency", "investment_instruments",
+    ),
+    DiasporaProfile: (
+        "review_status", "residence_country", "origin_regions", "interest_regions",
+        "value_chains", "skills_offered", "skills_offered_text", "languages",
+        "preferred_stages", "offers_coaching", "mentee_capacity", "offers_investment",
+        "ticket_min", "ticket_max", "ticket_currency", "investment_instruments",
+    ),
+}  # fmt: skip
 
 
 def _investment_in_usd(
@@ -78,17 +87,26 @@ def _active(user: User, status: ReviewStatus) -> bool:
     return bool(user.is_active) and status == ReviewStatus.APPROVED
 
 
-def _with_relations(session: Session, model: type[Any], skills: str) -> Any:
-    """All profiles of a model with their user, chains and skills loaded in bulk."""
+def _with_relations(
+    session: Session, model: type[Any], skills: str, ids: Collection[int] | None
+) -> Any:
+    """Profiles of a model (all, or those ids) with their user, chains and skills loaded
+    in bulk: a handful of set-based queries, never one per profile."""
     relations = (model.user, model.value_chains, getattr(model, skills))
-    return session.scalars(select(model).options(*(selectinload(r) for r in relations)))
+    statement = select(model).options(*(selectinload(r) for r in relations))
+    if ids is not None:
+        statement = statement.where(model.id.in_(list(ids)))
+    return session.scalars(statement)
 
 
-def entrepreneur_records(session: Session) -> list[EntrepreneurRecord]:
-    """Every entrepreneur profile as a record; inactive ones are kept, marked inactive."""
+def entrepreneur_records(
+    session: Session, ids: Collection[int] | None = None
+) -> list[EntrepreneurRecord]:
+    """Entrepreneur profiles (all, or those ids) as records; inactive ones are kept, marked
+    inactive."""
     rates = latest_rates(session)
     records = []
-    for p in _with_relations(session, EntrepreneurProfile, "skills_needed"):
+    for p in _with_relations(session, EntrepreneurProfile, "skills_needed", ids):
         amount, currency = p.investment_amount, p.investment_currency
         usd = _investment_in_usd(rates, p, p.seeking_investment, [amount], currency)
         seeking = usd is not None
@@ -114,11 +132,12 @@ def entrepreneur_records(session: Session) -> list[EntrepreneurRecord]:
     return records
 
 
-def diaspora_records(session: Session) -> list[DiasporaRecord]:
-    """Every diaspora profile as a record (coaching load comes per request, see load())."""
+def diaspora_records(session: Session, ids: Collection[int] | None = None) -> list[DiasporaRecord]:
+    """Diaspora profiles (all, or those ids) as records (coaching load comes per request,
+    see load())."""
     rates = latest_rates(session)
     records = []
-    for p in _with_relations(session, DiasporaProfile, "skills_offered"):
+    for p in _with_relations(session, DiasporaProfile, "skills_offered", ids):
         low, high, currency = p.ticket_min, p.ticket_max, p.ticket_currency
         usd = _investment_in_usd(rates, p, p.offers_investment, [low, high], currency)
         investing = usd is not None
@@ -206,42 +225,3 @@ def load(session: Session) -> dict[int, int]:
         .group_by(Pairing.diaspora_id)
     )
     return {d: n for d, n in rows}
-
-
-def data_version(session: Session) -> tuple[Any, ...]:
-    """A cheap fingerprint of everything the fitted index is built from.
-
-    Counts and latest updates of accounts, profiles and exchange rates, plus counts and a
-    weighted sum of the link rows (chains, skills), because editing only those does not
-    touch the profile's updated_at. One round trip of aggregates; see docs/decisions/005.
-    """
-    aggregates: list[Any] = [
-        func.count(User.id),
-        func.max(User.updated_at),
-        # Amounts reach the engine in dollars: new rates change the fitted index too
-        # (the newest id and loaded_at, both indexed: the table may hold years of rates).
-        func.max(ExchangeRate.id),
-        func.max(ExchangeRate.loaded_at),
-    ]
-    values = [select(a).scalar_subquery() for a in aggregates]
-    for model in (EntrepreneurProfile, DiasporaProfile):
-        for aggregate in (
-            func.count(model.id),
-            func.max(model.updated_at),
-            func.coalesce(func.sum(model.id), 0),
-        ):
-            values.append(select(aggregate).scalar_subquery())
-    links = (
-        (entrepreneur_value_chains, ValueChain, "value_chain_code"),
-        (diaspora_value_chains, ValueChain, "value_chain_code"),
-        (entrepreneur_skills_needed, Skill, "skill_code"),
-        (diaspora_skills_offered, Skill, "skill_code"),
-    )
-    for table, target, column in links:
-        joined = table.join(target, table.c[column] == target.code)
-        weighted = table.c.profile_id * (target.position + 1)
-        values.append(select(func.count()).select_from(joined).scalar_subquery())
-        values.append(
-            select(func.coalesce(func.sum(weighted), 0)).select_from(joined).scalar_subquery()
-        )
-    return tuple(session.execute(select(*values)).one())

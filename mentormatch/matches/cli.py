@@ -7,6 +7,7 @@ from collections import Counter
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -182,6 +183,28 @@ def label_command(output: Path, min_grade: int) -> None:
         f"{by_grade[g]} with {g} point{'s' * (g != 1)}" for g in sorted(by_grade, reverse=True)
     )
     click.echo(f"Wrote {len(labels)} labelled pairs to {_shown(output)} ({grades or 'none'}).")
+
+
+@matching_cli.command("build-index")
+@click.option("--full", is_flag=True, help="Build everything afresh even if an overlay would do.")
+def build_index_command(full: bool) -> None:
+    """Build and publish the matching index now (the worker does this by itself; this is
+    for a first start, after a bulk change, or for cron users without the worker)."""
+    from mentormatch.matches.builds import build_full, index_root, refresh_index
+
+    config = current_app.config
+    root = index_root(config)
+    with session_scope() as session:
+        if full:
+            report = build_full(session, root)
+        else:
+            report = refresh_index(
+                session,
+                root,
+                overlay_limit=int(config["MATCHING_OVERLAY_LIMIT"]),
+                full_after_seconds=float(config["MATCHING_FULL_BUILD_HOURS"]) * 3600,
+            )
+    click.echo(report.line() or f"The published index is current (version {report.version}).")
 
 
 @matching_cli.command("bench")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 from flask_wtf import FlaskForm
+from sqlalchemy.orm import Session
 
 from mentormatch import taxonomy as tx
 from mentormatch.auth.access import current_account
@@ -13,7 +16,7 @@ from mentormatch.db import get_session
 from mentormatch.forms import ListSelectField, choices
 from mentormatch.matches import service
 from mentormatch.matching import Kind
-from mentormatch.models import Role
+from mentormatch.models import Role, User
 from mentormatch.pagination import page_number
 
 bp = Blueprint("matches", __name__)
@@ -52,6 +55,17 @@ def index() -> ResponseReturnValue:
     if profile is None:
         return render_template("matches/no_profile.html", heading=heading, kind=kind)
     session = get_session()
+    try:
+        return _suggestions_page(session, me, kind, heading, profile)
+    except service.IndexNotReady:
+        # Only right after a first start: the worker is building the first index.
+        return render_template("matches/preparing.html", heading=heading, kind=kind), 503
+
+
+def _suggestions_page(
+    session: Session, me: User, kind: Kind, heading: str, profile: Any
+) -> ResponseReturnValue:
+    """The page itself: filters, one page of suggestions, its status code."""
     form = FilterForm(request.args)
     form.value_chain.choices = choices(
         ((code, f"{label} ({group})") for code, label, group in tx.value_chain_choices(session)),

@@ -350,6 +350,9 @@ class MatchIndex:
         # can be given a region row against everyone (see updated()).
         self.member_places = member_places
         self.records = records
+        # Ids of the base part superseded by an overlay (changed or removed people).
+        self.hidden_e: frozenset[int] = frozenset()
+        self.hidden_d: frozenset[int] = frozenset()
         # The records the index was fitted on, when it was (not when loaded from disk).
         self.entrepreneurs = list(entrepreneurs)
         self.diaspora = list(diaspora)
@@ -434,6 +437,7 @@ class MatchIndex:
             updated_base.columns[kind] = shown
         records = _Layered(self.records, es, ds, hidden_e, hidden_d)
         index = MatchIndex(self.taxonomy, grown, [updated_base, overlay], member_places, records)
+        index.hidden_e, index.hidden_d = frozenset(hidden_e), frozenset(hidden_d)
         if self.entrepreneurs or self.diaspora:
             index.entrepreneurs = [e for e in self.entrepreneurs if e.id not in hidden_e] + es
             index.diaspora = [d for d in self.diaspora if d.id not in hidden_d] + ds
@@ -584,13 +588,15 @@ class MatchIndex:
         load: Mapping[int, int] | None = None,
         among: Collection[int] | None = None,
         records: RecordLookup | None = None,
+        start: int = 0,
     ) -> Ranking:
         """The k best diaspora members for one entrepreneur, best first.
 
         `exclude` holds (entrepreneur id, diaspora id) pairs never to suggest, `load` the
         approved coaching pairings per diaspora id (default: from the records), `among` the
         diaspora ids a filter leaves (default: all), `records` where to read the people for
-        the reasons (default: those the index was fitted on).
+        the reasons (default: those the index was fitted on); only matches from position
+        `start` on are returned (a later page), all k are ranked.
         """
         kind = Kind(kind)
         found = self._find_row(kind, entrepreneur_id)
@@ -610,7 +616,7 @@ class MatchIndex:
                 kind, rows, np.full(len(at), row), blocks[b], at, "entrepreneur"))  # fmt: skip
 
         idx, total = _top_of_one(merged.keys, k, tiebreak)
-        chosen = [merged.where(int(c)) for c in idx if c >= 0]
+        chosen = [merged.where(int(c)) for c in idx[start:] if c >= 0]
         pairs = [(entrepreneur_id, int(blocks[b].ids[at])) for b, at in chosen]
         return Ranking(self._matches(kind, pairs, "entrepreneur", records), total)
 
@@ -623,6 +629,7 @@ class MatchIndex:
         load: Mapping[int, int] | None = None,
         among: Collection[int] | None = None,
         records: RecordLookup | None = None,
+        start: int = 0,
     ) -> Ranking:
         """The k best entrepreneurs for one diaspora member, best first (same arguments)."""
         kind = Kind(kind)
@@ -645,7 +652,7 @@ class MatchIndex:
                 kind, blocks[b], at, cols, np.full(len(at), col), "diaspora"))  # fmt: skip
 
         idx, total = _top_of_one(merged.keys, k, tiebreak)
-        chosen = [merged.where(int(r)) for r in idx if r >= 0]
+        chosen = [merged.where(int(r)) for r in idx[start:] if r >= 0]
         pairs = [(int(blocks[b].ids[at]), diaspora_id) for b, at in chosen]
         return Ranking(self._matches(kind, pairs, "diaspora", records), total)
 
@@ -763,6 +770,54 @@ class MatchIndex:
         if not matches:
             raise KeyError((entrepreneur_id, diaspora_id))
         return matches[0]
+
+    # --- who is in the index --------------------------------------------------------------
+
+    def people(
+        self, side: Side, value_chain: str | None = None, country: str | None = None
+    ) -> set[int]:
+        """Ids of the active people of one side ("entrepreneur" or "diaspora") working in a
+        value chain and/or a country (a member's country: where they come from or want to
+        help). Filters of the suggestions page, without the records."""
+        found: set[int] = set()
+        seen: set[int] = set()
+        chain = self.vocab.chains.index(value_chain) if value_chain in self.vocab.chains else None
+        if value_chain and chain is None:
+            return found
+        place_country = np.array([p.split("-", 1)[0] for p in self.vocab.places], dtype=object)
+        for number, part in reversed(list(enumerate(self.parts))):
+            features = part.e if side == "entrepreneur" else part.d
+            hidden = (
+                (self.hidden_e if side == "entrepreneur" else self.hidden_d) if number == 0 else ()
+            )
+            keep = features.active.copy()
+            if chain is not None:
+                keep &= features.chains[:, chain] > 0
+            if country and side == "entrepreneur":
+                keep &= place_country[part.e.place] == country
+            for person in features.ids[keep].tolist():
+                if person in seen or person in hidden:
+                    continue
+                if country and side == "diaspora" and country not in self._countries_of(person):
+                    continue
+                found.add(person)
+            seen.update(features.ids.tolist())
+        return found
+
+    def countries(self, side: Side) -> set[str]:
+        """Countries of the active people of one side (see people())."""
+        ids = self.people(side)
+        if side == "entrepreneur":
+            out: set[str] = set()
+            for part in self.parts:
+                rows = np.isin(part.e.ids, list(ids))
+                out |= {self.vocab.places[p].split("-", 1)[0] for p in part.e.place[rows].tolist()}
+            return out
+        return {c for person in ids for c in self._countries_of(person)}
+
+    def _countries_of(self, member: int) -> set[str]:
+        origin, interest = self.member_places.get(member, ((), ()))
+        return {p.split("-", 1)[0] for p in (*origin, *interest)}
 
     # --- explanations --------------------------------------------------------------------
 

@@ -15,22 +15,26 @@ import dataclasses
 import json
 import os
 import shutil
+import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 
 from mentormatch.matching.features import DiasporaFeatures, EntrepreneurFeatures, Vocabulary
 from mentormatch.matching.index import MatchIndex, PlaceTable, _Columns, _Part, _Rows
-from mentormatch.matching.records import Kind, Taxonomy
+from mentormatch.matching.records import DiasporaRecord, EntrepreneurRecord, Kind, Taxonomy
 
 FORMAT = 1
 POINTER = "CURRENT"
 MANIFEST = "manifest.json"
 # Published folders kept besides the current one: a worker may still have one open.
 KEEP_PREVIOUS = 2
+
+
+R = TypeVar("R", EntrepreneurRecord, DiasporaRecord)
 
 
 class StoreError(RuntimeError):
@@ -73,7 +77,7 @@ def save(index: MatchIndex, folder: Path, meta: Mapping[str, Any] | None = None)
     }
     (folder / "about.json").write_text(json.dumps(about), encoding="utf-8")
     files["about.json"] = (folder / "about.json").stat().st_size
-    _write_atomically(folder / MANIFEST, json.dumps({"format": FORMAT, "files": files}))
+    write_atomically(folder / MANIFEST, json.dumps({"format": FORMAT, "files": files}))
 
 
 def load(folder: Path, mmap: bool = True) -> tuple[MatchIndex, dict[str, Any]]:
@@ -116,7 +120,7 @@ def load(folder: Path, mmap: bool = True) -> tuple[MatchIndex, dict[str, Any]]:
 # --- publishing ----------------------------------------------------------------------------
 
 
-def _write_atomically(path: Path, text: str) -> None:
+def write_atomically(path: Path, text: str) -> None:
     """Replace a small file in one step: write a sibling, flush it to disk, rename."""
     temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}")
     with temporary.open("w", encoding="utf-8") as handle:
@@ -136,9 +140,14 @@ def publish(index: MatchIndex, root: Path, name: str, meta: Mapping[str, Any]) -
         shutil.rmtree(scratch)
     else:
         os.rename(scratch, final)
-    _write_atomically(root / POINTER, json.dumps({"folder": name, **meta}))
+    point_at(root, name, meta)
     _prune(root, keep=name)
     return final
+
+
+def point_at(root: Path, folder: str, meta: Mapping[str, Any]) -> None:
+    """Make CURRENT name a published folder (and its metadata), in one rename."""
+    write_atomically(root / POINTER, json.dumps({**meta, "folder": folder}))
 
 
 def current(root: Path) -> dict[str, Any] | None:
@@ -161,3 +170,47 @@ def _prune(root: Path, keep: str) -> None:
     for old in folders[: max(0, len(folders) - KEEP_PREVIOUS - 1)]:
         if old.name != keep:
             shutil.rmtree(old, ignore_errors=True)
+    prune_overlays(root)
+
+
+# A process that read CURRENT a moment ago may still be about to open the overlay it named.
+OVERLAY_GRACE_SECONDS = 60.0
+
+
+def prune_overlays(root: Path) -> None:
+    """Remove overlay files CURRENT no longer names, once they are a minute old."""
+    pointer = current(root) or {}
+    cutoff = time.time() - OVERLAY_GRACE_SECONDS
+    for path in root.glob("overlay-*.json"):
+        if path.name != pointer.get("overlay") and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+
+
+# --- records, for overlays -----------------------------------------------------------------
+
+
+def records_to_json(
+    entrepreneurs: Sequence[EntrepreneurRecord], diaspora: Sequence[DiasporaRecord]
+) -> str:
+    """Changed people as JSON (an overlay file the web processes apply themselves)."""
+    return json.dumps(
+        {
+            "entrepreneurs": [dataclasses.asdict(e) for e in entrepreneurs],
+            "diaspora": [dataclasses.asdict(d) for d in diaspora],
+        }
+    )
+
+
+def _record(cls: type[R], values: Mapping[str, Any]) -> R:
+    """A record from JSON: lists back to the tuples the record types declare."""
+    fields: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
+    return cls(**fields)
+
+
+def records_from_json(text: str) -> tuple[list[EntrepreneurRecord], list[DiasporaRecord]]:
+    """The inverse of records_to_json."""
+    data = json.loads(text)
+    return (
+        [_record(EntrepreneurRecord, e) for e in data["entrepreneurs"]],
+        [_record(DiasporaRecord, d) for d in data["diaspora"]],
+    )

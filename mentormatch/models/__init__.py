@@ -1,5 +1,6 @@
 """Typed SQLAlchemy models; import them from here."""
 
+from mentormatch.models.matching import ChangedSide, MatchingChange, MatchingState
 from mentormatch.models.money import ExchangeRate
 from mentormatch.models.pairings import (
     OPEN_STATES,
@@ -25,6 +26,9 @@ from mentormatch.models.taxonomy import Skill, ValueChain, ValueChainGroup
 from mentormatch.models.users import Role, User, normalize_email, normalize_phone
 
 __all__ = [
+    "ChangedSide",
+    "MatchingChange",
+    "MatchingState",
     "OPEN_STATES",
     "ContactView",
     "Feedback",

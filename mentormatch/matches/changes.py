@@ -1,0 +1,150 @@
+"""The matching data version: bumped in the same transaction as any change the engine reads.
+
+A listener on every Session's flush looks at what is being written. A new, deleted or
+edited profile (only the fields the adapter turns into records: adapter.ENGINE_FIELDS), an
+account switched on or off, new exchange rates or taxonomy rows: each bumps
+`matching_state.version` and logs the profiles concerned in `matching_changes`. Logging in
+(users.last_login_at), a new contact email or a pairing never does: pairings are query
+inputs (coaching load, excluded pairs), read per request.
+
+Reading the version is one primary-key lookup (`matching_version`). See docs/decisions/015.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import Delete, Insert, Update, delete, event, insert, inspect, select, update
+from sqlalchemy.orm import ORMExecuteState, Session
+
+from mentormatch.db import utcnow
+from mentormatch.matches.adapter import ENGINE_FIELDS
+from mentormatch.models import (
+    ChangedSide,
+    DiasporaProfile,
+    EntrepreneurProfile,
+    ExchangeRate,
+    MatchingChange,
+    MatchingState,
+    Skill,
+    User,
+    ValueChain,
+    ValueChainGroup,
+)
+
+Change = tuple[ChangedSide, int]
+SIDES = {EntrepreneurProfile: ChangedSide.ENTREPRENEUR, DiasporaProfile: ChangedSide.DIASPORA}
+# Whole tables whose rows change every record at once (amounts in dollars, labels, groups).
+EVERYONE = (ExchangeRate, Skill, ValueChain, ValueChainGroup)
+EVERYONE_TABLES = {model.__table__.name for model in EVERYONE}  # type: ignore[attr-defined]
+STATE_ID = 1
+
+
+def matching_version(session: Session) -> int:
+    """The current matching data version (one primary-key lookup)."""
+    version = session.scalar(select(MatchingState.version).where(MatchingState.id == STATE_ID))
+    return int(version or 0)
+
+
+def changes_since(session: Session, version: int) -> tuple[int, set[Change]]:
+    """The current version and every profile changed after `version` (ALL: everyone)."""
+    now = matching_version(session)
+    rows = session.execute(
+        select(MatchingChange.side, MatchingChange.profile_id).where(
+            MatchingChange.version > version
+        )
+    )
+    return now, {(ChangedSide(side), int(profile)) for side, profile in rows}
+
+
+def changed_after(session: Session, side: ChangedSide, profile_id: int, version: int) -> bool:
+    """Whether this profile changed after `version` (an indexed lookup)."""
+    found = session.scalar(
+        select(MatchingChange.id)
+        .where(
+            MatchingChange.side == side,
+            MatchingChange.profile_id == profile_id,
+            MatchingChange.version > version,
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
+def forget_changes_up_to(session: Session, version: int) -> None:
+    """Drop the log up to a version an index was fully built at (the worker does)."""
+    session.execute(delete(MatchingChange).where(MatchingChange.version <= version))
+
+
+def record_changes(session: Session, changes: Iterable[Change]) -> int:
+    """Bump the version and log these changes, on the session's connection; returns it."""
+    changes = set(changes)
+    conn = session.connection()
+    bumped = conn.execute(
+        update(MatchingState)
+        .where(MatchingState.id == STATE_ID)
+        .values(version=MatchingState.version + 1, changed_at=utcnow())
+    )
+    if bumped.rowcount == 0:  # an emptied database (tests truncate every table)
+        conn.execute(insert(MatchingState).values(id=STATE_ID, version=1, changed_at=utcnow()))
+    version = int(
+        conn.execute(select(MatchingState.version).where(MatchingState.id == STATE_ID)).scalar_one()
+    )
+    if changes:
+        conn.execute(
+            insert(MatchingChange),
+            [{"version": version, "side": side, "profile_id": ident} for side, ident in changes],
+        )
+    return version
+
+
+def _engine_fields_changed(obj: Any) -> bool:
+    state = inspect(obj)
+    return any(state.attrs[name].history.has_changes() for name in ENGINE_FIELDS[type(obj)])
+
+
+def _profiles_of(user: User) -> list[Change]:
+    found = []
+    if user.entrepreneur_profile is not None:
+        found.append((ChangedSide.ENTREPRENEUR, user.entrepreneur_profile.id))
+    if user.diaspora_profile is not None:
+        found.append((ChangedSide.DIASPORA, user.diaspora_profile.id))
+    return found
+
+
+def changes_in_flush(session: Session) -> set[Change]:
+    """What the pending flush changes that the engine reads."""
+    found: set[Change] = set()
+    with session.no_autoflush:
+        for obj in (*session.new, *session.deleted):
+            if type(obj) in SIDES:
+                found.add((SIDES[type(obj)], obj.id))
+            elif isinstance(obj, EVERYONE):
+                found.add((ChangedSide.ALL, 0))
+        for obj in session.dirty:
+            if type(obj) in SIDES and _engine_fields_changed(obj):
+                found.add((SIDES[type(obj)], obj.id))
+            elif isinstance(obj, User) and inspect(obj).attrs.is_active.history.has_changes():
+                found.update(_profiles_of(obj))
+            elif isinstance(obj, EVERYONE) and session.is_modified(obj):
+                found.add((ChangedSide.ALL, 0))
+    return found
+
+
+@event.listens_for(Session, "after_flush")
+def _after_flush(session: Session, _context: Any) -> None:
+    # After the flush: new rows have their ids; the lists still show what was flushed.
+    found = changes_in_flush(session)
+    if found:
+        record_changes(session, found)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _bulk_statements(state: ORMExecuteState) -> None:
+    # Bulk INSERT/UPDATE/DELETE of rates or taxonomy rows (rates are loaded in batches).
+    statement = state.statement
+    if isinstance(statement, Insert | Update | Delete):
+        table = getattr(statement, "table", None)
+        if getattr(table, "name", None) in EVERYONE_TABLES:
+            record_changes(state.session, [(ChangedSide.ALL, 0)])

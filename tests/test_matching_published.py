@@ -1,0 +1,139 @@
+"""Suggestions from a published index (issue 10): no build inside a request, a request
+made while the data changed is served from the previous version, a person sees their own
+change at once, and others see it when the worker publishes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
+
+from mentormatch.matches import builds, service
+from mentormatch.matching.store import current
+from tests import builders
+from tests.conftest import AuthActions
+
+
+@pytest.fixture
+def app_config(app_config: dict[str, Any], tmp_path: Path) -> dict[str, Any]:
+    return {**app_config, "MATCHING_INDEX": "published",
+            "MATCHING_INDEX_DIR": str(tmp_path / "index")}  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache() -> Iterator[None]:
+    service.clear_cache()
+    yield
+    service.clear_cache()
+
+
+def refresh(app: Flask, db: Session) -> builds.BuildReport:
+    """What the worker does on each look."""
+    report = builds.refresh_index(
+        db, Path(app.config["MATCHING_INDEX_DIR"]), overlay_limit=1000, full_after_seconds=3600
+    )
+    db.commit()
+    return report
+
+
+def mentors_shown(client: FlaskClient) -> list[str]:
+    html = client.get("/matches?kind=coaching").get_data(as_text=True)
+    return re.findall(r'<h2[^>]*>\s*<a href="/people/diaspora/\d+"[^>]*>([^<]+)</a>', html)
+
+
+@pytest.fixture
+def world(db: Session, people: builders.People) -> builders.People:
+    builders.make_diaspora(
+        db, "Musa Abdullahi", "musa@example.org", value_chains=("poultry",),
+        skills_offered=("bookkeeping",), origin_regions=["NG-KN"], interest_regions=[],
+        languages=["hau", "eng"], residence_country="GB",
+    )  # fmt: skip
+    # Ama speaks only Twi: no common language with Amina, until she adds Hausa.
+    builders.make_diaspora(
+        db, "Ama Owusu", "ama@example.org", value_chains=("poultry",),
+        skills_offered=("bookkeeping",), origin_regions=["GH-AA"], interest_regions=[],
+        languages=["twi"], residence_country="GB",
+    )  # fmt: skip
+    db.commit()
+    return people
+
+
+def ama_learns_hausa(db: Session) -> None:
+    from sqlalchemy import select
+
+    from mentormatch.models import DiasporaProfile, User
+
+    ama = db.scalars(
+        select(DiasporaProfile).join(User).where(User.email == "ama@example.org")
+    ).one()
+    ama.languages = ["twi", "hau"]
+    db.commit()
+
+
+def test_before_anything_is_published_the_page_says_suggestions_are_coming(
+    client: FlaskClient, world: builders.People, auth: AuthActions
+) -> None:
+    auth.login("amina@example.org")
+    response = client.get("/matches")
+    assert response.status_code == 503
+    assert "Suggestions are being prepared" in response.get_data(as_text=True)
+
+
+def test_a_request_while_data_changed_is_served_from_the_previous_version(
+    app: Flask, client: FlaskClient, db: Session, world: builders.People, auth: AuthActions
+) -> None:
+    assert refresh(app, db).action == "full"
+    auth.login("amina@example.org")
+    before = mentors_shown(client)
+    assert "Musa Abdullahi" in before and "Ama Owusu" not in before
+    # Ama adds Hausa: the data version moves, nothing is built.
+    ama_learns_hausa(db)
+    published = current(Path(app.config["MATCHING_INDEX_DIR"]))
+    assert published is not None
+    assert mentors_shown(client) == before  # the previous version, no waiting
+    assert current(Path(app.config["MATCHING_INDEX_DIR"])) == published  # no build ran
+    # The worker's next look publishes an overlay; the next request sees the change.
+    report = refresh(app, db)
+    assert report.action == "overlay" and report.changed == 1
+    assert "Ama Owusu" in mentors_shown(client)
+
+
+def test_a_person_sees_their_own_change_at_once(
+    app: Flask, client: FlaskClient, db: Session, world: builders.People, auth: AuthActions
+) -> None:
+    refresh(app, db)
+    auth.login("ama@example.org")
+    html = client.get("/matches?kind=coaching").get_data(as_text=True)
+    assert "Amina Poultry" not in html  # Twi only: no language in common with Amina
+    ama_learns_hausa(db)
+    html = client.get("/matches?kind=coaching").get_data(as_text=True)
+    assert "Amina Poultry" in html  # rescored just for her, before any publication
+
+
+def test_a_half_built_folder_is_never_used(
+    app: Flask, client: FlaskClient, db: Session, world: builders.People, auth: AuthActions
+) -> None:
+    refresh(app, db)
+    root = Path(app.config["MATCHING_INDEX_DIR"])
+    (root / ".building-v99-dead").mkdir()
+    (root / ".building-v99-dead" / "regions.npy").write_bytes(b"half")
+    auth.login("amina@example.org")
+    assert "Musa Abdullahi" in mentors_shown(client)
+
+
+def test_a_rate_change_means_a_full_build(app: Flask, db: Session, world: builders.People) -> None:
+    from datetime import date
+
+    from mentormatch.models import ExchangeRate
+
+    refresh(app, db)
+    db.add(ExchangeRate(currency="EUR", usd_per_unit=1.2, as_of=date(2026, 11, 29), source="t"))
+    db.commit()
+    assert refresh(app, db).action == "full"
+    assert refresh(app, db).action == "none"
