@@ -125,7 +125,7 @@ def test_signup_race_on_the_same_email_gives_the_same_friendly_message(
         ({"full_name": ""}, "Enter your full name."),
         ({"full_name": "   "}, "Enter your full name."),
         ({"full_name": "A" * 121}, "Use at most 120 characters"),
-        ({"full_name": "Amina\x00Bello"}, "control characters"),
+        ({"full_name": "Amina\x07Bello"}, "control characters"),
         ({"full_name": "Amina\u202eolleB"}, "control characters"),
         ({"email": ""}, "Enter your email address."),
         ({"email": "amina.example.org"}, "Enter an email address like name@example.org."),
@@ -385,3 +385,47 @@ def test_change_password_refuses_a_weak_new_password(
     assert message in response.get_data(as_text=True)
     auth.logout()
     assert auth.login("fatou@example.org", PASSWORD).status_code == 302
+
+
+# --- where log-in leads (finding 10) -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/%09/evil.example/",
+        "/%0A/evil.example/",
+        "/%0d%0aSet-Cookie:%20x=1",
+        "//evil.example/",
+        "/\\evil.example/",
+        "/%5Cevil.example/",
+        "https://evil.example/",
+        "javascript:alert(1)",
+        "%2F%2Fevil.example",
+    ],
+)
+def test_login_never_leads_off_site(client, people, target):
+    html = client.get(f"/login?next={target}").get_data(as_text=True)
+    response = client.post(
+        f"/login?next={target}",
+        data={
+            "csrf_token": csrf_token_from(html),
+            "login": "amina@example.org",
+            "password": PASSWORD,
+        },
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+
+
+def test_login_follows_a_same_site_path_with_its_query(client, people):
+    html = client.get("/login").get_data(as_text=True)
+    response = client.post(
+        "/login?next=/matches%3Fkind%3Dinvestment",
+        data={
+            "csrf_token": csrf_token_from(html),
+            "login": "amina@example.org",
+            "password": PASSWORD,
+        },
+    )
+    assert response.headers["Location"] == "/matches?kind=investment"

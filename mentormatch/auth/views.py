@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
@@ -44,9 +46,21 @@ def _form_status(form: FlaskForm) -> int:
 
 
 def _safe_next(target: str | None) -> str:
-    """Only follow local paths after log-in, never another site."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
+    """Only follow a path on this site after log-in, never another site.
+
+    Browsers drop tabs and line breaks from URLs and read a backslash as a slash, so
+    "/<tab>/evil.example" would become "//evil.example": such characters are refused outright.
+    """
+    if (
+        target
+        and target.isprintable()
+        and not any(ch.isspace() or ch == "\\" for ch in target)
+        and target.startswith("/")
+        and not target.startswith("//")
+    ):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
     return url_for("main.index")
 
 
