@@ -26,11 +26,15 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
-## make run: migrate the SQLite database, load the demo data, print the demo accounts, serve.
+## make run: migrate the SQLite database, load the demo data, print the demo accounts, serve,
+## with the worker (email, reminders, expiry) beside the server; Ctrl-C stops both.
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) seed
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	@$(FLASK) worker & worker=$$!; \
+	  trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT; \
+	  trap 'exit 130' INT TERM; \
+	  $(FLASK) run --host $(HOST) --port $(PORT)
 
 ## Debian's Chromium for the browser tests (Playwright's own download cannot work here;
 ## tests/e2e/conftest.py points Playwright at /usr/bin/chromium).

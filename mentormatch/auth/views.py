@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
+from sqlalchemy.orm import Session
 
 from mentormatch.auth.access import current_account
 from mentormatch.auth.forms import (
@@ -22,8 +24,8 @@ from mentormatch.auth.reset import make_reset_token, reset_recipient, user_for_r
 from mentormatch.auth.service import AccountTaken, authenticate, register_account, set_password
 from mentormatch.db import get_session
 from mentormatch.extensions import limiter
-from mentormatch.mail import MailError, send_email
-from mentormatch.models import Role
+from mentormatch.models import Role, User
+from mentormatch.notifications import public_link, queue_email
 
 bp = Blueprint("auth", __name__)
 
@@ -156,22 +158,28 @@ def forgot_password() -> ResponseReturnValue:
     """Email a reset link; the page never says whether the account exists."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        user = reset_recipient(get_session(), form.login.data or "")
+        session = get_session()
+        user = reset_recipient(session, form.login.data or "")
         if user is not None and user.email:
-            _send_reset_link(user.email, make_reset_token(user, current_app.config["SECRET_KEY"]))
+            _queue_reset_link(session, user)
+        session.commit()
         # The same page whether or not the account exists, so it cannot be used to find accounts.
         return render_template("auth/forgot.html", form=None, sent=True)
     return render_template("auth/forgot.html", form=form, sent=False), _form_status(form)
 
 
-def _send_reset_link(email: str, token: str) -> None:
-    link = url_for("auth.reset_password", token=token, _external=True)
+def _link(endpoint: str, **values: Any) -> str:
+    """An absolute link for an email, from PUBLIC_URL (never from the request's Host)."""
+    return public_link(current_app.config["PUBLIC_URL"], url_for(endpoint, **values))
+
+
+def _queue_reset_link(session: Session, user: User) -> None:
+    token = make_reset_token(user, current_app.config["SECRET_KEY"])
     minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
-    body = render_template("auth/reset_email.txt", link=link, minutes=minutes)
-    try:
-        send_email(email, "Set your MentorMatch password", body)
-    except MailError:
-        current_app.logger.exception("Password reset email could not be sent")
+    body = render_template(
+        "auth/reset_email.txt", link=_link("auth.reset_password", token=token), minutes=minutes
+    )
+    queue_email(session, user.email or "", "Set your MentorMatch password", body)
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])

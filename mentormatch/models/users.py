@@ -55,8 +55,12 @@ class User(UserMixin, Base):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(enum_column(Role), index=True)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
-    # Bumped on password change so that other logged-in sessions end.
+    # Bumped on log-out, password change and deactivation: every session cookie issued
+    # before then stops working (see auth/loader.py).
     session_version: Mapped[int] = mapped_column(Integer, default=1)
+    # When the person followed the link sent to `email`; a self-registered account
+    # cannot log in before (sign-up answers the same whether or not the address is taken).
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     registered_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL")
     )
