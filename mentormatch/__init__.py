@@ -49,9 +49,17 @@ def register_database(app: Flask) -> None:
 
 
 def register_request_guards(app: Flask) -> None:
-    """Bounded ids in URLs and no NUL characters in input, before any view runs."""
+    """The client's address from the configured proxies only; bounded ids in URLs and no
+    NUL characters in input, before any view runs."""
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
     from mentormatch import guards
 
+    proxies = int(app.config["PROXY_COUNT"])
+    if proxies:
+        # X-Forwarded-For and -Proto are believed only as far as PROXY_COUNT proxies wrote
+        # them; anything a client put in front is ignored.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     guards.register(app)
 
 

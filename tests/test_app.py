@@ -137,3 +137,14 @@ def test_pages_with_account_data_are_never_stored_by_caches(client, auth, people
     auth.login("amina@example.org")
     for url in ("/", "/account/password", "/profile", "/notifications", "/contact-views"):
         assert "no-store" in client.get(url).headers.get("Cache-Control", ""), url
+
+
+def test_production_refuses_requests_for_a_host_it_does_not_serve(monkeypatch, tmp_path):
+    production_env(monkeypatch, tmp_path, TRUSTED_HOSTS="10.0.0.5")
+    app = create_app({"DATABASE_URL": "sqlite://"})
+    client = app.test_client()
+    https = {"base_url": "https://mentormatch.example.org"}
+    assert client.get("/healthz", **https).status_code != 400
+    assert client.get("/healthz", headers={"Host": "10.0.0.5"}).status_code != 400
+    forged = client.get("/login", headers={"Host": "attacker.example"}, **https)
+    assert forged.status_code == 400

@@ -25,6 +25,14 @@ def find_user_by_login(session: Session, login: str) -> User | None:
     return session.scalar(select(User).where(User.phone == phone))
 
 
+def canonical_login(login: str) -> str:
+    """An email or phone number written one way, however it was typed (for counting)."""
+    login = login.strip()
+    if "@" in login:
+        return normalize_email(login) or ""
+    return normalize_phone(login) or login.casefold()
+
+
 def authenticate(session: Session, login: str, password: str) -> User | None:
     """Return the active user for these credentials, or None; the caller says only 'wrong'."""
     user = find_user_by_login(session, login)

@@ -5,7 +5,16 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
@@ -21,7 +30,13 @@ from mentormatch.auth.forms import (
 )
 from mentormatch.auth.passwords import verify_password
 from mentormatch.auth.reset import make_reset_token, reset_recipient, user_for_reset_token
-from mentormatch.auth.service import AccountTaken, authenticate, register_account, set_password
+from mentormatch.auth.service import (
+    AccountTaken,
+    authenticate,
+    canonical_login,
+    register_account,
+    set_password,
+)
 from mentormatch.db import get_session
 from mentormatch.extensions import limiter
 from mentormatch.models import Role, User
@@ -40,6 +55,28 @@ NEXT_STEP = {
 
 def _login_limit() -> str:
     return str(current_app.config["LOGIN_RATE_LIMIT"])
+
+
+def _login_account_limit() -> str:
+    return str(current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"])
+
+
+def _reset_account_limit() -> str:
+    return str(current_app.config["RESET_ACCOUNT_RATE_LIMIT"])
+
+
+def _signup_limit() -> str:
+    return str(current_app.config["SIGNUP_RATE_LIMIT"])
+
+
+def _account_key() -> str:
+    """The account a log-in or reset names, as typed, whether or not it exists (so the
+    limit behaves the same for both and tells nothing)."""
+    return "account:" + canonical_login(request.form.get("login") or "")
+
+
+def _failed_login(response: Response) -> bool:
+    return response.status_code == 401
 
 
 def _form_status(form: FlaskForm) -> int:
@@ -68,6 +105,9 @@ def _safe_next(target: str | None) -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(
+    _login_account_limit, key_func=_account_key, methods=["POST"], deduct_when=_failed_login
+)
 def login() -> ResponseReturnValue:
     """Log in by email or phone; the same message for a wrong login and a wrong password."""
     if current_user.is_authenticated:
@@ -96,6 +136,7 @@ def logout() -> ResponseReturnValue:
 
 
 @bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(_signup_limit, methods=["POST"])
 def signup() -> ResponseReturnValue:
     """Create an account as an entrepreneur or a diaspora member, then log in."""
     if current_user.is_authenticated:
@@ -154,6 +195,7 @@ def change_password() -> ResponseReturnValue:
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_reset_account_limit, key_func=_account_key, methods=["POST"])
 def forgot_password() -> ResponseReturnValue:
     """Email a reset link; the page never says whether the account exists."""
     form = ForgotPasswordForm()
