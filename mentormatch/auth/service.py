@@ -70,10 +70,16 @@ def create_user(
     return user
 
 
+def end_sessions(user: User) -> None:
+    """Make every session cookie issued to this user so far stop working (log-out,
+    password change, deactivation): the cookie carries the version it was issued with."""
+    user.session_version += 1
+
+
 def set_password(user: User, password: str) -> None:
     """Change the password and end every other session of this user."""
     user.password_hash = hash_password(password)
-    user.session_version += 1
+    end_sessions(user)
 
 
 def email_taken(session: Session, email: str, exclude_user_id: int | None = None) -> bool:

@@ -15,6 +15,7 @@ from flask import (
     request,
     url_for,
 )
+from flask import session as browser_session
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
@@ -34,6 +35,7 @@ from mentormatch.auth.service import (
     AccountTaken,
     authenticate,
     canonical_login,
+    end_sessions,
     register_account,
     set_password,
 )
@@ -120,18 +122,28 @@ def login() -> ResponseReturnValue:
             form.password.errors.append(WRONG_CREDENTIALS)
             return render_template("auth/login.html", form=form), 401
         session.commit()
-        login_user(user)
+        _start_session(user)
         flash(f"Welcome back, {user.full_name}.", "success")
         return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form), _form_status(form)
 
 
+def _start_session(user: User) -> None:
+    """Log in with a fresh session: nothing set before (by anyone) survives, and the CSRF
+    token is new."""
+    browser_session.clear()
+    login_user(user)
+
+
 @bp.post("/logout")
 @login_required
 def logout() -> ResponseReturnValue:
-    """Log out and go back to the landing page."""
+    """Log out everywhere: every copy of this account's session cookie stops working."""
+    end_sessions(current_account())
+    get_session().commit()
     logout_user()
-    flash("You are logged out.", "info")
+    browser_session.clear()
+    flash("You are logged out on every device.", "info")
     return redirect(url_for("main.index"))
 
 
@@ -158,7 +170,7 @@ def signup() -> ResponseReturnValue:
             form[taken.field].errors.append(taken.message)
         else:
             session.commit()
-            login_user(user)
+            _start_session(user)
             flash(NEXT_STEP[role], "success")
             return redirect(url_for("profiles.mine"))
     return render_template("auth/signup.html", form=form), _form_status(form)
@@ -183,7 +195,7 @@ def change_password() -> ResponseReturnValue:
             get_session().commit()
             # The session id carries the new session_version: this browser stays logged in,
             # every other session of this account ends.
-            login_user(user)
+            _start_session(user)
             flash(
                 "Your password is changed. Other devices where you were logged in are now "
                 "logged out.",
@@ -242,7 +254,7 @@ def reset_password(token: str) -> ResponseReturnValue:
     if form.validate_on_submit():
         set_password(user, form.password.data or "")
         session.commit()
-        login_user(user)
+        _start_session(user)
         flash("Your new password is set and you are logged in.", "success")
         return redirect(url_for("main.index"))
     return render_template("auth/reset.html", form=form), _form_status(form)
