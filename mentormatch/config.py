@@ -61,6 +61,8 @@ class Config:
     # Host names the app answers for (production: PUBLIC_URL's host and TRUSTED_HOSTS).
     TRUSTED_HOSTS: list[str] | None = None
     PASSWORD_RESET_MAX_AGE = 3600
+    # How long the link that confirms a new account's email address works.
+    EMAIL_CONFIRM_MAX_AGE = 3 * 24 * 3600
     # Mail: with no MAIL_SERVER, messages are written to the log instead of sent.
     MAIL_SERVER: str | None = None
     MAIL_PORT = 587

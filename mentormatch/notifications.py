@@ -8,6 +8,7 @@ so a mail server that is down never blocks or undoes a transition.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -32,6 +33,26 @@ _LINK_LINE = re.compile(r"^See (/\S*)\.$", re.MULTILINE)
 def with_link(body: str, path: str) -> str:
     """The body followed by the line pointing to the page where the reader can act."""
     return f"{body}\n\nSee {path}."
+
+
+# Names in subjects and greetings are cut to this many characters.
+MAX_DISPLAY_NAME = 40
+# Bidirectional embedding, override and isolate marks: invisible, and used to disguise text.
+_BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def display_name(name: str) -> str:
+    """A person's name as an email may show it (subject, greeting): one line of plain text
+    of at most MAX_DISPLAY_NAME characters, whatever was typed or imported."""
+    text = unicodedata.normalize("NFC", name)
+    text = "".join(
+        " " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") or ch in _BIDI_CONTROLS else ch
+        for ch in text
+    )
+    text = " ".join(text.split())
+    if len(text) > MAX_DISPLAY_NAME:
+        text = text[: MAX_DISPLAY_NAME - 1].rstrip() + "…"
+    return text or "A MentorMatch member"
 
 
 def public_link(public_url: str, path: str) -> str:

@@ -22,6 +22,11 @@ from flask_wtf import FlaskForm
 from sqlalchemy.orm import Session
 
 from mentormatch.auth.access import current_account
+from mentormatch.auth.confirmation import (
+    LinkState,
+    make_confirmation_token,
+    user_for_confirmation_token,
+)
 from mentormatch.auth.forms import (
     ChangePasswordForm,
     ForgotPasswordForm,
@@ -32,21 +37,27 @@ from mentormatch.auth.forms import (
 from mentormatch.auth.passwords import verify_password
 from mentormatch.auth.reset import make_reset_token, reset_recipient, user_for_reset_token
 from mentormatch.auth.service import (
-    AccountTaken,
     authenticate,
     canonical_login,
+    confirm_email,
+    email_confirmed,
     end_sessions,
     register_account,
     set_password,
 )
 from mentormatch.db import get_session
 from mentormatch.extensions import limiter
-from mentormatch.models import Role, User
-from mentormatch.notifications import public_link, queue_email
+from mentormatch.main.errors import render_error
+from mentormatch.models import Role, User, normalize_email
+from mentormatch.notifications import display_name, public_link, queue_email
 
 bp = Blueprint("auth", __name__)
 
 WRONG_CREDENTIALS = "That email or phone number and password do not match an active account."
+CONFIRM_FIRST = (
+    "Confirm your email address first: follow the link we sent you when you signed up. "
+    "No email? Sign up again with the same address and we will send a new link."
+)
 NEXT_STEP = {
     Role.ENTREPRENEUR: "Your account is ready. Next, describe your farm or business and what "
     "you need, so we can suggest mentors and investors.",
@@ -121,6 +132,10 @@ def login() -> ResponseReturnValue:
         if user is None:
             form.password.errors.append(WRONG_CREDENTIALS)
             return render_template("auth/login.html", form=form), 401
+        if not email_confirmed(user):
+            session.rollback()
+            form.login.errors.append(CONFIRM_FIRST)
+            return render_template("auth/login.html", form=form), 403
         session.commit()
         _start_session(user)
         flash(f"Welcome back, {user.full_name}.", "success")
@@ -150,30 +165,84 @@ def logout() -> ResponseReturnValue:
 @bp.route("/signup", methods=["GET", "POST"])
 @limiter.limit(_signup_limit, methods=["POST"])
 def signup() -> ResponseReturnValue:
-    """Create an account as an entrepreneur or a diaspora member, then log in."""
+    """Create an account as an entrepreneur or a diaspora member; a link by email confirms
+    the address and logs in. The page answers the same whether or not the address is
+    already registered: its owner is told by email instead."""
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = SignupForm()
     if form.validate_on_submit():
         session = get_session()
-        role = Role(form.role.data)
-        try:
-            user = register_account(
-                session,
-                full_name=form.full_name.data or "",
-                role=role,
-                email=form.email.data or "",
-                phone=form.phone.data or None,
-                password=form.password.data or "",
-            )
-        except AccountTaken as taken:
-            form[taken.field].errors.append(taken.message)
-        else:
-            session.commit()
-            _start_session(user)
-            flash(NEXT_STEP[role], "success")
-            return redirect(url_for("profiles.mine"))
+        registration = register_account(
+            session,
+            full_name=form.full_name.data or "",
+            role=Role(form.role.data),
+            email=form.email.data or "",
+            phone=form.phone.data or None,
+            password=form.password.data or "",
+        )
+        if registration.user is not None:
+            _queue_confirmation(session, registration.user, registration.phone_left_out)
+        elif registration.existing is not None:
+            _queue_account_exists(session, registration.existing)
+        session.commit()
+        return render_template(
+            "auth/check_email.html", email=normalize_email(form.email.data), days=_confirm_days()
+        )
     return render_template("auth/signup.html", form=form), _form_status(form)
+
+
+@bp.get("/signup/confirm/<token>")
+def confirm(token: str) -> ResponseReturnValue:
+    """Follow the sign-up link: the address is confirmed and the person logged in, once."""
+    session = get_session()
+    user, state = user_for_confirmation_token(
+        session,
+        token,
+        current_app.config["SECRET_KEY"],
+        current_app.config["EMAIL_CONFIRM_MAX_AGE"],
+    )
+    if state is LinkState.INVALID or user is None:
+        return render_error(
+            400,
+            "This link is not valid or has expired. Sign up again with the same address "
+            "and we will send you a new one.",
+        )
+    if state is LinkState.ALREADY_USED:
+        flash("Your email address is already confirmed. Log in to continue.", "info")
+        return redirect(url_for("auth.login"))
+    confirm_email(user)
+    session.commit()
+    _start_session(user)
+    flash(NEXT_STEP[user.role], "success")
+    return redirect(url_for("profiles.mine"))
+
+
+def _confirm_days() -> int:
+    return int(current_app.config["EMAIL_CONFIRM_MAX_AGE"]) // 86400
+
+
+def _queue_confirmation(session: Session, user: User, phone_left_out: bool) -> None:
+    token = make_confirmation_token(user, current_app.config["SECRET_KEY"])
+    body = render_template(
+        "auth/confirm_email.txt",
+        name=display_name(user.full_name),
+        link=_link("auth.confirm", token=token),
+        days=_confirm_days(),
+        phone_left_out=phone_left_out,
+    )
+    queue_email(session, user.email or "", "Confirm your MentorMatch email address", body)
+
+
+def _queue_account_exists(session: Session, user: User) -> None:
+    token = make_reset_token(user, current_app.config["SECRET_KEY"])
+    body = render_template(
+        "auth/account_exists_email.txt",
+        login_link=_link("auth.login"),
+        reset_link=_link("auth.reset_password", token=token),
+        minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60,
+    )
+    queue_email(session, user.email or "", "You already have a MentorMatch account", body)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -213,9 +282,13 @@ def forgot_password() -> ResponseReturnValue:
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         session = get_session()
-        user = reset_recipient(session, form.login.data or "")
+        login = form.login.data or ""
+        user = reset_recipient(session, login)
         if user is not None and user.email:
             _queue_reset_link(session, user)
+        elif "@" in login:
+            # An email either way, so both cases write the same and take the same time.
+            _queue_no_account(session, canonical_login(login))
         session.commit()
         # The same page whether or not the account exists, so it cannot be used to find accounts.
         return render_template("auth/forgot.html", form=None, sent=True)
@@ -225,6 +298,11 @@ def forgot_password() -> ResponseReturnValue:
 def _link(endpoint: str, **values: Any) -> str:
     """An absolute link for an email, from PUBLIC_URL (never from the request's Host)."""
     return public_link(current_app.config["PUBLIC_URL"], url_for(endpoint, **values))
+
+
+def _queue_no_account(session: Session, email: str) -> None:
+    body = render_template("auth/no_account_email.txt", signup_link=_link("auth.signup"))
+    queue_email(session, email, "About your MentorMatch password", body)
 
 
 def _queue_reset_link(session: Session, user: User) -> None:
@@ -253,6 +331,7 @@ def reset_password(token: str) -> ResponseReturnValue:
     form.password_email = user.email
     if form.validate_on_submit():
         set_password(user, form.password.data or "")
+        confirm_email(user)  # the link reached them: the address is theirs
         session.commit()
         _start_session(user)
         flash("Your new password is set and you are logged in.", "success")

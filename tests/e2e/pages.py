@@ -1,12 +1,15 @@
-"""Helpers the browser tests share: a fresh browser logged in as someone."""
+"""Helpers the browser tests share: a fresh browser logged in as someone, the sign-up link."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from flask import Flask
 from playwright.sync_api import Browser, Page, expect
 
 from tests.builders import PASSWORD
+from tests.conftest import deliver_emails
 
 
 def logged_in_page(
@@ -24,3 +27,12 @@ def logged_in_page(
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome")
     return page
+
+
+def follow_confirmation_link(page: Page, app: Flask, live_server: str, email: str) -> None:
+    """After signing up: the "Check your email" page, then the link from the email."""
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+    [message] = [m for m in deliver_emails(app) if m["To"] == email]
+    match = re.search(r"https?://\S+(/signup/confirm/\S+)", message.get_content())
+    assert match, message.get_content()
+    page.goto(live_server + match.group(1))

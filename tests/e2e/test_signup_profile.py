@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import re
 
+from flask import Flask
 from playwright.sync_api import Page, expect
+
+from tests.e2e.pages import follow_confirmation_link
 
 
 def save_and_continue(page: Page) -> None:
@@ -18,7 +21,9 @@ def fits_the_screen(page: Page) -> bool:
     return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
 
 
-def test_new_entrepreneur_signs_up_and_fills_the_profile(live_server: str, page: Page) -> None:
+def test_new_entrepreneur_signs_up_and_fills_the_profile(
+    app: Flask, live_server: str, page: Page
+) -> None:
     page.goto(live_server + "/signup")
     page.get_by_role("radio", name=re.compile("entrepreneur", re.I)).check()
     page.get_by_label("Full name").fill("Kofi Mensah")
@@ -26,6 +31,7 @@ def test_new_entrepreneur_signs_up_and_fills_the_profile(live_server: str, page:
     page.get_by_label("Password", exact=True).fill("cassava grows in ashanti")
     page.get_by_label(re.compile("again|confirm", re.I)).fill("cassava grows in ashanti")
     page.get_by_role("button", name=re.compile("create|sign up", re.I)).click()
+    follow_confirmation_link(page, app, live_server, "kofi@example.org")
 
     # Step 1: the business.
     expect(page.get_by_role("heading", level=1)).to_have_text("Your business")
@@ -101,7 +107,7 @@ def test_new_entrepreneur_signs_up_and_fills_the_profile(live_server: str, page:
 
 
 def test_diaspora_member_chooses_regions_of_two_countries_without_javascript(
-    live_server: str, page: Page
+    app: Flask, live_server: str, page: Page
 ) -> None:
     page.goto(live_server + "/signup")
     page.get_by_role("radio", name=re.compile("diaspora", re.I)).check()
@@ -110,6 +116,7 @@ def test_diaspora_member_chooses_regions_of_two_countries_without_javascript(
     page.get_by_label("Password", exact=True).fill("dairy cows near utrecht")
     page.get_by_label(re.compile("again|confirm", re.I)).fill("dairy cows near utrecht")
     page.get_by_role("button", name=re.compile("create|sign up", re.I)).click()
+    follow_confirmation_link(page, app, live_server, "wanjiru@example.org")
 
     expect(page.get_by_role("heading", level=1)).to_have_text("About you")
     page.get_by_label("Headline").fill("Dairy farmer in the Netherlands, from Nakuru")
