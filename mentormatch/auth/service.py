@@ -121,7 +121,8 @@ def full_name_problem(full_name: str) -> str | None:
         return "Enter your full name."
     if len(name) > MAX_FULL_NAME_LENGTH:
         return f"Use at most {MAX_FULL_NAME_LENGTH} characters; this has {len(name)}."
-    if any(unicodedata.category(ch) == "Cc" or ch in _BIDI_CONTROLS for ch in name):
+    # Cc: tabs, line breaks; Zl, Zp: the line and paragraph separators U+2028 and U+2029.
+    if any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") or ch in _BIDI_CONTROLS for ch in name):
         return "Remove the invisible control characters (such as tabs or line breaks)."
     return None
 
