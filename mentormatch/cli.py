@@ -148,7 +148,7 @@ def create_user_command(
     problems = [
         ("--name", full_name_problem(full_name)),
         ("--phone", phone_problem(phone) if phone else None),
-        ("--password", password_problem(password, email)),
+        ("--password", password_problem(password, email, full_name)),
     ]
     if email:
         try:

@@ -253,6 +253,7 @@ def change_password() -> ResponseReturnValue:
     user = current_account()
     form = ChangePasswordForm()
     form.password_email = user.email
+    form.password_name = user.full_name
     if form.validate_on_submit():
         if not verify_password(user.password_hash, form.current_password.data or ""):
             form.current_password.errors.append(
@@ -329,6 +330,7 @@ def reset_password(token: str) -> ResponseReturnValue:
         return render_template("auth/reset_invalid.html"), 400
     form = ResetPasswordForm()
     form.password_email = user.email
+    form.password_name = user.full_name
     if form.validate_on_submit():
         set_password(user, form.password.data or "")
         confirm_email(user)  # the link reached them: the address is theirs
