@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import CursorResult, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from mentormatch.auth.service import BIDI_CONTROLS
 from mentormatch.db import utcnow
 from mentormatch.models import Notification, OutboxEmail, OutboxStatus, Pairing, User
 
@@ -37,8 +38,6 @@ def with_link(body: str, path: str) -> str:
 
 # Names in subjects and greetings are cut to this many characters.
 MAX_DISPLAY_NAME = 40
-# Bidirectional embedding, override and isolate marks: invisible, and used to disguise text.
-_BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 def display_name(name: str) -> str:
@@ -46,7 +45,7 @@ def display_name(name: str) -> str:
     of at most MAX_DISPLAY_NAME characters, whatever was typed or imported."""
     text = unicodedata.normalize("NFC", name)
     text = "".join(
-        " " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") or ch in _BIDI_CONTROLS else ch
+        " " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") or ch in BIDI_CONTROLS else ch
         for ch in text
     )
     text = " ".join(text.split())

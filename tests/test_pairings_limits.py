@@ -4,20 +4,21 @@ no more of a person's text than a plain, short name."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from flask import Flask
-from sqlalchemy import create_engine, func, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from mentormatch.models import Notification, OutboxEmail, Pairing, PairingState, User
-from mentormatch.pairings import PairingError, RequestRefused, service
+from mentormatch.pairings import RequestRefused, service
 from tests.builders import People
 from tests.conftest import deliver_emails
 from tests.pairing_builders import another_mentor, request
+
+# The capacity races' helpers: one thread and one Session per racer, started together.
+from tests.test_pairings_postgres import race, sessions  # noqa: F401
 
 S = PairingState
 
@@ -88,35 +89,10 @@ def test_sign_up_refuses_a_line_separator_in_a_name(post_form, separator: str) -
 RACERS = 12
 
 
-@pytest.fixture
-def sessions(app: Flask):
-    """Independent sessions, as concurrent requests on several workers would have."""
-    engine = create_engine(app.config["DATABASE_URL"], pool_size=RACERS + 2, max_overflow=0)
-    yield sessionmaker(bind=engine, expire_on_commit=False)
-    engine.dispose()
-
-
-def race(sessions, jobs: list[Callable[[Session], None]]) -> list[str]:
-    barrier = threading.Barrier(len(jobs))
-
-    def run(job: Callable[[Session], None]) -> str:
-        with sessions() as session:
-            session.execute(select(1))
-            barrier.wait()
-            try:
-                job(session)
-                session.commit()
-                return "done"
-            except PairingError as refused:
-                session.rollback()
-                return type(refused).__name__
-
-    with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
-        return list(pool.map(run, jobs))
-
-
 def test_concurrent_requests_never_pass_the_open_requests_limit(
-    db: Session, people: People, sessions
+    db: Session,
+    people: People,
+    sessions,  # noqa: F811
 ) -> None:
     mentors = [
         another_mentor(db, f"Mentor {n}", f"mentor{n}@example.org", languages=["hau", "eng"])

@@ -109,7 +109,7 @@ def phone_taken(session: Session, phone: str, exclude_user_id: int | None = None
 SELF_SERVICE_ROLES = (Role.ENTREPRENEUR, Role.DIASPORA)
 MAX_FULL_NAME_LENGTH = 120
 # Bidirectional embedding, override and isolate marks: invisible, and used to disguise text.
-_BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 # Only ASCII digits, spaces and the usual separators; \d would also accept other scripts' digits.
 _PHONE_RE = re.compile(r"\+?[0-9 ().\-]+")
 
@@ -122,7 +122,7 @@ def full_name_problem(full_name: str) -> str | None:
     if len(name) > MAX_FULL_NAME_LENGTH:
         return f"Use at most {MAX_FULL_NAME_LENGTH} characters; this has {len(name)}."
     # Cc: tabs, line breaks; Zl, Zp: the line and paragraph separators U+2028 and U+2029.
-    if any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") or ch in _BIDI_CONTROLS for ch in name):
+    if any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") or ch in BIDI_CONTROLS for ch in name):
         return "Remove the invisible control characters (such as tabs or line breaks)."
     return None
 
