@@ -27,11 +27,13 @@ $(STAMP): pyproject.toml | $(BIN)/python
 install: $(STAMP)
 
 ## make run: migrate the SQLite database, load the demo data, print the demo accounts, serve,
-## with the worker (email, reminders, expiry) beside the server; Ctrl-C stops both.
+## with the worker (email, reminders, expiry) beside the server; Ctrl-C stops both. Links in
+## emails point at the address served (PUBLIC_URL, unless set).
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) seed
-	@$(FLASK) worker & worker=$$!; \
+	@export PUBLIC_URL="$${PUBLIC_URL:-http://$(HOST):$(PORT)}"; \
+	  $(FLASK) worker & worker=$$!; \
 	  trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT; \
 	  trap 'exit 130' INT TERM; \
 	  $(FLASK) run --host $(HOST) --port $(PORT)
