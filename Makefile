@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-fast e2e lint bench ci install chromium clean
+.PHONY: run serve worker load-fault test test-fast e2e lint bench ci install chromium clean
 
 # Debian ships venv separately (python3-venv); install it when we are root and it is missing.
 $(BIN)/python:
@@ -26,11 +26,33 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
-## make run: migrate the SQLite database, load the demo data, print the demo accounts, serve.
+## make run: migrate the SQLite database, load the demo data, print the demo accounts, serve,
+## with the worker (email, reminders, expiry) beside the server; Ctrl-C stops both. Links in
+## emails point at the address served (PUBLIC_URL, unless set).
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) seed
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	@export PUBLIC_URL="$${PUBLIC_URL:-http://$(HOST):$(PORT)}"; \
+	  $(FLASK) worker & worker=$$!; \
+	  trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT; \
+	  trap 'exit 130' INT TERM; \
+	  $(FLASK) run --host $(HOST) --port $(PORT)
+
+## make serve: the production web server (gunicorn, deploy/gunicorn.conf.py). Set
+## MENTORMATCH_ENV=production, DATABASE_URL, SECRET_KEY, PUBLIC_URL, PROXY_COUNT and
+## RATELIMIT_STORAGE_URI first (README, "Deploying"); run `make worker` beside it.
+serve: install
+	$(FLASK) db upgrade
+	$(BIN)/gunicorn -c deploy/gunicorn.conf.py "mentormatch:create_app()"
+
+## make worker: the worker process (email, reminders, expiry) on its own.
+worker: install
+	$(FLASK) worker
+
+## make load-fault: 60 s of load with 32 connections against gunicorn on a throwaway
+## PostgreSQL that is stopped for 15 s in the middle; prints lost writes and 5xx.
+load-fault: install
+	$(BIN)/python scripts/load_and_fault.py
 
 ## Debian's Chromium for the browser tests (Playwright's own download cannot work here;
 ## tests/e2e/conftest.py points Playwright at /usr/bin/chromium).
@@ -59,8 +81,8 @@ test-fast: install
 
 ## make lint: ruff (lint and format) and mypy; migrations/versions is generated and excluded.
 lint: install
-	$(BIN)/ruff check mentormatch tests seed_data migrations
-	$(BIN)/ruff format --check mentormatch tests seed_data migrations
+	$(BIN)/ruff check mentormatch tests seed_data migrations scripts deploy
+	$(BIN)/ruff format --check mentormatch tests seed_data migrations scripts deploy
 	$(BIN)/mypy
 
 bench: install

@@ -31,6 +31,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.logger.setLevel(logging.INFO)
 
     register_database(app)
+    register_request_guards(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -46,6 +47,21 @@ def register_database(app: Flask) -> None:
     from mentormatch.matches import changes  # noqa: F401  (versions the matching data on flush)
 
     db.init_app(app)
+
+
+def register_request_guards(app: Flask) -> None:
+    """The client's address from the configured proxies only; bounded ids in URLs and no
+    NUL characters in input, before any view runs."""
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    from mentormatch import guards
+
+    proxies = int(app.config["PROXY_COUNT"])
+    if proxies:
+        # X-Forwarded-For and -Proto are believed only as far as PROXY_COUNT proxies wrote
+        # them; anything a client put in front is ignored.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
+    guards.register(app)
 
 
 def register_extensions(app: Flask) -> None:
@@ -86,20 +102,41 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_security_headers(app: Flask) -> None:
-    """Security headers on every response."""
+    """Security headers on every response (Flask-Talisman); account pages are never cached."""
+    from flask import request, session
 
-    # No third-party scripts or frames, ever: the pages are server-rendered and self-contained.
+    from mentormatch.extensions import talisman
+
+    production = app.config["ENV_NAME"] == "production"
+    talisman.init_app(
+        app,
+        # Plain http is redirected, and HSTS sent, only in production (behind TLS).
+        force_https=production,
+        session_cookie_secure=production,
+        frame_options="DENY",
+        referrer_policy="same-origin",
+        # No third-party scripts or frames, ever: the pages are server-rendered and
+        # self-contained, with no inline script or style.
+        content_security_policy=CONTENT_SECURITY_POLICY,
+    )
+
     @app.after_request
-    def _headers(response: Response) -> Response:
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; "
-            "script-src 'self'; frame-ancestors 'none'; form-action 'self'",
-        )
+    def _no_store_for_accounts(response: Response) -> Response:
+        # Pages seen while logged in show contact details or account data: no shared or
+        # back-button cache may keep them. (Only the session is read: no database.)
+        if "_user_id" in session and request.endpoint != "static":
+            response.headers["Cache-Control"] = "no-store"
         return response
+
+
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "img-src": "'self' data:",
+    "style-src": "'self'",
+    "script-src": "'self'",
+    "frame-ancestors": "'none'",
+    "form-action": "'self'",
+}
 
 
 def register_template_helpers(app: Flask) -> None:

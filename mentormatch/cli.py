@@ -153,7 +153,7 @@ def create_user_command(
     problems = [
         ("--name", full_name_problem(full_name)),
         ("--phone", phone_problem(phone) if phone else None),
-        ("--password", password_problem(password, email)),
+        ("--password", password_problem(password, email, full_name)),
     ]
     if email:
         try:
@@ -231,12 +231,43 @@ def import_profiles_command(csv_file: Path, kind: str | None, skip_invalid: bool
     )
 
 
+@click.command("worker")
+@with_appcontext
+@click.option("--once", is_flag=True, help="Run every job once and exit (tests, cron).")
+def worker_command(once: bool) -> None:
+    """Deliver email and run the pairing schedule (and every other periodic job) until stopped."""
+    import signal
+
+    from mentormatch.worker import JOBS, Worker
+
+    worker = Worker(current_app._get_current_object(), JOBS)  # type: ignore[attr-defined]
+    if once:
+        outcomes = worker.run_once()
+        for outcome in outcomes:
+            click.echo(f"{outcome.job}: {outcome.message or 'nothing to do'}")
+        if not all(outcome.ok for outcome in outcomes):
+            raise click.ClickException("Some jobs failed (see above).")
+        return
+
+    def _stop(signum: int, _frame: object) -> None:
+        worker.stop.set()
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    every = ", ".join(f"{job.name} every {job.interval(current_app.config):g} s" for job in JOBS)
+    click.echo(f"Worker started: {every}. Stop with Ctrl-C or SIGTERM.")
+    sys.stdout.flush()
+    worker.run()
+    click.echo("Worker stopped.")
+
+
 def register(app: Flask) -> None:
     """Attach every command group to the app."""
     app.cli.add_command(db_cli)
     app.cli.add_command(seed_command)
     app.cli.add_command(create_user_command)
     app.cli.add_command(import_profiles_command)
+    app.cli.add_command(worker_command)
     from mentormatch.pairings.cli import pairings_cli
 
     app.cli.add_command(pairings_cli)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
 import os
 import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -44,8 +46,23 @@ class Config:
     # Flask-Limiter: memory storage is per-process; deployments point this at Redis.
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_ENABLED = True
+    # A refused request says when to come back (Retry-After) and how many tries are left.
+    RATELIMIT_HEADERS_ENABLED = True
+    # Per client address: log-in, password change and reset links.
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
+    # Per account, whichever address the attempts come from: failed log-ins, reset links.
+    LOGIN_ACCOUNT_RATE_LIMIT = "20 per hour"
+    RESET_ACCOUNT_RATE_LIMIT = "3 per hour"
+    # Per client address: new accounts.
+    SIGNUP_RATE_LIMIT = "5 per hour;20 per day"
+    # How many reverse proxies stand in front of the app and append to X-Forwarded-For
+    # (0: none, the app is reached directly). Only then is the client's address trusted.
+    PROXY_COUNT = 0
+    # Host names the app answers for (production: PUBLIC_URL's host and TRUSTED_HOSTS).
+    TRUSTED_HOSTS: list[str] | None = None
     PASSWORD_RESET_MAX_AGE = 3600
+    # How long the link that confirms a new account's email address works.
+    EMAIL_CONFIRM_MAX_AGE = 3 * 24 * 3600
     # Mail: with no MAIL_SERVER, messages are written to the log instead of sent.
     MAIL_SERVER: str | None = None
     MAIL_PORT = 587
@@ -65,9 +82,18 @@ class Config:
     MATCHING_OVERLAY_LIMIT = 1000
     # A full build at least this often, whatever changed.
     MATCHING_FULL_BUILD_HOURS = 24.0
+    # Full builds in a child process, so the worker gives their memory back.
+    MATCHING_BUILD_IN_CHILD = True
     PAIRING_REQUEST_TTL_DAYS = 14
     PAIRING_REMINDER_DAYS = 3
     MAX_OPEN_REQUESTS = 5
+    # Introduction requests one person may send in 24 hours, withdrawn ones included.
+    MAX_REQUESTS_PER_DAY = 10
+    # The worker (`flask worker`): how often each periodic job runs, in seconds.
+    MAIL_DELIVERY_INTERVAL = 5
+    PAIRING_SCHEDULE_INTERVAL = 300
+    # A failed email is tried again after 1, 2, 4, 8 minutes (doubling from this).
+    MAIL_RETRY_SECONDS = 60
     PER_PAGE = 20
 
     @classmethod
@@ -92,6 +118,12 @@ class Config:
         settings["MATCHING_INDEX_DIR"] = os.environ.get("MATCHING_INDEX_DIR") or str(
             instance_path / "index"
         )
+        if os.environ.get("PROXY_COUNT"):
+            settings["PROXY_COUNT"] = int(os.environ["PROXY_COUNT"])
+        if os.environ.get("TRUSTED_HOSTS"):
+            settings["TRUSTED_HOSTS"] = [
+                host.strip() for host in os.environ["TRUSTED_HOSTS"].split(",") if host.strip()
+            ]
         settings["DATABASE_URL"] = os.environ.get("DATABASE_URL") or (
             "sqlite:///" + str(instance_path / "mentormatch.sqlite3")
         )
@@ -108,6 +140,7 @@ class TestingConfig(Config):
     TESTING = True
     # Each test's data is small and changes all the time: fit in the process.
     MATCHING_INDEX = "inline"
+    MATCHING_BUILD_IN_CHILD = False
     SECRET_KEY = "testing-secret-key-not-for-production"
     RATELIMIT_ENABLED = False
     PASSWORD_RESET_MAX_AGE = 600
@@ -135,15 +168,57 @@ def load_settings(instance_path: Path, overrides: dict[str, Any] | None = None) 
         )
     settings = CONFIGS[env_name].from_environment(instance_path)
     settings.update(overrides or {})
-    if not settings.get("SECRET_KEY"):
-        if env_name == "production":
-            raise ConfigError(
-                "SECRET_KEY is not set. In production MentorMatch refuses to start without it: "
-                "set SECRET_KEY to a long random value (for example the output of "
-                "`python -c 'import secrets; print(secrets.token_hex(32))'`)."
-            )
+    if env_name == "production":
+        _check_production(settings)
+    elif not settings.get("SECRET_KEY"):
         settings["SECRET_KEY"] = _instance_secret_key(instance_path)
     return settings
+
+
+_MAKE_A_KEY = "`python -c 'import secrets; print(secrets.token_hex(32))'`"
+MIN_SECRET_KEY_LENGTH = 32
+
+
+def secret_key_problem(key: str) -> str | None:
+    """Say why a SECRET_KEY is too weak to sign sessions, or None when it looks random.
+
+    A key must be at least 32 characters and, judged by how many different characters
+    it uses, carry at least 128 bits: 32 random bytes written as hex or base64 pass,
+    a word repeated to fill the length does not.
+    """
+    if len(key) < MIN_SECRET_KEY_LENGTH:
+        return f"it has {len(key)} characters, and at least {MIN_SECRET_KEY_LENGTH} are needed"
+    distinct = len(set(key))
+    if distinct < 2 or len(key) * math.log2(distinct) < 128:
+        return "it repeats too few different characters to be random"
+    return None
+
+
+def _check_production(settings: dict[str, Any]) -> None:
+    """Refuse to start in production with a missing or weak key or no public address."""
+    key = settings.get("SECRET_KEY")
+    if not key:
+        raise ConfigError(
+            "SECRET_KEY is not set. In production MentorMatch refuses to start without it: "
+            f"set SECRET_KEY to a long random value (for example the output of {_MAKE_A_KEY})."
+        )
+    problem = secret_key_problem(key)
+    if problem:
+        raise ConfigError(
+            f"SECRET_KEY is too weak: {problem}. Anyone who guesses it can sign in as "
+            f"anybody. Set it to the output of {_MAKE_A_KEY}."
+        )
+    public_url = settings.get("PUBLIC_URL") or ""
+    host = urlsplit(public_url).hostname
+    if not host or public_url == Config.PUBLIC_URL:  # the development default
+        raise ConfigError(
+            "PUBLIC_URL is not set. In production every link in an email is built from it "
+            "(never from the request), and the app answers only for its host: set it to "
+            "the address people open, e.g. PUBLIC_URL=https://mentormatch.example.org."
+        )
+    # Requests for any other host are refused (400), so a forged Host header cannot
+    # reach the app; TRUSTED_HOSTS adds names such as the one health checks use.
+    settings["TRUSTED_HOSTS"] = [host, *(settings.get("TRUSTED_HOSTS") or [])]
 
 
 def _instance_secret_key(instance_path: Path) -> str:

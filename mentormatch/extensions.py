@@ -3,6 +3,7 @@
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
+from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFProtect
 
 login_manager = LoginManager()
@@ -14,3 +15,6 @@ csrf = CSRFProtect()
 
 # Limits are applied per route (log-in, password reset); storage comes from the config.
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+# Security headers (CSP, HSTS, frame and referrer policies); options set in create_app().
+talisman = Talisman()

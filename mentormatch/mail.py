@@ -8,6 +8,12 @@ from email.message import EmailMessage
 from flask import current_app
 
 
+def one_line(value: str) -> str:
+    """A header value on one line: every line break Python knows (LF, CR, U+0085, U+2028,
+    U+2029 …) and run of spaces becomes one space, so no header can be split or refused."""
+    return " ".join(value.split())
+
+
 class MailError(RuntimeError):
     """The message could not be handed to the mail server."""
 
@@ -17,8 +23,8 @@ def send_email(to: str, subject: str, body: str) -> None:
     config = current_app.config
     message = EmailMessage()
     message["From"] = config["MAIL_SENDER"]
-    message["To"] = to
-    message["Subject"] = subject
+    message["To"] = one_line(to)
+    message["Subject"] = one_line(subject)
     message.set_content(body)
     if not config.get("MAIL_SERVER"):
         current_app.logger.info("Email (not sent: MAIL_SERVER unset)\n%s", message.as_string())

@@ -8,13 +8,16 @@ so a mail server that is down never blocks or undoes a transition.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from mentormatch.auth.service import BIDI_CONTROLS
 from mentormatch.db import utcnow
 from mentormatch.models import Notification, OutboxEmail, OutboxStatus, Pairing, User
 
@@ -33,6 +36,30 @@ def with_link(body: str, path: str) -> str:
     return f"{body}\n\nSee {path}."
 
 
+# Names in subjects and greetings are cut to this many characters.
+MAX_DISPLAY_NAME = 40
+
+
+def display_name(name: str) -> str:
+    """A person's name as an email may show it (subject, greeting): one line of plain text
+    of at most MAX_DISPLAY_NAME characters, whatever was typed or imported."""
+    text = unicodedata.normalize("NFC", name)
+    text = "".join(
+        " " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") or ch in BIDI_CONTROLS else ch
+        for ch in text
+    )
+    text = " ".join(text.split())
+    if len(text) > MAX_DISPLAY_NAME:
+        text = text[: MAX_DISPLAY_NAME - 1].rstrip() + "…"
+    return text or "A MentorMatch member"
+
+
+def public_link(public_url: str, path: str) -> str:
+    """The absolute link to `path` at the address people open MentorMatch at (PUBLIC_URL),
+    never at whatever host a request named."""
+    return public_url.rstrip("/") + path
+
+
 def with_absolute_links(body: str, public_url: str) -> str:
     """Turn "See /pairings/12." into "See https://host/pairings/12" for an email (no full
     stop after the link, which some mail clients would make part of it)."""
@@ -40,6 +67,17 @@ def with_absolute_links(body: str, public_url: str) -> str:
         return body
     base = public_url.rstrip("/")
     return _LINK_LINE.sub(lambda m: f"See {base}{m.group(1)}", body)
+
+
+def queue_email(
+    session: Session, to: str, subject: str, body: str, notification_id: int | None = None
+) -> OutboxEmail:
+    """Put an email in the outbox; the worker sends it (no request ever talks to SMTP)."""
+    email = OutboxEmail(
+        to_address=to, subject=subject[:200], body=body, notification_id=notification_id
+    )
+    session.add(email)
+    return email
 
 
 def notify(
@@ -59,14 +97,7 @@ def notify(
     session.add(notification)
     session.flush()
     if user.email:
-        session.add(
-            OutboxEmail(
-                notification_id=notification.id,
-                to_address=user.email,
-                subject=notification.subject,
-                body=body,
-            )
-        )
+        queue_email(session, user.email, notification.subject, body, notification.id)
     return notification
 
 
@@ -105,31 +136,50 @@ class DeliveryReport:
     failed: int
 
 
+# How long a worker may take to send one email before another may try it (it died).
+SENDING_LEASE = timedelta(minutes=10)
+
+
+def retry_delay(attempt: int, retry_seconds: float) -> timedelta:
+    """The wait after failed attempt number `attempt`: retry_seconds, then doubling."""
+    return timedelta(seconds=retry_seconds * 2 ** (attempt - 1))
+
+
 def deliver_outbox(
     session: Session,
     send: SendEmail,
     now: datetime | None = None,
     limit: int = 200,
     public_url: str = "",
+    retry_seconds: float = 60,
+    keep_going: Callable[[], bool] = lambda: True,
 ) -> DeliveryReport:
-    """Send queued emails with `send(to, subject, body)`, committing each row's outcome.
+    """Send the emails that are due with `send(to, subject, body)`, each exactly once.
 
     Links to pages become absolute with `public_url` (the address people open the app at).
 
-    Each email is its own unit of work: one that fails is marked `failed` with its
-    attempt count and error, and is tried again on the next run until MAX_ATTEMPTS.
+    Each email is claimed before it is sent: its attempt counter moves on only if no
+    other worker moved it first (a compare-and-set that works on SQLite, which has no
+    row locks; on PostgreSQL the rows are also picked with SKIP LOCKED), and the claim
+    is committed before talking to the mail server, so no transaction stays open during
+    a slow send. A failed email is tried again after `retry_delay` (1, 2, 4, 8 minutes
+    with the default), up to MAX_ATTEMPTS; one that is never reported (a worker died
+    mid-send) is tried again when its SENDING_LEASE runs out.
     """
     locking = session.get_bind().dialect.name == "postgresql"
     sent = failed = 0
     last_id = 0
     for _ in range(limit):
-        # One row per transaction; on PostgreSQL two runs at once skip each other's rows.
+        if not keep_going():
+            break
+        moment = now or utcnow()
         statement = (
             select(OutboxEmail)
             .where(
                 OutboxEmail.id > last_id,
                 OutboxEmail.status.in_((OutboxStatus.PENDING, OutboxStatus.FAILED)),
                 OutboxEmail.attempts < MAX_ATTEMPTS,
+                or_(OutboxEmail.next_attempt_at.is_(None), OutboxEmail.next_attempt_at <= moment),
             )
             .order_by(OutboxEmail.id)
             .limit(1)
@@ -138,20 +188,47 @@ def deliver_outbox(
             statement = statement.with_for_update(skip_locked=True)
         email = session.scalars(statement).first()
         if email is None:
+            session.commit()
             break
         last_id = email.id
-        email.attempts += 1
-        email.last_attempt_at = now or utcnow()
+        attempt = email.attempts + 1
+        to, subject, body = email.to_address, email.subject, email.body
+        claimed: CursorResult[Any] = session.execute(  # type: ignore[assignment]
+            update(OutboxEmail)
+            .where(OutboxEmail.id == email.id, OutboxEmail.attempts == email.attempts)
+            .values(
+                attempts=attempt, last_attempt_at=moment, next_attempt_at=moment + SENDING_LEASE
+            )
+            .execution_options(synchronize_session=False)
+        )
+        session.commit()
+        if claimed.rowcount != 1:
+            continue  # another worker took it
         try:
-            send(email.to_address, email.subject, with_absolute_links(email.body, public_url))
+            send(to, subject, with_absolute_links(body, public_url))
         except Exception as exc:  # any transport failure: keep the row, record why
-            email.status = OutboxStatus.FAILED
-            email.last_error = str(exc)[:2000]
+            outcome: dict[str, object] = {
+                "status": OutboxStatus.FAILED,
+                "last_error": str(exc)[:2000],
+                "next_attempt_at": (
+                    moment + retry_delay(attempt, retry_seconds) if attempt < MAX_ATTEMPTS else None
+                ),
+            }
             failed += 1
         else:
-            email.status = OutboxStatus.SENT
-            email.sent_at = email.last_attempt_at
-            email.last_error = ""
+            outcome = {
+                "status": OutboxStatus.SENT,
+                "sent_at": moment,
+                "last_error": "",
+                "next_attempt_at": None,
+            }
             sent += 1
+        session.execute(
+            update(OutboxEmail)
+            .where(OutboxEmail.id == email.id, OutboxEmail.attempts == attempt)
+            .values(outcome)
+            .execution_options(synchronize_session=False)
+        )
         session.commit()
+    session.expire_all()
     return DeliveryReport(sent=sent, failed=failed)

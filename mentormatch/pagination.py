@@ -9,8 +9,12 @@ from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
+from werkzeug.exceptions import NotFound
 
 T = TypeVar("T")
+
+# Far beyond any real list, and small enough that (page - 1) * per_page fits in 32 bits.
+MAX_PAGE = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -38,11 +42,15 @@ class Page(Generic[T]):
 
 
 def page_number(raw: str | None) -> int:
-    """A page number from the query string; anything odd means page 1."""
+    """A page number from the query string; anything odd means page 1, a number no list
+    could reach is a 404 (the database cannot compute its offset)."""
     try:
-        return max(1, int(raw or 1))
+        number = max(1, int(raw or 1))
     except ValueError:
         return 1
+    if number > MAX_PAGE:
+        raise NotFound("This page does not exist: the list is not that long.")
+    return number
 
 
 def paginate_query(

@@ -147,6 +147,19 @@ def post_form(client: FlaskClient) -> Callable[..., Any]:
     return _post
 
 
+def deliver_emails(app: Flask) -> list[Any]:
+    """Send the queued emails as the worker would, and return every message sent so far
+    (with no MAIL_SERVER the test app keeps them in memory)."""
+    from mentormatch.db import session_scope
+    from mentormatch.mail import send_email
+    from mentormatch.notifications import deliver_outbox
+
+    with app.app_context(), session_scope() as session:
+        deliver_outbox(session, send_email, public_url=app.config["PUBLIC_URL"])
+    log: list[Any] = app.extensions.setdefault("mm_mail_log", [])
+    return log
+
+
 class AuthActions:
     """Log in and out through the real pages, as in Flask's tutorial."""
 

@@ -77,3 +77,74 @@ def test_stylesheet_is_cached_long_under_a_url_that_changes_with_its_content(cli
     response = client.get(match.group(1))
     assert response.status_code == 200
     assert "max-age=31536000" in response.headers["Cache-Control"]
+
+
+# --- production settings (findings 14, 15) ------------------------------------------------
+
+
+def production_env(monkeypatch, tmp_path, **env):
+    """The environment of a production start; `env` adds or overrides variables."""
+    monkeypatch.setenv("MENTORMATCH_ENV", "production")
+    monkeypatch.setenv("MENTORMATCH_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv(
+        "SECRET_KEY", "9f2c4e6a8b0d1f3e5a7c9b1d3f5e7a9c0b2d4f6e8a1c3e5b7d9f0a2c4e6b8d0f"
+    )
+    monkeypatch.setenv("PUBLIC_URL", "https://mentormatch.example.org")
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+
+
+@pytest.mark.parametrize(
+    "weak",
+    ["short", "x" * 64, "changeme" * 5, "0123456789abcdef0123456789abcde"],
+)
+def test_production_refuses_a_weak_secret_key(monkeypatch, tmp_path, weak):
+    production_env(monkeypatch, tmp_path, SECRET_KEY=weak)
+    with pytest.raises(ConfigError, match="SECRET_KEY is too weak"):
+        create_app({"DATABASE_URL": "sqlite://"})
+
+
+def test_production_starts_with_a_generated_secret_key(monkeypatch, tmp_path):
+    import secrets
+
+    production_env(monkeypatch, tmp_path, SECRET_KEY=secrets.token_hex(32))
+    assert create_app({"DATABASE_URL": "sqlite://"}).config["ENV_NAME"] == "production"
+    production_env(monkeypatch, tmp_path, SECRET_KEY=secrets.token_urlsafe(32))
+    assert create_app({"DATABASE_URL": "sqlite://"}).config["ENV_NAME"] == "production"
+
+
+def test_production_sends_hsts_over_https(monkeypatch, tmp_path):
+    production_env(monkeypatch, tmp_path)
+    app = create_app({"DATABASE_URL": "sqlite://"})
+    response = app.test_client().get("/healthz", base_url="https://mentormatch.example.org")
+    assert "max-age=" in response.headers["Strict-Transport-Security"]
+
+
+def test_pages_keep_todays_strict_content_security_policy(client):
+    csp = client.get("/").headers["Content-Security-Policy"]
+    directives = {d.split()[0]: d.split()[1:] for d in csp.split(";") if d.strip()}
+    assert directives["default-src"] == ["'self'"]
+    assert directives["script-src"] == ["'self'"]
+    assert directives["style-src"] == ["'self'"]
+    assert directives["img-src"] == ["'self'", "data:"]
+    assert directives["frame-ancestors"] == ["'none'"]
+    assert directives["form-action"] == ["'self'"]
+    assert "'unsafe-inline'" not in csp
+
+
+def test_pages_with_account_data_are_never_stored_by_caches(client, auth, people):
+    assert "no-store" not in client.get("/").headers.get("Cache-Control", "")
+    auth.login("amina@example.org")
+    for url in ("/", "/account/password", "/profile", "/notifications", "/contact-views"):
+        assert "no-store" in client.get(url).headers.get("Cache-Control", ""), url
+
+
+def test_production_refuses_requests_for_a_host_it_does_not_serve(monkeypatch, tmp_path):
+    production_env(monkeypatch, tmp_path, TRUSTED_HOSTS="10.0.0.5")
+    app = create_app({"DATABASE_URL": "sqlite://"})
+    client = app.test_client()
+    https = {"base_url": "https://mentormatch.example.org"}
+    assert client.get("/healthz", **https).status_code != 400
+    assert client.get("/healthz", headers={"Host": "10.0.0.5"}).status_code != 400
+    forged = client.get("/login", headers={"Host": "attacker.example"}, **https)
+    assert forged.status_code == 400

@@ -8,19 +8,23 @@ from types import SimpleNamespace
 
 import itsdangerous.timed
 import pytest
+from sqlalchemy import select
 
 from mentormatch.auth.reset import make_reset_token
-from mentormatch.models import Role
+from mentormatch.models import OutboxEmail, OutboxStatus, Role
 from tests.builders import PASSWORD, make_user
 from tests.conftest import AuthActions, csrf_token_from
 from tests.test_auth import is_logged_in
 
 NEW_PASSWORD = "sorghum harvest in november"
-LINK_RE = re.compile(r"http://localhost(/password/reset/\S+)")
+LINK_RE = re.compile(r"http://127\.0\.0\.1:5000(/password/reset/\S+)")
 
 
 def outbox(app) -> list:
-    return app.extensions.setdefault("mm_mail_log", [])
+    """What the worker sends: queued emails are delivered first (as `flask worker` would)."""
+    from tests.conftest import deliver_emails
+
+    return deliver_emails(app)
 
 
 def ask_for_link(post_form, login: str):
@@ -68,7 +72,13 @@ def test_unknown_and_known_accounts_get_the_identical_answer(app, client, post_f
     unknown = ask_for_link(post_form, "nobody@example.org")
     assert known.status_code == unknown.status_code == 200
     assert known.get_data() == unknown.get_data()
-    assert [m["To"] for m in outbox(app)] == ["amina@example.org"]
+    # Both write one email (so both take the same time); only the real account gets a link.
+    known_email, unknown_email = outbox(app)
+    assert known_email["To"] == "amina@example.org"
+    assert LINK_RE.search(known_email.get_content())
+    assert unknown_email["To"] == "nobody@example.org"
+    assert "No active MentorMatch account uses this address" in unknown_email.get_content()
+    assert not LINK_RE.search(unknown_email.get_content())
 
 
 def test_phone_only_account_gets_the_same_answer_and_no_email(app, post_form, db):  # noqa: F811
@@ -86,7 +96,9 @@ def test_inactive_account_gets_no_link(app, post_form, db, people):  # noqa: F81
     people.amina.user.is_active = False
     db.commit()
     assert ask_for_link(post_form, "amina@example.org").status_code == 200
-    assert outbox(app) == []
+    [message] = outbox(app)
+    assert "No active MentorMatch account uses this address" in message.get_content()
+    assert not LINK_RE.search(message.get_content())
 
 
 def test_imported_account_without_password_sets_its_first_one(app, auth, post_form, db):  # noqa: F811
@@ -195,3 +207,38 @@ def test_empty_forgot_form_says_what_to_enter(post_form):
     response = post_form("/password/forgot", {"login": ""})
     assert response.status_code == 400
     assert "Enter the email address or phone number" in response.get_data(as_text=True)
+
+
+# --- the link comes from PUBLIC_URL, the mail from the worker (findings 1 and 7) ------------
+
+
+def test_reset_link_uses_the_public_address_whatever_the_host_header(app, client, people):
+    app.config["WTF_CSRF_ENABLED"] = False  # the cookie jar would not follow the forged host
+    response = client.post(
+        "/password/forgot",
+        data={"login": "amina@example.org"},
+        headers={"Host": "attacker.example"},
+    )
+    assert response.status_code == 200
+    [message] = outbox(app)
+    body = message.get_content()
+    assert "attacker.example" not in body
+    assert f"{app.config['PUBLIC_URL']}/password/reset/" in body
+
+
+def test_asking_for_a_link_never_talks_to_the_mail_server(app, db, post_form, people, monkeypatch):
+    app.config["MAIL_SERVER"] = "smtp.example.org"
+    connections = []
+
+    class SlowServer:
+        def __init__(self, *args, **kwargs) -> None:
+            connections.append(args)
+            raise TimeoutError("the mail server is slow today")
+
+    monkeypatch.setattr("smtplib.SMTP", SlowServer)
+    response = ask_for_link(post_form, "amina@example.org")
+    assert response.status_code == 200
+    assert connections == []
+    # The email waits in the outbox for the worker.
+    [email] = db.scalars(select(OutboxEmail)).all()
+    assert (email.to_address, email.status) == ("amina@example.org", OutboxStatus.PENDING)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from flask import Flask
 from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from mentormatch.db import utcnow
 from mentormatch.mail import MailError
 from mentormatch.models import ContactView, Notification, OutboxEmail, OutboxStatus, PairingState
 from mentormatch.notifications import MAX_ATTEMPTS, deliver_outbox, unread_count
@@ -133,7 +136,10 @@ def test_delivery_marks_emails_sent_and_keeps_failures_for_retry(
     assert unread_count(db, people.tesfaye.user) == 1
 
     sent: list[tuple[str, str]] = []
-    report = deliver_outbox(db, lambda to, subject, body: sent.append((to, subject)))
+    # Not tried again at once: the retry waits a minute (then 2, 4, 8: see test_worker.py).
+    assert deliver_outbox(db, lambda to, subject, body: sent.append((to, subject))).sent == 0
+    later = utcnow() + timedelta(minutes=2)
+    report = deliver_outbox(db, lambda to, subject, body: sent.append((to, subject)), now=later)
     assert (report.sent, report.failed) == (1, 0)
     assert sent == [("tesfaye@example.org", "Amina Bello asks for a coaching introduction")]
     db.refresh(email)
@@ -164,8 +170,8 @@ def test_delivery_gives_up_after_the_last_attempt(db: Session, people: People) -
     def broken(to: str, subject: str, body: str) -> None:
         raise MailError("mailbox unavailable")
 
-    for _ in range(MAX_ATTEMPTS + 2):
-        deliver_outbox(db, broken)
+    for day in range(MAX_ATTEMPTS + 2):
+        deliver_outbox(db, broken, now=utcnow() + timedelta(days=day))
     email = db.scalars(select(OutboxEmail)).one()
     assert (email.status, email.attempts) == (OutboxStatus.FAILED, MAX_ATTEMPTS)
 

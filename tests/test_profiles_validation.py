@@ -225,7 +225,8 @@ def test_amharic_and_arabic_text_are_accepted(client, db, kofi_done, post_form):
 def test_control_characters_are_dropped(client, db, kofi_done, post_form):
     answers = {
         **BUSINESS,
-        "business_name": "Kofi\x00 Mill\x07",
+        # (A NUL byte never reaches the form: every request refuses it, see test_errors.py.)
+        "business_name": "Kofi\x1b Mill\x07",
         "description": "Line one\r\nLine two",
     }
     assert post_form("/profile/edit/business", answers).status_code == 302

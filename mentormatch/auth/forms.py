@@ -87,12 +87,14 @@ class AccountForm(FlaskForm):
 
 
 class NewPasswordForm(AccountForm):
-    """Shared rule for forms that set a password: `password_email` is what it must not equal."""
+    """Shared rule for forms that set a password: it must not be built from the person's
+    `password_email` or `password_name`."""
 
     password_email: str | None = None
+    password_name: str | None = None
 
     def validate_password(self, field: Field) -> None:
-        problem = password_problem(field.data or "", self.password_email)
+        problem = password_problem(field.data or "", self.password_email, self.password_name)
         if problem:
             raise ValidationError(problem)
 
@@ -157,6 +159,7 @@ class SignupForm(NewPasswordForm):
 
     def validate_password(self, field: Field) -> None:
         self.password_email = self.email.data
+        self.password_name = self.full_name.data
         super().validate_password(field)
 
 

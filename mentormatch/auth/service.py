@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -23,6 +24,14 @@ def find_user_by_login(session: Session, login: str) -> User | None:
     if not phone:
         return None
     return session.scalar(select(User).where(User.phone == phone))
+
+
+def canonical_login(login: str) -> str:
+    """An email or phone number written one way, however it was typed (for counting)."""
+    login = login.strip()
+    if "@" in login:
+        return normalize_email(login) or ""
+    return normalize_phone(login) or login.casefold()
 
 
 def authenticate(session: Session, login: str, password: str) -> User | None:
@@ -46,8 +55,13 @@ def create_user(
     phone: str | None = None,
     password: str | None = None,
     registered_by: User | None = None,
+    email_confirmed: bool = True,
 ) -> User:
-    """Add a user; without a password the account cannot log in until a reset."""
+    """Add a user; without a password the account cannot log in until a reset.
+
+    Accounts made by a coordinator, the CLI or an import count their email as confirmed;
+    a self-registered one passes `email_confirmed=False` until its link is followed.
+    """
     user = User(
         full_name=full_name.strip(),
         role=role,
@@ -56,16 +70,23 @@ def create_user(
         password_hash=hash_password(password) if password else None,
         is_active=True,
         registered_by_id=registered_by.id if registered_by else None,
+        email_confirmed_at=utcnow() if email and email_confirmed else None,
     )
     session.add(user)
     session.flush()
     return user
 
 
+def end_sessions(user: User) -> None:
+    """Make every session cookie issued to this user so far stop working (log-out,
+    password change, deactivation): the cookie carries the version it was issued with."""
+    user.session_version += 1
+
+
 def set_password(user: User, password: str) -> None:
     """Change the password and end every other session of this user."""
     user.password_hash = hash_password(password)
-    user.session_version += 1
+    end_sessions(user)
 
 
 def email_taken(session: Session, email: str, exclude_user_id: int | None = None) -> bool:
@@ -88,12 +109,9 @@ def phone_taken(session: Session, phone: str, exclude_user_id: int | None = None
 SELF_SERVICE_ROLES = (Role.ENTREPRENEUR, Role.DIASPORA)
 MAX_FULL_NAME_LENGTH = 120
 # Bidirectional embedding, override and isolate marks: invisible, and used to disguise text.
-_BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 # Only ASCII digits, spaces and the usual separators; \d would also accept other scripts' digits.
 _PHONE_RE = re.compile(r"\+?[0-9 ().\-]+")
-
-EMAIL_TAKEN = "An account with this email address already exists. Log in, or reset your password."
-PHONE_TAKEN = "An account with this phone number already exists. Log in, or use another number."
 
 
 def full_name_problem(full_name: str) -> str | None:
@@ -103,7 +121,8 @@ def full_name_problem(full_name: str) -> str | None:
         return "Enter your full name."
     if len(name) > MAX_FULL_NAME_LENGTH:
         return f"Use at most {MAX_FULL_NAME_LENGTH} characters; this has {len(name)}."
-    if any(unicodedata.category(ch) == "Cc" or ch in _BIDI_CONTROLS for ch in name):
+    # Cc: tabs, line breaks; Zl, Zp: the line and paragraph separators U+2028 and U+2029.
+    if any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") or ch in BIDI_CONTROLS for ch in name):
         return "Remove the invisible control characters (such as tabs or line breaks)."
     return None
 
@@ -121,13 +140,28 @@ def phone_problem(phone: str) -> str | None:
     return None
 
 
-class AccountTaken(ValueError):
-    """The email address or phone number already belongs to an account."""
+def email_confirmed(user: User) -> bool:
+    """True unless the account still waits for its sign-up link to be followed."""
+    return user.email is None or user.email_confirmed_at is not None
 
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
+
+def confirm_email(user: User) -> None:
+    """Record that the person showed they read mail at the account's address."""
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = utcnow()
+
+
+@dataclass(frozen=True)
+class Registration:
+    """What a sign-up did: made a new account, or found the one that has the address.
+
+    The page answers the same in both cases (so it cannot tell who is registered); the
+    difference is told by email to the address's owner.
+    """
+
+    user: User | None = None
+    existing: User | None = None
+    phone_left_out: bool = False
 
 
 def register_account(
@@ -138,24 +172,40 @@ def register_account(
     email: str,
     password: str,
     phone: str | None = None,
-) -> User:
-    """Create a self-registered account, refusing an email or phone that is already used.
+) -> Registration:
+    """Create a self-registered account waiting for its email to be confirmed, unless the
+    email is taken; a phone number another account uses is left out.
 
-    Raises AccountTaken; when two sign-ups race past the check, the database's unique
-    constraint decides and the session is rolled back before AccountTaken is raised.
+    Both outcomes hash the password and write one email, so they take the same time.
+    When two sign-ups race past the check, the unique constraint decides.
     """
     if role not in SELF_SERVICE_ROLES:
         raise ValueError(f"{role.value} accounts are created by an administrator")
+    password_hash = hash_password(password)
     if email_taken(session, email):
-        raise AccountTaken("email", EMAIL_TAKEN)
-    if phone and phone_taken(session, phone):
-        raise AccountTaken("phone", PHONE_TAKEN)
+        return Registration(existing=find_user_by_login(session, email))
+    phone_left_out = bool(phone and phone_taken(session, phone))
     try:
-        return create_user(
-            session, full_name=full_name, role=role, email=email, phone=phone, password=password
+        with session.begin_nested():
+            user = create_user(
+                session,
+                full_name=full_name,
+                role=role,
+                email=email,
+                phone=None if phone_left_out else phone,
+                email_confirmed=False,
+            )
+            user.password_hash = password_hash
+            session.flush()
+    except IntegrityError:
+        existing = find_user_by_login(session, email)
+        if existing is not None:
+            return Registration(existing=existing)
+        if phone_left_out or not phone:
+            raise
+        # The phone number was taken meanwhile: make the account without it.
+        again = register_account(
+            session, full_name=full_name, role=role, email=email, password=password, phone=None
         )
-    except IntegrityError as exc:
-        session.rollback()
-        if phone and phone_taken(session, phone) and not email_taken(session, email):
-            raise AccountTaken("phone", PHONE_TAKEN) from exc
-        raise AccountTaken("email", EMAIL_TAKEN) from exc
+        return replace(again, phone_left_out=again.user is not None)
+    return Registration(user=user, phone_left_out=phone_left_out)

@@ -40,12 +40,13 @@ DONE_MESSAGES = {
 @bp.app_context_processor
 def _header_counts() -> dict[str, Any]:
     """The unread-notification count shown in the header on every page."""
-    if not current_user.is_authenticated:
-        return {"unread_notifications": 0}
     try:
+        if not current_user.is_authenticated:
+            return {"unread_notifications": 0}
         return {"unread_notifications": unread_count(get_session(), current_account())}
     except SQLAlchemyError:
-        # An error page after a failed transaction must still render, without the count.
+        # An error page after a failed transaction, or with the database down, must still
+        # render, without the count.
         return {"unread_notifications": 0}
 
 

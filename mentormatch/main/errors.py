@@ -1,10 +1,17 @@
-"""Error pages that say what happened and what to do next; JSON for /api and /healthz."""
+"""Error pages that say what happened and what to do next; JSON for /api and /healthz.
+
+The page must render even when the error came from the database (a broken connection,
+an aborted transaction): the session is rolled back first, and if the full page still
+cannot be drawn (its header asks the database who is logged in) a standalone page is.
+"""
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, current_app, g, make_response, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 MESSAGES = {
@@ -16,7 +23,11 @@ MESSAGES = {
     413: "What you sent is too large. Make it smaller and try again.",
     429: "Too many attempts. Wait a few minutes before you try again.",
     500: "Something went wrong on our side. Try again in a moment.",
+    503: "MentorMatch cannot reach its database at the moment, so nothing was saved. "
+    "Try again in a few minutes.",
 }
+# Seconds a client is asked to wait after a 503 (the database usually comes back quickly).
+RETRY_AFTER_UNAVAILABLE = 30
 
 
 def wants_json() -> bool:
@@ -24,16 +35,35 @@ def wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
+def _rollback() -> None:
+    """Undo the request's half-done work, so drawing the page can still use the database."""
+    session = g.get("db_session")
+    if session is not None:
+        try:
+            session.rollback()
+        except Exception:  # the connection itself is gone; the page does without it
+            current_app.logger.warning("Rollback failed while showing an error page")
+
+
 def render_error(status: int, message: str | None = None) -> ResponseReturnValue:
     """The error page (or JSON error) for `status`, with a message saying what to do."""
     message = message or MESSAGES.get(status, "Something went wrong.")
     if wants_json():
         return {"error": {"code": status, "message": message}}, status
-    return render_template("errors/error.html", status=status, message=message), status
+    if status >= 500:
+        _rollback()
+    try:
+        page = render_template("errors/error.html", status=status, message=message)
+    except Exception:
+        current_app.logger.warning("Error page drawn without the site header", exc_info=True)
+        # Flask-Login's template context would ask the database who is logged in again.
+        g._login_user = current_app.login_manager.anonymous_user()  # type: ignore[attr-defined]
+        page = render_template("errors/standalone.html", status=status, message=message)
+    return page, status
 
 
 def register(app: Flask) -> None:
-    """Answer CSRF failures, HTTP errors and unexpected exceptions with render_error."""
+    """Answer CSRF failures, HTTP errors, an unreachable database and unexpected exceptions."""
 
     @app.errorhandler(CSRFError)
     def _csrf(error: CSRFError) -> ResponseReturnValue:
@@ -50,6 +80,15 @@ def register(app: Flask) -> None:
         if custom and custom == type(error).description:
             custom = None
         return render_error(status, custom)
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    @app.errorhandler(PoolTimeout)
+    def _database_unavailable(error: Exception) -> ResponseReturnValue:
+        app.logger.warning("Database unavailable: %s", error)
+        response = make_response(render_error(503))
+        response.headers["Retry-After"] = str(RETRY_AFTER_UNAVAILABLE)
+        return response
 
     if app.testing:
         return  # let tests see the real traceback

@@ -8,6 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from mentormatch.db import get_session
+from mentormatch.extensions import talisman
 
 bp = Blueprint("main", __name__)
 
@@ -19,6 +20,7 @@ def index() -> ResponseReturnValue:
 
 
 @bp.get("/healthz")
+@talisman(force_https=False)  # load balancers probe over plain http inside the network
 def healthz() -> ResponseReturnValue:
     """Liveness and database check for load balancers and monitoring."""
     try:

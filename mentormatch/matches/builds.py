@@ -20,6 +20,8 @@ from __future__ import annotations
 import json
 import logging
 import os
+import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -89,6 +91,21 @@ def build_full(session: Session, root: Path) -> BuildReport:
             "built_at": utcnow().isoformat()}  # fmt: skip
     publish(index, root, f"v{version}-{os.getpid()}-{int(time.time())}", meta)
     return BuildReport("full", version, time.perf_counter() - started)
+
+
+def build_full_in_child(session: Session, root: Path) -> BuildReport:
+    """build_full in a child process (`flask matching build-index --full`, same
+    environment): a long-lived worker keeps nothing of the build's peak memory."""
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "mentormatch", "matching", "build-index",
+         "--full"],
+        capture_output=True, text=True, check=False, env=os.environ.copy(),
+    )  # fmt: skip
+    if done.returncode != 0:
+        raise RuntimeError(f"index build failed: {done.stderr.strip()[-2000:]}")
+    pointer = current(root) or {}
+    return BuildReport("full", int(pointer.get("version", 0)), time.perf_counter() - started)
 
 
 def refresh_index(

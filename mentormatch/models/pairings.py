@@ -202,6 +202,9 @@ class OutboxEmail(Base):
     last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Not before this time: the back-off after a failure, or the lease of the worker
+    # sending it now (a worker that dies mid-send leaves it to be tried again later).
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import enum
+import unicodedata
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from email_validator import EmailNotValidError, validate_email
 from flask_login import UserMixin
 from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -48,15 +50,19 @@ class User(UserMixin, Base):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # Stored lower-cased (see normalize_email), so the unique constraint is case-insensitive.
+    # Stored in one form (see normalize_email), so the unique constraint holds per mailbox.
     email: Mapped[str | None] = mapped_column(String(254), unique=True)
     phone: Mapped[str | None] = mapped_column(String(20), unique=True)
     full_name: Mapped[str] = mapped_column(String(120))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(enum_column(Role), index=True)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
-    # Bumped on password change so that other logged-in sessions end.
+    # Bumped on log-out, password change and deactivation: every session cookie issued
+    # before then stops working (see auth/loader.py).
     session_version: Mapped[int] = mapped_column(Integer, default=1)
+    # When the person followed the link sent to `email`; a self-registered account
+    # cannot log in before (sign-up answers the same whether or not the address is taken).
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     registered_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL")
     )
@@ -87,11 +93,20 @@ class User(UserMixin, Base):
 
 
 def normalize_email(email: str | None) -> str | None:
-    """Trim and lower-case an email address so that look-ups ignore case."""
+    """An email address in the one form it is stored and compared in: trimmed, local part
+    in Unicode NFC, domain in its Unicode form whether typed as IDN or punycode
+    (email-validator), all lower-case. One mailbox can then hold only one account."""
     if email is None:
         return None
-    email = email.strip().lower()
-    return email or None
+    email = email.strip()
+    if not email:
+        return None
+    try:
+        email = validate_email(email, check_deliverability=False).normalized
+    except EmailNotValidError:
+        # Not a valid address (a look-up of something typed): still compare one form.
+        email = unicodedata.normalize("NFC", email)
+    return email.lower()
 
 
 def normalize_phone(phone: str | None) -> str | None:

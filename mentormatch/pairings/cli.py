@@ -17,7 +17,12 @@ pairings_cli = AppGroup("pairings", help="Introduction requests: expiry, reminde
 
 def _deliver() -> DeliveryReport:
     with session_scope() as session:
-        return deliver_outbox(session, send_email, public_url=current_app.config["PUBLIC_URL"])
+        return deliver_outbox(
+            session,
+            send_email,
+            public_url=current_app.config["PUBLIC_URL"],
+            retry_seconds=float(current_app.config["MAIL_RETRY_SECONDS"]),
+        )
 
 
 @pairings_cli.command("tick")
@@ -34,6 +39,6 @@ def tick() -> None:
 
 @pairings_cli.command("deliver-emails")
 def deliver_emails() -> None:
-    """Send the queued notification emails (failed ones are retried, up to 5 attempts)."""
+    """Send the queued emails that are due (failed ones are retried, up to 5 attempts)."""
     delivery = _deliver()
     click.echo(f"Emails sent {delivery.sent}, failed {delivery.failed}.")

@@ -30,7 +30,7 @@ from mentormatch.models import (
     Role,
     User,
 )
-from mentormatch.notifications import notify, with_link
+from mentormatch.notifications import display_name, notify, with_link
 from mentormatch.pairings.locking import lock_and_refresh, lock_row
 from mentormatch.pairings.parties import (
     counterpart_user_id,
@@ -71,14 +71,19 @@ class Policy:
     ttl_days: int = 14
     reminder_days: int = 3
     max_open_requests: int = 5
+    # Requests one person may send in 24 hours, withdrawn ones included: each one emails
+    # someone, so this caps what a request-then-withdraw loop can send.
+    max_requests_per_day: int = 10
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Policy:
-        """Read PAIRING_REQUEST_TTL_DAYS, PAIRING_REMINDER_DAYS and MAX_OPEN_REQUESTS."""
+        """Read PAIRING_REQUEST_TTL_DAYS, PAIRING_REMINDER_DAYS, MAX_OPEN_REQUESTS and
+        MAX_REQUESTS_PER_DAY."""
         return cls(
             ttl_days=int(config.get("PAIRING_REQUEST_TTL_DAYS", cls.ttl_days)),
             reminder_days=int(config.get("PAIRING_REMINDER_DAYS", cls.reminder_days)),
             max_open_requests=int(config.get("MAX_OPEN_REQUESTS", cls.max_open_requests)),
+            max_requests_per_day=int(config.get("MAX_REQUESTS_PER_DAY", cls.max_requests_per_day)),
         )
 
 
@@ -183,6 +188,39 @@ def _default_explainer(
     return float(score), list(reasons)
 
 
+def _check_request_limits(
+    session: Session, requester: User, kind: PairingKind, policy: Policy, now: datetime
+) -> None:
+    """Refuse a request past the open-requests or the daily limit (hold the lock first)."""
+    sent_today = session.scalar(
+        select(func.count())
+        .select_from(Pairing)
+        .where(
+            Pairing.requested_by_id == requester.id,
+            Pairing.created_at > now - timedelta(days=1),
+        )
+    )
+    if (sent_today or 0) >= policy.max_requests_per_day:
+        raise RequestRefused(
+            f"You have sent {policy.max_requests_per_day} introduction requests in the last "
+            "24 hours, withdrawn ones included. Please wait until tomorrow to ask again."
+        )
+    open_requests = session.scalar(
+        select(func.count())
+        .select_from(Pairing)
+        .where(
+            Pairing.requested_by_id == requester.id,
+            Pairing.kind == kind,
+            Pairing.state.in_(PENDING_STATES),
+        )
+    )
+    if (open_requests or 0) >= policy.max_open_requests:
+        raise RequestRefused(
+            f"You already have {policy.max_open_requests} open {kind.value} requests. "
+            "Wait for answers or withdraw one before asking again."
+        )
+
+
 def request_introduction(
     session: Session,
     requester: User,
@@ -222,6 +260,10 @@ def request_introduction(
         raise RequestRefused(f"{diaspora.display_name} does not offer coaching.")
     if kind is PairingKind.INVESTMENT and not diaspora.offers_investment:
         raise RequestRefused(f"{diaspora.display_name} does not offer investment.")
+    # One request at a time per requester: the limits below are counted under this lock,
+    # so concurrent requests (two tabs, a script) cannot all pass the same count.
+    lock_row(session, User, requester.id)
+    _check_request_limits(session, requester, kind, policy, now)
     existing = session.scalar(
         select(Pairing).where(
             Pairing.entrepreneur_id == entrepreneur.id,
@@ -235,20 +277,6 @@ def request_introduction(
             f"There is already an open {kind.value} introduction between "
             f"{entrepreneur.display_name} and {diaspora.display_name} "
             f"(“{existing.state.label}”)."
-        )
-    open_requests = session.scalar(
-        select(func.count())
-        .select_from(Pairing)
-        .where(
-            Pairing.requested_by_id == requester.id,
-            Pairing.kind == kind,
-            Pairing.state.in_(PENDING_STATES),
-        )
-    )
-    if (open_requests or 0) >= policy.max_open_requests:
-        raise RequestRefused(
-            f"You already have {policy.max_open_requests} open {kind.value} requests. "
-            "Wait for answers or withdraw one before asking again."
         )
     score, reasons = (explain or _default_explainer)(session, entrepreneur, diaspora, kind)
     pairing = Pairing(
@@ -289,7 +317,7 @@ def request_introduction(
     notify(
         session,
         counterpart,
-        f"{asker} asks for a {kind.value} introduction",
+        f"{display_name(asker)} asks for a {kind.value} introduction",
         with_link(
             f"{asker} would like a {kind.value} introduction with you."
             + (f"\n\nTheir message:\n{message}" if message else "")
@@ -318,7 +346,7 @@ def accept(
         notify(
             session,
             requester,
-            f"{actor.full_name} accepted your request",
+            f"{display_name(actor.full_name)} accepted your request",
             with_link(
                 f"{actor.full_name} accepted your {pairing.kind.value} introduction. "
                 "A programme coordinator will now review it.",
@@ -364,7 +392,7 @@ def decline(
         session,
         requester_user_id(pairing),
         pairing,
-        f"{actor.full_name} declined your request",
+        f"{display_name(actor.full_name)} declined your request",
         f"{actor.full_name} declined your {pairing.kind.value} introduction: "
         f"{REASONS['decline'][reason]}.",
     )
@@ -394,7 +422,7 @@ def withdraw(
         session,
         counterpart_user_id(pairing),
         pairing,
-        f"{actor.full_name} withdrew a request",
+        f"{display_name(actor.full_name)} withdrew a request",
         f"{actor.full_name} withdrew the {pairing.kind.value} introduction request.",
     )
     return pairing
@@ -439,7 +467,7 @@ def approve(
         notify(
             session,
             user,
-            f"Your introduction with {other.full_name} is approved",
+            f"Your introduction with {display_name(other.full_name)} is approved",
             with_link(
                 f"A coordinator approved your {pairing.kind.value} introduction with "
                 f"{other.full_name}. You can now see each other's contact details "

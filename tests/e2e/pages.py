@@ -1,13 +1,15 @@
-"""Helpers the browser tests share: a fresh browser logged in as someone."""
+"""Helpers the browser tests share: a fresh browser logged in as someone, the sign-up link."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
+from flask import Flask
 from playwright.sync_api import Browser, Page, expect
 
 from tests.builders import PASSWORD
+from tests.conftest import deliver_emails
 
 
 def logged_in_page(
@@ -28,9 +30,11 @@ def logged_in_page(
 
 
 def sign_up(
-    page: Page, live_server: str, role: str, full_name: str, email: str, password: str
-) -> None:
-    """Create an account through the sign-up form (role: 'entrepreneur' or 'diaspora')."""
+    page: Page, app: Flask, live_server: str, role: str, full_name: str, email: str,
+    password: str,
+) -> None:  # fmt: skip
+    """Create an account through the sign-up form (role: 'entrepreneur' or 'diaspora') and
+    confirm it with the link from the email."""
     page.goto(live_server + "/signup")
     page.get_by_role("radio", name=re.compile(role, re.I)).check()
     page.get_by_label("Full name").fill(full_name)
@@ -38,3 +42,13 @@ def sign_up(
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_label(re.compile("again|confirm", re.I)).fill(password)
     page.get_by_role("button", name=re.compile("create|sign up", re.I)).click()
+    follow_confirmation_link(page, app, live_server, email)
+
+
+def follow_confirmation_link(page: Page, app: Flask, live_server: str, email: str) -> None:
+    """After signing up: the "Check your email" page, then the link from the email."""
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+    [message] = [m for m in deliver_emails(app) if m["To"] == email]
+    match = re.search(r"https?://\S+(/signup/confirm/\S+)", message.get_content())
+    assert match, message.get_content()
+    page.goto(live_server + match.group(1))

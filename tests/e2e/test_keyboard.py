@@ -3,7 +3,10 @@ an error and saves the first profile step without touching a mouse."""
 
 from __future__ import annotations
 
+from flask import Flask
 from playwright.sync_api import Page, expect
+
+from tests.e2e.pages import follow_confirmation_link
 
 FOCUSED = """() => {
   const el = document.activeElement;
@@ -50,7 +53,7 @@ def test_skip_link_is_the_first_tab_stop_and_moves_focus_to_the_content(
 
 
 def test_newcomer_signs_up_and_saves_a_profile_step_with_the_keyboard_only(
-    page: Page, live_server: str
+    app: Flask, page: Page, live_server: str
 ) -> None:
     page.goto(live_server + "/signup")
     # Send the empty form: the error summary's links take the focus to the field to fix.
@@ -71,6 +74,7 @@ def test_newcomer_signs_up_and_saves_a_profile_step_with_the_keyboard_only(
     type_into(page, "password", "cassava grows in ashanti")
     type_into(page, "confirm", "cassava grows in ashanti")
     page.keyboard.press("Enter")  # Enter in a text box sends the form
+    follow_confirmation_link(page, app, live_server, "kofi@example.org")
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Your business")
     type_into(page, "business_name", "Kofi Cassava Mill")

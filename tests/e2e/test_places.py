@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from flask import Flask
 from playwright.sync_api import Page, expect
 from sqlalchemy.orm import Session
 
@@ -44,10 +45,10 @@ def save_and_continue(page: Page) -> None:
 
 
 def test_entrepreneur_with_only_country_and_town_confirms_the_region_and_sees_mentors(
-    live_server: str, page: Page, cebu_mentors: None
+    app: Flask, live_server: str, page: Page, cebu_mentors: None
 ) -> None:
     sign_up(
-        page, live_server, "entrepreneur", "Maricel Dizon", "maricel@example.org",
+        page, app, live_server, "entrepreneur", "Maricel Dizon", "maricel@example.org",
         "pigs grow well in liloan",
     )  # fmt: skip
 

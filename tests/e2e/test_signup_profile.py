@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from flask import Flask
 from playwright.sync_api import Page, expect
 
 from tests.e2e.pages import sign_up
@@ -20,9 +21,11 @@ def fits_the_screen(page: Page) -> bool:
     return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
 
 
-def test_new_entrepreneur_signs_up_and_fills_the_profile(live_server: str, page: Page) -> None:
+def test_new_entrepreneur_signs_up_and_fills_the_profile(
+    app: Flask, live_server: str, page: Page
+) -> None:
     sign_up(
-        page, live_server, "entrepreneur", "Kofi Mensah", "kofi@example.org",
+        page, app, live_server, "entrepreneur", "Kofi Mensah", "kofi@example.org",
         "cassava grows in ashanti",
     )  # fmt: skip
 
@@ -100,10 +103,10 @@ def test_new_entrepreneur_signs_up_and_fills_the_profile(live_server: str, page:
 
 
 def test_diaspora_member_chooses_regions_of_two_countries_without_javascript(
-    live_server: str, page: Page
+    app: Flask, live_server: str, page: Page
 ) -> None:
     sign_up(
-        page, live_server, "diaspora", "Wanjiru Kamau", "wanjiru@example.org",
+        page, app, live_server, "diaspora", "Wanjiru Kamau", "wanjiru@example.org",
         "dairy cows near utrecht",
     )  # fmt: skip
 

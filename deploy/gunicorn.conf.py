@@ -1,0 +1,34 @@
+"""Gunicorn settings for production (`make serve` runs them):
+
+    gunicorn -c deploy/gunicorn.conf.py "mentormatch:create_app()"
+
+Every value can be changed from the environment, so the same file serves a small VM and a
+bigger one. The app itself reads its settings (DATABASE_URL, SECRET_KEY, PUBLIC_URL,
+PROXY_COUNT, RATELIMIT_STORAGE_URI, …) from the environment too; see the README.
+"""
+
+import multiprocessing
+import os
+
+# Where the reverse proxy (nginx, a load balancer) sends requests: loopback by default.
+bind = os.environ.get("BIND", "127.0.0.1:8000")
+# Two processes per core; each serves a few requests at once on threads, so one slow
+# client does not hold a whole process.
+workers = int(os.environ.get("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count()))
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", 4))
+# A request that takes longer than this is stuck: the process is replaced. No request
+# talks to SMTP or builds anything slow, so 30 s is generous.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
+graceful_timeout = 30
+keepalive = 5
+# A worker is replaced after this many requests (slow leaks stay small).
+max_requests = 2000
+max_requests_jitter = 200
+# Access log on stdout (journald or the container log keeps it), errors on stderr.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+errorlog = "-"
+access_log_format = '%({x-forwarded-for}i)s %(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
+# The app decides which X-Forwarded-* headers to believe (PROXY_COUNT, ProxyFix);
+# gunicorn passes them through unchanged.
+forwarded_allow_ips = "*"
