@@ -41,7 +41,7 @@ def test_the_learned_geonames_codes_give_one_region_each_and_cover_the_country(
     regions = [region for region in learned.values() if region]
     assert set(regions) <= first_level
     assert len(regions) == len(set(regions)), "two GeoNames areas learned as one region"
-    # Cambodia: ISO lists two provinces carved out after GeoNames' codes (Tboung Khmum, Kep).
+    # Cambodia: cities500 has no place in Mondol Kiri; Tbong Khmum (2013) has no code of its own.
     assert len(set(regions)) >= len(first_level) - 2
 
 
