@@ -7,18 +7,18 @@ error pages, commands.
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response
 
 from mentormatch.config import PROJECT_ROOT, load_settings
+from mentormatch.config import instance_path as default_instance_path
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the Flask app; `config` overrides settings (tests pass their database here)."""
-    instance_path = Path(os.environ.get("MENTORMATCH_INSTANCE_PATH", PROJECT_ROOT / "instance"))
+    instance_path = default_instance_path()
     app = Flask(
         __name__,
         instance_path=str(instance_path),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TypeVar
@@ -80,6 +81,7 @@ def seed_command(demo_accounts: bool | None) -> None:
 
     if demo_accounts is None:
         demo_accounts = current_app.config.get("ENV_NAME") != "production"
+    _echo_gazetteer(force=False)
     try:
         with session_scope() as session:
             report = seed(session, demo_accounts=demo_accounts)
@@ -118,6 +120,37 @@ def seed_command(demo_accounts: bool | None) -> None:
     click.echo("\nDemo accounts:")
     for row in rows:
         click.echo("  " + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+
+
+# --- places ---------------------------------------------------------------------------------
+
+places_cli = AppGroup("places", help="The offline gazetteer that places towns in regions.")
+
+
+def _echo_gazetteer(*, force: bool) -> None:
+    from mentormatch.places.store import Gazetteer, ensure_gazetteer
+
+    started = time.perf_counter()
+    try:
+        path, built = ensure_gazetteer(force=force)
+    except RuntimeError as exc:
+        raise click.ClickException(str(exc)) from exc
+    meta = Gazetteer(path).meta()
+    if built:
+        click.echo(
+            f"Gazetteer built in {time.perf_counter() - started:.0f} s: {int(meta['rows']):,} "
+            f"names of places in {meta['countries']} countries, {path}"
+        )
+    else:
+        click.echo(f"Gazetteer up to date: {path}")
+
+
+@places_cli.command("build-gazetteer")
+@click.option("--force", is_flag=True, help="Build it again even if it is up to date.")
+def build_gazetteer_command(force: bool) -> None:
+    """Compile the gazetteer from the installed GeoNames packages into the instance cache
+    (once per package version; web processes only read the compiled file)."""
+    _echo_gazetteer(force=force)
 
 
 @click.command("create-user")
@@ -268,6 +301,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(import_profiles_command)
     app.cli.add_command(worker_command)
+    app.cli.add_command(places_cli)
     from mentormatch.pairings.cli import pairings_cli
 
     app.cli.add_command(pairings_cli)

@@ -12,6 +12,11 @@ from urllib.parse import urlsplit
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+def instance_path() -> Path:
+    """Where this installation keeps its files: MENTORMATCH_INSTANCE_PATH, else instance/."""
+    return Path(os.environ.get("MENTORMATCH_INSTANCE_PATH", PROJECT_ROOT / "instance"))
+
+
 class ConfigError(RuntimeError):
     """Raised when the environment does not allow the app to start safely."""
 

@@ -23,6 +23,7 @@ from mentormatch.auth.passwords import use_hasher
 from mentormatch.cli import alembic_config
 from mentormatch.db import Base, make_engine
 from mentormatch.money.store import load_seed_rates
+from mentormatch.places import store as places_store
 from mentormatch.taxonomy import load_taxonomy
 from tests import builders
 
@@ -51,6 +52,16 @@ def cheap_password_hashing() -> None:
     """Argon2id with its cheapest parameters: the same code path, microseconds per hash
     instead of a fifth of a second, which otherwise dominates the suite's run time."""
     use_hasher(PasswordHasher.from_parameters(argon2.profiles.CHEAPEST))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_gazetteer() -> Iterator[Path]:
+    """The compiled gazetteer, built once before any test places a locality (or reused from
+    instance/cache), and kept there while tests give the app instance folders of their own:
+    building it reads 80 MB of GeoNames JSON, never twice in a run."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MENTORMATCH_CACHE_PATH", str(places_store.cache_dir()))
+        yield places_store.ensure_gazetteer()[0]
 
 
 @pytest.fixture(scope="session")

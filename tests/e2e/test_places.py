@@ -59,16 +59,16 @@ def test_entrepreneur_with_only_country_and_town_confirms_the_region_and_sees_me
     # Only the country and the town, as written in a field record; no region chosen.
     expect(page.get_by_role("heading", level=1)).to_have_text("Where you work")
     page.get_by_label("Country", exact=True).select_option(label="Philippines")
-    page.get_by_label("Town, village or district").fill("Liloan")
+    page.get_by_label("Town, village or district").fill("Catmon")
     save_and_continue(page)
 
-    # There is a Liloan in Cebu and one in Leyte: the page asks instead of guessing.
-    expect(page.locator("#placement")).to_contain_text("“Liloan” could be in")
+    # There is a Catmon in Cebu and one in Leyte: the page asks instead of guessing.
+    expect(page.locator("#placement")).to_contain_text("“Catmon” could be in")
     expect(page.get_by_label("Central Visayas (Region VII)")).to_be_visible()
     expect(page.get_by_label("Eastern Visayas (Region VIII)")).to_be_visible()
     assert violations(page) == []
     # She writes the province too, rather than choosing.
-    page.get_by_label("Town, village or district").fill("Liloan, Cebu")
+    page.get_by_label("Town, village or district").fill("Catmon, Cebu")
     save_and_continue(page)
 
     # The same step says where the town was placed, with a way to change it.
@@ -93,7 +93,7 @@ def test_entrepreneur_with_only_country_and_town_confirms_the_region_and_sees_me
     page.get_by_role("button", name="Save and finish").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("My profile")
     expect(page.locator("main")).to_contain_text("Central Visayas (Region VII)")
-    expect(page.locator("main")).to_contain_text("Liloan, Cebu")
+    expect(page.locator("main")).to_contain_text("Catmon, Cebu")
 
     # Ranked mentors; each card names the region with its country.
     page.get_by_role("link", name="Matches").click()
