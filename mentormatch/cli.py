@@ -74,7 +74,14 @@ PROGRESS_BAR_ROWS = 200  # smaller files import in a blink; no bar needed
     default=None,
     help="Create the demo accounts (default: yes, except in production).",
 )
-def seed_command(demo_accounts: bool | None) -> None:
+@click.option(
+    "--synthetic",
+    nargs=2,
+    type=click.IntRange(0),
+    metavar="N_ENTREPRENEURS N_DIASPORA",
+    help="Also add this many synthetic profiles (benchmarks, load tests).",
+)
+def seed_command(demo_accounts: bool | None, synthetic: tuple[int, int] | None) -> None:
     """Load the taxonomy, exchange rates, the seed profiles (once) and the demo accounts;
     print the accounts."""
     from mentormatch.seeding import DEMO_ACCOUNTS, SeedError, seed
@@ -99,6 +106,15 @@ def seed_command(demo_accounts: bool | None) -> None:
     else:
         click.echo(
             f"{report.profiles_before} profiles were already there: seed_data/ not imported again."
+        )
+    if synthetic:
+        from mentormatch.synthetic_seed import seed_synthetic
+
+        with session_scope() as session:
+            added = seed_synthetic(session, *synthetic, progress=click.echo)
+        click.echo(
+            f"Added {added.entrepreneurs:,} synthetic entrepreneurs and {added.diaspora:,} "
+            "synthetic diaspora members."
         )
     _publish_matching_index()
     if not demo_accounts:

@@ -9,12 +9,14 @@ names it (docs/decisions/007-money.md).
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Collection, Sequence
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import String, func, select, type_coerce
+from sqlalchemy.orm import Session
 
 from mentormatch import taxonomy as tx
 from mentormatch.matching import DiasporaRecord, EntrepreneurRecord, Kind, Taxonomy
@@ -23,12 +25,20 @@ from mentormatch.models import (
     EntrepreneurProfile,
     ReviewStatus,
     Skill,
+    Stage,
     User,
     ValueChain,
     ValueChainGroup,
 )
 from mentormatch.models.pairings import OPEN_STATES, Pairing, PairingKind, PairingState
+from mentormatch.models.profiles import (
+    diaspora_skills_offered,
+    diaspora_value_chains,
+    entrepreneur_skills_needed,
+    entrepreneur_value_chains,
+)
 from mentormatch.models.taxonomy import short_label
+from mentormatch.models.types import CodeList
 from mentormatch.money.rates import Rates
 from mentormatch.money.store import latest_rates
 
@@ -57,7 +67,7 @@ ENGINE_FIELDS: dict[type[Any], tuple[str, ...]] = {
 
 def _investment_in_usd(
     rates: Rates,
-    profile: EntrepreneurProfile | DiasporaProfile,
+    who: str,
     wanted: bool,
     amounts: Sequence[int | None],
     currency: str | None,
@@ -71,60 +81,115 @@ def _investment_in_usd(
     if len(usd) == len(amounts):
         return usd
     log.warning(
-        "%s (%s profile %s) has an amount that cannot be converted to US dollars (%s %s): "
-        "left out of investment matching until its currency has a rate (flask rates load) "
-        "or the profile changes currency.",
-        profile.display_name,
-        "entrepreneur" if isinstance(profile, EntrepreneurProfile) else "diaspora",
-        profile.id,
+        "%s has an amount that cannot be converted to US dollars (%s %s): left out of "
+        "investment matching until its currency has a rate (flask rates load) or the profile "
+        "changes currency.",
+        who,
         currency,
         "–".join(str(amount) for amount in amounts),
     )
     return None
 
 
-def _active(user: User, status: ReviewStatus) -> bool:
-    return bool(user.is_active) and status == ReviewStatus.APPROVED
+def _rows(session: Session, model: type[Any], columns: Sequence[str],
+          ids: Collection[int] | None) -> list[Any]:  # fmt: skip
+    """The profiles' columns with their account's is_active: one set-based query (per 5,000
+    ids when a list is given), no ORM objects. Code lists come back as stored (JSON text
+    on SQLite) and are decoded by _codes, once per distinct list."""
+    table = model.__table__
+    picked = [
+        type_coerce(table.c[c], String) if isinstance(table.c[c].type, CodeList)
+        else getattr(model, c)
+        for c in columns
+    ]  # fmt: skip
+    statement = select(model.id, model.user_id, User.is_active, *picked).join(
+        User, User.id == model.user_id
+    )
+    if ids is None:
+        return list(session.execute(statement.order_by(model.id)))
+    wanted = sorted(set(ids))
+    found: list[Any] = []
+    for start in range(0, len(wanted), 5000):
+        chunk = wanted[start : start + 5000]
+        found.extend(session.execute(statement.where(model.id.in_(chunk))))
+    return found
 
 
-def _with_relations(
-    session: Session, model: type[Any], skills: str, ids: Collection[int] | None
-) -> Any:
-    """Profiles of a model (all, or those ids) with their user, chains and skills loaded
-    in bulk: a handful of set-based queries, never one per profile."""
-    relations = (model.user, model.value_chains, getattr(model, skills))
-    statement = select(model).options(*(selectinload(r) for r in relations))
+@lru_cache(maxsize=65536)
+def _decoded(stored: str) -> tuple[str, ...]:
+    return tuple(json.loads(stored) or ())
+
+
+def _codes(stored: Any) -> tuple[str, ...]:
+    """A stored code list (JSON text, or a list where the driver already decoded it)."""
+    if stored is None:
+        return ()
+    if isinstance(stored, str):
+        return _decoded(stored)
+    return tuple(stored)
+
+
+def _links(session: Session, table: Any, target: Any, column: str,
+           ids: Collection[int] | None) -> dict[int, tuple[str, ...]]:  # fmt: skip
+    """profile id -> codes of a link table (chains or skills), in taxonomy order."""
+    statement = (
+        select(table.c.profile_id, table.c[column])
+        .join(target, target.code == table.c[column])
+        .order_by(table.c.profile_id, target.position)
+    )
     if ids is not None:
-        statement = statement.where(model.id.in_(list(ids)))
-    return session.scalars(statement)
+        statement = statement.where(table.c.profile_id.in_(sorted(set(ids))))
+    codes: dict[int, list[str]] = {}
+    for profile_id, code in session.execute(statement):
+        codes.setdefault(profile_id, []).append(code)
+    return {k: tuple(v) for k, v in codes.items()}
+
+
+def _active(is_active: bool, status: ReviewStatus | str) -> bool:
+    return bool(is_active) and ReviewStatus(status) == ReviewStatus.APPROVED
+
+
+ENTREPRENEUR_COLUMNS = (
+    "review_status", "country_code", "region_code", "stage", "skills_needed_text", "languages",
+    "seeking_investment", "investment_amount", "investment_currency", "investment_instruments",
+)  # fmt: skip
+DIASPORA_COLUMNS = (
+    "review_status", "residence_country", "origin_regions", "interest_regions",
+    "skills_offered_text", "languages", "preferred_stages", "offers_coaching",
+    "mentee_capacity", "offers_investment", "ticket_min", "ticket_max", "ticket_currency",
+    "investment_instruments",
+)  # fmt: skip
 
 
 def entrepreneur_records(
     session: Session, ids: Collection[int] | None = None
 ) -> list[EntrepreneurRecord]:
     """Entrepreneur profiles (all, or those ids) as records; inactive ones are kept, marked
-    inactive."""
+    inactive. Three set-based queries, whatever the number of profiles."""
     rates = latest_rates(session)
+    chains = _links(session, entrepreneur_value_chains, ValueChain, "value_chain_code", ids)
+    skills = _links(session, entrepreneur_skills_needed, Skill, "skill_code", ids)
     records = []
-    for p in _with_relations(session, EntrepreneurProfile, "skills_needed", ids):
-        amount, currency = p.investment_amount, p.investment_currency
-        usd = _investment_in_usd(rates, p, p.seeking_investment, [amount], currency)
+    for row in _rows(session, EntrepreneurProfile, ENTREPRENEUR_COLUMNS, ids):
+        amount, currency = row.investment_amount, row.investment_currency
+        usd = _investment_in_usd(rates, f"Entrepreneur profile {row.id}",
+                                 bool(row.seeking_investment), [amount], currency)  # fmt: skip
         seeking = usd is not None
         records.append(
             EntrepreneurRecord(
-                id=p.id,
-                user_id=p.user_id,
-                active=_active(p.user, p.review_status),
-                country_code=p.country_code,
-                region_code=p.region_code or None,
-                value_chains=tuple(c.code for c in p.value_chains),
-                stage=p.stage.value,
-                skills_needed=tuple(s.code for s in p.skills_needed),
-                skills_needed_text=p.skills_needed_text or "",
-                languages=tuple(p.languages or ()),
+                id=row.id,
+                user_id=row.user_id,
+                active=_active(row.is_active, row.review_status),
+                country_code=row.country_code,
+                region_code=row.region_code or None,
+                value_chains=chains.get(row.id, ()),
+                stage=Stage(row.stage).value,
+                skills_needed=skills.get(row.id, ()),
+                skills_needed_text=row.skills_needed_text or "",
+                languages=_codes(row.languages),
                 seeking_investment=seeking,
                 investment_amount_usd=usd[0] if usd else None,
-                investment_instruments=tuple(p.investment_instruments or ()),
+                investment_instruments=_codes(row.investment_instruments),
                 investment_amount=amount if seeking else None,
                 investment_currency=currency if seeking else None,
             )
@@ -134,32 +199,35 @@ def entrepreneur_records(
 
 def diaspora_records(session: Session, ids: Collection[int] | None = None) -> list[DiasporaRecord]:
     """Diaspora profiles (all, or those ids) as records (coaching load comes per request,
-    see load())."""
+    see load()). Three set-based queries, whatever the number of profiles."""
     rates = latest_rates(session)
+    chains = _links(session, diaspora_value_chains, ValueChain, "value_chain_code", ids)
+    skills = _links(session, diaspora_skills_offered, Skill, "skill_code", ids)
     records = []
-    for p in _with_relations(session, DiasporaProfile, "skills_offered", ids):
-        low, high, currency = p.ticket_min, p.ticket_max, p.ticket_currency
-        usd = _investment_in_usd(rates, p, p.offers_investment, [low, high], currency)
+    for row in _rows(session, DiasporaProfile, DIASPORA_COLUMNS, ids):
+        low, high, currency = row.ticket_min, row.ticket_max, row.ticket_currency
+        usd = _investment_in_usd(rates, f"Diaspora profile {row.id}",
+                                 bool(row.offers_investment), [low, high], currency)  # fmt: skip
         investing = usd is not None
         records.append(
             DiasporaRecord(
-                id=p.id,
-                user_id=p.user_id,
-                active=_active(p.user, p.review_status),
-                residence_country=p.residence_country,
-                origin_regions=tuple(p.origin_regions or ()),
-                interest_regions=tuple(p.interest_regions or ()),
-                value_chains=tuple(c.code for c in p.value_chains),
-                skills_offered=tuple(s.code for s in p.skills_offered),
-                skills_offered_text=p.skills_offered_text or "",
-                languages=tuple(p.languages or ()),
-                preferred_stages=tuple(p.preferred_stages or ()),
-                offers_coaching=bool(p.offers_coaching),
-                mentee_capacity=p.mentee_capacity or 0,
+                id=row.id,
+                user_id=row.user_id,
+                active=_active(row.is_active, row.review_status),
+                residence_country=row.residence_country,
+                origin_regions=_codes(row.origin_regions),
+                interest_regions=_codes(row.interest_regions),
+                value_chains=chains.get(row.id, ()),
+                skills_offered=skills.get(row.id, ()),
+                skills_offered_text=row.skills_offered_text or "",
+                languages=_codes(row.languages),
+                preferred_stages=_codes(row.preferred_stages),
+                offers_coaching=bool(row.offers_coaching),
+                mentee_capacity=row.mentee_capacity or 0,
                 offers_investment=investing,
                 ticket_min_usd=usd[0] if usd else None,
                 ticket_max_usd=usd[1] if usd else None,
-                investment_instruments=tuple(p.investment_instruments or ()),
+                investment_instruments=_codes(row.investment_instruments),
                 ticket_min=low if investing else None,
                 ticket_max=high if investing else None,
                 ticket_currency=currency if investing else None,

@@ -6,7 +6,7 @@ codes; chains and skills from the real taxonomy; free text from the skill keywor
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -53,7 +53,14 @@ def _text(rng: np.random.Generator, skills: tuple[str, ...], taxonomy: Taxonomy)
     return f"{rng.choice(FILLER)} {', '.join(phrases)}" if phrases else ""
 
 
-def _region(rng: np.random.Generator, country: str) -> str:
+def _region(
+    rng: np.random.Generator, country: str, regions: Mapping[str, Sequence[str]] | None = None
+) -> str:
+    """A region of the country: one of `regions[country]` when given (real ISO codes),
+    else a made-up code."""
+    if regions and regions.get(country):
+        choices = regions[country][:REGIONS_PER_COUNTRY]
+        return choices[int(rng.integers(len(choices)))]
     return f"{country}-{int(rng.integers(1, REGIONS_PER_COUNTRY + 1)):02d}"
 
 
@@ -66,9 +73,13 @@ def _country(rng: np.random.Generator) -> tuple[str, tuple[str, ...], str]:
 
 
 def entrepreneurs(
-    n: int, taxonomy: Taxonomy, seed: int = 1, start_id: int = 1
+    n: int,
+    taxonomy: Taxonomy,
+    seed: int = 1,
+    start_id: int = 1,
+    regions: Mapping[str, Sequence[str]] | None = None,
 ) -> list[EntrepreneurRecord]:
-    """`n` entrepreneurs with ids from `start_id`."""
+    """`n` entrepreneurs with ids from `start_id` (regions: see _region)."""
     rng = np.random.default_rng(seed)
     chains, skills = list(taxonomy.chain_labels), list(taxonomy.skill_labels)
     out = []
@@ -82,7 +93,7 @@ def entrepreneurs(
                 user_id=start_id + i,
                 active=bool(rng.random() < 0.97),
                 country_code=country,
-                region_code=_region(rng, country),
+                region_code=_region(rng, country, regions),
                 value_chains=_pick(rng, chains, 1, 2),
                 stage=STAGES[int(rng.integers(len(STAGES)))],
                 skills_needed=needs[:-1] if rng.random() < 0.5 else needs,
@@ -98,15 +109,21 @@ def entrepreneurs(
     return out
 
 
-def diaspora(n: int, taxonomy: Taxonomy, seed: int = 2, start_id: int = 1) -> list[DiasporaRecord]:
+def diaspora(
+    n: int,
+    taxonomy: Taxonomy,
+    seed: int = 2,
+    start_id: int = 1,
+    regions: Mapping[str, Sequence[str]] | None = None,
+) -> list[DiasporaRecord]:
     """`n` diaspora members with ids from `start_id`; about 70 % mentor, 40 % invest."""
     rng = np.random.default_rng(seed)
     chains, skills = list(taxonomy.chain_labels), list(taxonomy.skill_labels)
     out = []
     for i in range(n):
         country, local, franca = _country(rng)
-        origin = (_region(rng, country),)
-        interest = tuple({_region(rng, country) for _ in range(int(rng.integers(0, 3)))})
+        origin = (_region(rng, country, regions),)
+        interest = tuple({_region(rng, country, regions) for _ in range(int(rng.integers(0, 3)))})
         offers = _pick(rng, skills, 2, 5)
         investing = bool(rng.random() < 0.4)
         low = float(np.round(10 ** rng.uniform(2.5, 4.0), -2)) if investing else None

@@ -21,6 +21,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import NamedTuple
 
 import numpy as np
 import pycountry
@@ -43,6 +44,7 @@ _STEMMER = snowballstemmer.stemmer("english")
 BASE_LANGUAGE = "en"
 
 
+@lru_cache(maxsize=131072)
 def fold(word: str) -> str:
     """Accents stripped and lower-cased: 'Élevage' -> 'elevage'."""
     decomposed = unicodedata.normalize("NFKD", word)
@@ -81,27 +83,46 @@ def _alpha_2(alpha_3: str) -> str | None:
     return getattr(language, "alpha_2", None) if language is not None else None
 
 
-@dataclass(frozen=True)
-class Token:
-    """One content word: as written, where it is in the text, and as matched."""
+class Token(NamedTuple):
+    """One word: as written, where it is in the text, folded, and as matched (stemmed)."""
 
     written: str
     key: str
     start: int
     end: int
+    folded: str
 
 
-def content_words(text: str, languages: Iterable[str] = ()) -> list[Token]:
-    """The words of `text` that carry meaning, in order: stop words and numbers dropped."""
-    stops = stop_words(frozenset(languages))
+@lru_cache(maxsize=262144)
+def _word(written: str) -> tuple[str, str] | None:
+    """(folded, stem) of a word, or None for numbers and one-letter words."""
+    folded = fold(written)
+    if folded.isdigit() or len(folded) < 2:
+        return None
+    return folded, stem(written)
+
+
+def words(text: str) -> list[Token]:
+    """Every word of `text`, in order (numbers and one-letter words left out)."""
     tokens = []
     for match in _WORD.finditer(text):
         written = match.group()
-        folded = fold(written)
-        if folded in stops or folded.isdigit() or len(folded) < 2:
-            continue
-        tokens.append(Token(written, stem(written), match.start(), match.end()))
+        known = _word(written)
+        if known is not None:
+            tokens.append(Token(written, known[1], match.start(), match.end(), known[0]))
     return tokens
+
+
+def content_words(text: str, languages: Iterable[str] = ()) -> list[Token]:
+    """The words of `text` that carry meaning, in order: stop words of English and of
+    `languages` dropped, and numbers."""
+    stops = stop_words(frozenset(languages))
+    return [t for t in words(text) if t.folded not in stops]
+
+
+# Stop words of every language the product serves: glue inside a keyword phrase ("mano de
+# obra", "aliment du bétail") whatever language the writer speaks.
+GLUE_LANGUAGES = frozenset({"fra", "spa", "por", "ara", "rus"})
 
 
 @dataclass(frozen=True)
@@ -120,66 +141,74 @@ class SkillText:
 
     `keywords` maps a skill code to its keywords and phrases (as in skills.csv, separated by
     ';'); a keyword should belong to one skill only (a test checks the shipped list).
+    A single word counts only when it is not a stop word of the writer's languages; the
+    words of a phrase are matched with the glue words of every served language skipped.
     """
 
     def __init__(self, keywords: Mapping[str, str], skills: Sequence[str]) -> None:
         self.skills = list(skills)
         self._column = {code: i for i, code in enumerate(self.skills)}
-        self._keywords = {
-            code: [k.strip() for k in keywords.get(code, "").split(";") if k.strip()]
-            for code in self.skills
-        }
-        # Caches live on the instance, so a refitted index frees them with the old one.
-        self._phrase_cache: dict[frozenset[str], dict[tuple[str, ...], str]] = {}
-        self._evidence_cache: dict[tuple[str, frozenset[str]], Evidence] = {}
+        self._glue = stop_words(GLUE_LANGUAGES)
+        self.phrases: dict[tuple[str, ...], str] = {}
+        for code in self.skills:
+            for keyword in (k.strip() for k in keywords.get(code, "").split(";")):
+                every = words(keyword)
+                # A keyword that is all glue somewhere ("hay") keeps its words.
+                key = tuple(t.key for t in every if t.folded not in self._glue) or tuple(
+                    t.key for t in every
+                )
+                if key and len(key) <= MAX_PHRASE:
+                    self.phrases.setdefault(key, code)
+        self.singles = {key[0]: code for key, code in self.phrases.items() if len(key) == 1}
+        self._candidates = frozenset(self.singles)
+        self._phrase_heads = {key[0] for key in self.phrases if len(key) > 1}
+        self._words: dict[str, tuple[str, int, bool] | None | object] = {}
 
-    def _phrases(self, languages: frozenset[str]) -> dict[tuple[str, ...], str]:
-        """Keyword phrases as tuples of stems (stop words of `languages` dropped) -> skill."""
-        phrases = self._phrase_cache.get(languages)
-        if phrases is None:
-            phrases = {}
-            for code, keywords in self._keywords.items():
-                for keyword in keywords:
-                    key = tuple(t.key for t in content_words(keyword, languages))
-                    if key and len(key) <= MAX_PHRASE:
-                        phrases.setdefault(key, code)
-            self._phrase_cache[languages] = phrases
-        return phrases
-
-    def _single_words(self, languages: frozenset[str]) -> dict[str, str]:
-        return {key[0]: code for key, code in self._phrases(languages).items() if len(key) == 1}
-
-    def _fuzzy(self, key: str, languages: frozenset[str]) -> str | None:
-        """The keyword a long, unknown word is a misspelling of, if any."""
+    def _fuzzy(self, key: str) -> str | None:
+        """The single-word keyword a long, unknown word is a misspelling of, if any."""
         if len(key) < MIN_FUZZY_LENGTH:
             return None
-        return _closest(key, frozenset(self._single_words(languages)))
+        close = _closest(key, self._candidates)
+        return self.singles.get(close) if close else None
 
     def evidence(self, text: str, languages: Iterable[str] = ()) -> Evidence:
         """The skills `text` points to, with the words that point to each, in text order."""
-        langs = frozenset(languages)
-        phrases, singles = self._phrases(langs), self._single_words(langs)
-        tokens = content_words(text, langs)
+        stops = stop_words(frozenset(languages))
+        # Phrases run over the words that are not glue in any served language.
+        tokens = [t for t in words(text) if t.folded not in self._glue or t.folded not in stops]
+        glue = [t.folded in self._glue for t in tokens]
+        kept = [t for t, g in zip(tokens, glue, strict=True) if not g]
         found: dict[str, list[str]] = {}
-        used = [False] * len(tokens)
+        used = [False] * len(kept)
+
+        def note(code: str, said: str) -> None:
+            found.setdefault(code, [])
+            if said.casefold() not in (w.casefold() for w in found[code]):
+                found[code].append(said)
+
         # Longest phrases first, so "farm inputs" is one piece of evidence, not two.
-        for size in range(MAX_PHRASE, 0, -1):
-            for start in range(len(tokens) - size + 1):
+        for size in range(MAX_PHRASE, 1, -1):
+            for start in range(len(kept) - size + 1):
                 if any(used[start : start + size]):
                     continue
-                key = tuple(t.key for t in tokens[start : start + size])
-                code = phrases.get(key)
-                if code is None and size == 1:
-                    close = self._fuzzy(key[0], langs)
-                    code = singles.get(close) if close else None
-                if code is None:
-                    continue
-                used[start : start + size] = [True] * size
-                # As written, stop words inside a phrase included ("mano de obra").
-                words = text[tokens[start].start : tokens[start + size - 1].end]
-                found.setdefault(code, [])
-                if words.casefold() not in (w.casefold() for w in found[code]):
-                    found[code].append(words)
+                code = self.phrases.get(tuple(t.key for t in kept[start : start + size]))
+                if code is not None:
+                    used[start : start + size] = [True] * size
+                    # As written, glue words inside the phrase included ("mano de obra").
+                    note(code, text[kept[start].start : kept[start + size - 1].end])
+        # Single words: content words of the writer's languages only.
+        for position, token in enumerate(kept):
+            if used[position] or token.folded in stops:
+                continue
+            code = self.singles.get(token.key) or self._fuzzy(token.key)
+            if code is not None:
+                note(code, token.written)
+        # A word that is glue elsewhere but content for this writer ("hay" in English).
+        for token, is_glue in zip(tokens, glue, strict=True):
+            if is_glue and token.folded not in stops:
+                code = self.singles.get(token.key)
+                if code is not None:
+                    note(code, token.written)
         ordered = sorted(found, key=lambda c: self._column.get(c, len(self.skills)))
         return Evidence({code: tuple(found[code]) for code in ordered})
 
@@ -189,19 +218,56 @@ class SkillText:
         languages: Sequence[Iterable[str]] | None = None,
         value: float = 1.0,
     ) -> NDArray[np.float32]:
-        """Per text (rows) and skill (columns), `value` where the text points to the skill."""
+        """Per text (rows) and skill (columns), `value` where the text points to the skill.
+
+        The same skills as evidence() gives, faster: each distinct word is looked at once
+        (fold, stem, keyword, misspelling), then a text is a few dictionary look-ups; a
+        text holding the first word of a phrase keyword takes the full evidence() path.
+        """
         out = np.zeros((len(texts), len(self.skills)), dtype=np.float32)
+        seen: dict[tuple[str, frozenset[str]], tuple[int, ...]] = {}
         for row, text in enumerate(texts):
             if not text:
                 continue
             langs = frozenset(languages[row] if languages is not None else ())
             # Many people write the same few sentences ("to buy fertilizer"): reuse them.
-            found = self._evidence_cache.get((text, langs))
-            if found is None:
-                found = self._evidence_cache[(text, langs)] = self.evidence(text, langs)
-            for code in found.words:
-                out[row, self._column[code]] = value
+            columns = seen.get((text, langs))
+            if columns is None:
+                columns = seen[(text, langs)] = self._columns_of(text, langs)
+            out[row, list(columns)] = value
         return out
+
+    def _columns_of(self, text: str, languages: frozenset[str]) -> tuple[int, ...]:
+        stops = stop_words(languages)
+        found: set[int] = set()
+        for written in _WORD.findall(text):
+            info = self._word_info(written)
+            if info is None:
+                continue
+            folded, column, heads_phrase = info
+            if heads_phrase:
+                return tuple(self._column[c] for c in self.evidence(text, languages).words)
+            if column >= 0 and folded not in stops:
+                found.add(column)
+        return tuple(sorted(found))
+
+    def _word_info(self, written: str) -> tuple[str, int, bool] | None:
+        """(folded, skill column or -1, starts a phrase keyword) of a word, once per word."""
+        info = self._words.get(written, _UNSEEN)
+        if info is _UNSEEN:
+            known = _word(written)
+            if known is None:
+                info = None
+            else:
+                folded, key = known
+                code = self.singles.get(key) or self._fuzzy(key)
+                column = self._column[code] if code is not None else -1
+                info = (folded, column, key in self._phrase_heads)
+            self._words[written] = info
+        return info  # type: ignore[return-value]
+
+
+_UNSEEN = object()
 
 
 @lru_cache(maxsize=65536)

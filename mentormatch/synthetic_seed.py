@@ -1,0 +1,136 @@
+"""`flask seed --synthetic N_ENTREPRENEURS N_DIASPORA`: a large, realistic data set, fast.
+
+For benchmarks and load tests: profiles drawn by the engine's synthetic generator
+(mentormatch/matching/synthetic.py) with real ISO 3166-2 regions of a dozen programme
+countries and the real taxonomy, written with set-based INSERTs (thousands of rows per
+statement), on SQLite and PostgreSQL. Every email is unique (`synthetic-e123@example.org`,
+numbered after the rows already there), so it never runs out; nobody gets a phone or a
+password (a person set one through "Forgot password" if needed). The matching data version
+is bumped once at the end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from mentormatch import taxonomy as tx
+from mentormatch.db import utcnow
+from mentormatch.matches import adapter
+from mentormatch.matches.changes import record_changes
+from mentormatch.matching import synthetic
+from mentormatch.models import (
+    ChangedSide,
+    DiasporaProfile,
+    EntrepreneurProfile,
+    ReviewStatus,
+    Role,
+    User,
+)
+from mentormatch.models.profiles import (
+    diaspora_skills_offered,
+    diaspora_value_chains,
+    entrepreneur_skills_needed,
+    entrepreneur_value_chains,
+)
+
+BATCH = 5000
+
+
+@dataclass(frozen=True)
+class SyntheticReport:
+    entrepreneurs: int
+    diaspora: int
+
+
+def _next_id(session: Session, column: Any) -> int:
+    return int(session.scalar(select(func.coalesce(func.max(column), 0))) or 0) + 1
+
+
+def _insert(session: Session, table: Any, rows: Sequence[dict[str, Any]]) -> None:
+    for start in range(0, len(rows), BATCH):
+        session.execute(insert(table), rows[start : start + BATCH])
+
+
+def seed_synthetic(
+    session: Session,
+    n_entrepreneurs: int,
+    n_diaspora: int,
+    seed: int = 1,
+    progress: Callable[[str], None] = lambda _: None,
+) -> SyntheticReport:
+    """Add synthetic profiles (and their accounts) to the database; the caller commits."""
+    records_taxonomy = adapter.build_taxonomy(session, [], [])
+    regions = {
+        country: [code for code, _ in tx.regions_for(country)] for country in synthetic.COUNTRIES
+    }
+    user_id = _next_id(session, User.id)
+    e_id = _next_id(session, EntrepreneurProfile.id)
+    d_id = _next_id(session, DiasporaProfile.id)
+    now = utcnow()
+    es = synthetic.entrepreneurs(n_entrepreneurs, records_taxonomy, seed, e_id, regions)
+    ds = synthetic.diaspora(n_diaspora, records_taxonomy, seed + 1, d_id, regions)
+    progress(f"generated {len(es):,} entrepreneurs and {len(ds):,} diaspora members")
+
+    def account(i: int, role: Role, label: str) -> dict[str, Any]:
+        return {
+            "id": user_id + i, "email": f"synthetic-{label}{user_id + i}@example.org",
+            "full_name": f"Synthetic {role.value} {user_id + i}", "role": role,
+            "is_active": True, "session_version": 1, "created_at": now, "updated_at": now,
+            "email_confirmed_at": now,
+        }  # fmt: skip
+
+    users = [account(i, Role.ENTREPRENEUR, "e") for i in range(len(es))]
+    users += [account(len(es) + i, Role.DIASPORA, "d") for i in range(len(ds))]
+    _insert(session, User, users)
+    progress(f"{len(users):,} accounts written")
+    _insert(session, EntrepreneurProfile, [
+        {
+            "id": e.id, "user_id": user_id + i, "business_name": f"Farm {e.id}",
+            "description": "", "country_code": e.country_code, "region_code": e.region_code,
+            "locality": "", "stage": e.stage, "skills_needed_text": e.skills_needed_text,
+            "languages": list(e.languages), "seeking_investment": e.seeking_investment,
+            "investment_amount": int(e.investment_amount_usd) if e.investment_amount_usd else None,
+            "investment_currency": "USD" if e.investment_amount_usd else None,
+            "investment_instruments": list(e.investment_instruments),
+            "review_status": ReviewStatus.APPROVED if e.active else ReviewStatus.SUSPENDED,
+            "is_returnee": e.id % 3 == 0, "is_women_led": e.id % 2 == 0,
+            "is_youth_led": e.id % 3 == 1, "created_at": now, "updated_at": now,
+        }
+        for i, e in enumerate(es)
+    ])  # fmt: skip
+    _insert(session, DiasporaProfile, [
+        {
+            "id": d.id, "user_id": user_id + len(es) + i, "headline": f"Mentor {d.id}",
+            "bio": "", "residence_country": d.residence_country,
+            "origin_regions": list(d.origin_regions), "interest_regions": list(d.interest_regions),
+            "skills_offered_text": d.skills_offered_text, "languages": list(d.languages),
+            "preferred_stages": list(d.preferred_stages), "offers_coaching": d.offers_coaching,
+            "mentee_capacity": d.mentee_capacity if d.offers_coaching else 0,
+            "hours_per_month": 4 if d.offers_coaching else 0,
+            "offers_investment": d.offers_investment,
+            "ticket_min": int(d.ticket_min_usd) if d.ticket_min_usd else None,
+            "ticket_max": int(d.ticket_max_usd) if d.ticket_max_usd else None,
+            "ticket_currency": "USD" if d.ticket_min_usd else None,
+            "investment_instruments": list(d.investment_instruments),
+            "review_status": ReviewStatus.APPROVED if d.active else ReviewStatus.SUSPENDED,
+            "created_at": now, "updated_at": now,
+        }
+        for i, d in enumerate(ds)
+    ])  # fmt: skip
+    progress("profiles written")
+    links = (
+        (entrepreneur_value_chains, "value_chain_code", [(e.id, e.value_chains) for e in es]),
+        (entrepreneur_skills_needed, "skill_code", [(e.id, e.skills_needed) for e in es]),
+        (diaspora_value_chains, "value_chain_code", [(d.id, d.value_chains) for d in ds]),
+        (diaspora_skills_offered, "skill_code", [(d.id, d.skills_offered) for d in ds]),
+    )
+    for table, column, owned in links:
+        _insert(session, table, [{"profile_id": i, column: c} for i, codes in owned for c in codes])
+    record_changes(session, [(ChangedSide.ALL, 0)])
+    progress("value chains and skills written")
+    return SyntheticReport(len(es), len(ds))
