@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run serve worker load-fault test test-fast e2e lint bench ci install chromium clean
+.PHONY: run serve worker load-fault load-matches test test-fast e2e lint bench ci install chromium clean
 
 # Debian ships venv separately (python3-venv); install it when we are root and it is missing.
 $(BIN)/python:
@@ -53,6 +53,11 @@ worker: install
 ## PostgreSQL that is stopped for 15 s in the middle; prints lost writes and 5xx.
 load-fault: install
 	$(BIN)/python scripts/load_and_fault.py
+
+## make load-matches: the suggestions page at 20,000 x 5,000 on a throwaway PostgreSQL, 2
+## gunicorn workers and the worker, 32 connections; throughput, p99, edits, memory.
+load-matches: install
+	$(BIN)/python scripts/load_matches.py
 
 ## Debian's Chromium for the browser tests (Playwright's own download cannot work here;
 ## tests/e2e/conftest.py points Playwright at /usr/bin/chromium).

@@ -151,9 +151,16 @@ def _timestamp(iso: str) -> float:
         return 0.0
 
 
+# The base folder the worker last opened: checking an overlay maps it once, not each look.
+_opened: dict[Path, MatchIndex] = {}
+
+
 def _check_overlay(folder: Path, entrepreneurs: list[Any], diaspora: list[Any]) -> None:
     """Raise NeedsRebuild if the base cannot take these changes as an overlay."""
-    base, _ = load(folder)
+    base = _opened.get(folder)
+    if base is None:
+        _opened.clear()
+        base = _opened[folder] = load(folder)[0]
     base.updated(entrepreneurs, diaspora)
 
 

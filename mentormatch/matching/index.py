@@ -357,6 +357,7 @@ class MatchIndex:
         self.entrepreneurs = list(entrepreneurs)
         self.diaspora = list(diaspora)
         self.text = SkillText(taxonomy.skill_keywords, list(taxonomy.skill_labels))
+        self._countries: dict[Side, frozenset[str]] = {}
 
     # --- fitting -----------------------------------------------------------------------
 
@@ -805,7 +806,13 @@ class MatchIndex:
         return found
 
     def countries(self, side: Side) -> set[str]:
-        """Countries of the active people of one side (see people())."""
+        """Countries of the active people of one side (see people()); worked out once per
+        index (a page asks on every request)."""
+        if side not in self._countries:
+            self._countries[side] = frozenset(self._work_out_countries(side))
+        return set(self._countries[side])
+
+    def _work_out_countries(self, side: Side) -> set[str]:
         ids = self.people(side)
         if side == "entrepreneur":
             out: set[str] = set()

@@ -1,0 +1,321 @@
+"""Load test of the suggestions page at national scale (issue 10), as users would run it:
+gunicorn (2 workers) and `flask worker` on a throwaway PostgreSQL holding 20,000
+entrepreneurs and 5,000 diaspora members (`flask seed --synthetic`), 32 connections.
+
+    .venv/bin/python scripts/load_matches.py        (or: make load-matches)
+
+It measures, and prints with a JSON line at the end:
+
+1. `/` (logged in) and `/matches` throughput and latency (p50, p99) with 32 connections;
+2. `/matches` again while 10 profile edits a second are saved (each one moves the matching
+   data version, so the worker keeps publishing overlays);
+3. how long a profile change takes to show in someone else's suggestions;
+4. the slowest request while the worker runs a full build (a new exchange rate, which
+   changes everyone's amounts): no request may wait for a build;
+5. the memory of the 2 gunicorn workers and the worker process (RSS, and PSS, which
+   counts the pages the processes share — the memory-mapped index — once).
+
+Only 127.0.0.1 is contacted; every phase is bounded in time. Reuses the services of
+scripts/load_and_fault.py (PostgreSQL, Redis, HTTP clients).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from load_and_fault import (  # noqa: E402  (a sibling script, not a package)
+    ROOT,
+    VENV_BIN,
+    Client,
+    Postgres,
+    Redis,
+    app_environment,
+    flask,
+    free_port,
+    wait_for_port,
+    wait_until_served,
+)
+
+PASSWORD = "load test: millet and groundnuts in kano"
+CHECKED_RE = re.compile(r'<input checked[^>]*name="([^"]+)"[^>]*value="([^"]*)"')
+HIDDEN_RE = re.compile(r'<input[^>]*name="([^"]+)"[^>]*type="hidden"[^>]*value="([^"]*)"')
+
+
+def prepare(env: dict[str, str], count: int) -> tuple[list[str], dict[str, str]]:
+    """Passwords for `count + 1` synthetic entrepreneurs (the last one watches) and for a
+    mentor who shares no language with the watcher; what the watcher does and needs."""
+    script = f"""
+import json
+from sqlalchemy import select
+from mentormatch import create_app
+from mentormatch.auth.service import set_password
+from mentormatch.db import session_scope
+from mentormatch.models import DiasporaProfile, EntrepreneurProfile, User
+with create_app().app_context(), session_scope() as s:
+    users = s.scalars(select(User).join(EntrepreneurProfile)
+                      .where(User.email.like('synthetic-%')).order_by(User.id)
+                      .limit({count + 1})).all()
+    for user in users:
+        set_password(user, {PASSWORD!r})
+    watcher = users[-1].entrepreneur_profile
+    spoken = set(watcher.languages)
+    mentor = next(d for d in s.scalars(select(DiasporaProfile).join(User)
+                  .where(User.email.like('synthetic-%'), DiasporaProfile.offers_coaching))
+                  if not spoken & set(d.languages))
+    set_password(mentor.user, {PASSWORD!r})
+    print(",".join(u.email for u in users[:-1]))
+    print(json.dumps({{"watcher": users[-1].email, "mentor": mentor.user.email,
+                      "mentor_id": mentor.id, "region": watcher.region_code,
+                      "country": watcher.country_code, "language": sorted(spoken)[0],
+                      "chains": [c.code for c in watcher.value_chains],
+                      "needs": [k.code for k in watcher.skills_needed]}}))
+"""
+    out = subprocess.run([sys.executable, "-c", script], env=env, cwd=ROOT, check=True,
+                         capture_output=True, text=True).stdout.strip().splitlines()  # fmt: skip
+    return out[-2].split(","), json.loads(out[-1])
+
+
+def post_step(client: Client, step: str, changes: dict[str, object]) -> int:
+    """Save one step of the client's profile with some fields changed; the status."""
+    html = client.request("form", "GET", f"/profile/edit/{step}")[1]
+    form: dict[str, object] = dict(HIDDEN_RE.findall(html))
+    for name, value in CHECKED_RE.findall(html):
+        form.setdefault(name, [])
+        form[name].append(value)  # type: ignore[union-attr]
+    form.update(changes)
+    path = f"/profile/edit/{step}?from=profile"
+    return client.request("edit", "POST", path, form)[0]  # type: ignore[arg-type]
+
+
+def log_in(client: Client, email: str) -> None:
+    fields = client.form_fields("login form", "/login")
+    assert fields, "no login form"
+    status, _, _ = client.request(
+        "login", "POST", "/login", {**fields, "login": email, "password": PASSWORD}
+    )
+    assert status in (302, 303), f"login of {email} answered {status}"
+
+
+def hammer(clients: list[Client], path: str, seconds: float) -> list[tuple[float, int]]:
+    """Every client requests `path` in a loop for `seconds`; (latency, status) of each."""
+    results: list[tuple[float, int]] = []
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def loop(client: Client) -> None:
+        while time.monotonic() < deadline:
+            began = time.monotonic()
+            status, _, _ = client.request(path, "GET", path)
+            with lock:
+                results.append((time.monotonic() - began, status))
+
+    threads = [threading.Thread(target=loop, args=(c,), daemon=True) for c in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(seconds + 60)
+    return results
+
+
+def summary(name: str, results: list[tuple[float, int]], seconds: float) -> dict[str, float]:
+    ok = sorted(latency for latency, status in results if status == 200)
+    failed = sum(1 for _, status in results if status != 200)
+
+    def pct(p: float) -> float:
+        return ok[min(len(ok) - 1, int(p / 100 * len(ok)))] * 1000 if ok else 0.0
+
+    figures = {"rps": len(ok) / seconds, "p50_ms": pct(50), "p99_ms": pct(99),
+               "max_ms": (ok[-1] * 1000 if ok else 0.0), "errors": failed}  # fmt: skip
+    print(f"{name}: {figures['rps']:.0f} requests/s, p50 {figures['p50_ms']:.0f} ms, "
+          f"p99 {figures['p99_ms']:.0f} ms, max {figures['max_ms']:.0f} ms, "
+          f"{failed} not 200")  # fmt: skip
+    return figures
+
+
+def editor(client: Client, per_second: float, until: float, counter: list[int]) -> None:
+    """Save the 'needs' step of its profile with a new sentence, `per_second` times a second."""
+    n = 0
+    while time.monotonic() < until:
+        began = time.monotonic()
+        status, html, _ = client.request("edit form", "GET", "/profile/edit/needs")
+        if status == 200:
+            form: dict[str, object] = dict(HIDDEN_RE.findall(html))
+            checked: dict[str, list[str]] = {}
+            for name, value in CHECKED_RE.findall(html):
+                checked.setdefault(name, []).append(value)
+            n += 1
+            form.update(checked)
+            form["skills_needed_text"] = f"edit {n}: to buy fertilizer and seeds, plough {n}"
+            status, _, _ = client.request("edit", "POST", "/profile/edit/needs?from=profile",
+                                          form)  # type: ignore[arg-type]  # fmt: skip
+            if status in (302, 303):
+                counter[0] += 1
+        time.sleep(max(0.0, 1 / per_second - (time.monotonic() - began)))
+
+
+def pss_mb(pid: int) -> tuple[float, float]:
+    """(RSS, PSS) of a process in MB, from /proc/<pid>/smaps_rollup."""
+    values = {}
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
+        key, _, rest = line.partition(":")
+        values[key] = float(rest.split()[0]) / 1024
+    return values.get("Rss", 0.0), values.get("Pss", 0.0)
+
+
+def children(pid: int) -> list[int]:
+    found = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
+    return [int(p) for p in found.split()]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--entrepreneurs", type=int, default=20_000)
+    parser.add_argument("--diaspora", type=int, default=5_000)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--seconds", type=float, default=20, help="per measured phase")
+    options = parser.parse_args()
+
+    postgres, redis = Postgres(), Redis()
+    processes: list[subprocess.Popen[bytes]] = []
+    logs = Path(tempfile.mkdtemp(prefix="mm-load-matches."))
+    index_dir = Path(tempfile.mkdtemp(prefix="mm-load-index."))
+    try:
+        postgres.create()
+        redis.start()
+        web_port = free_port(58490)
+        env = {**app_environment(postgres.url, web_port, redis.url), "WEB_CONCURRENCY": "2",
+               "MATCHING_INDEX_DIR": str(index_dir)}  # fmt: skip
+        flask(env, "db", "upgrade")
+        started = time.monotonic()
+        flask(env, "seed", "--no-demo-accounts", "--synthetic",
+              str(options.entrepreneurs), str(options.diaspora))  # fmt: skip
+        print(f"seeded {options.entrepreneurs:,} x {options.diaspora:,} and published the "
+              f"index in {time.monotonic() - started:.0f} s")  # fmt: skip
+        emails, about = prepare(env, options.connections)
+
+        web_log, worker_log = (logs / "gunicorn.log").open("wb"), (logs / "worker.log").open("wb")
+        gunicorn = [str(VENV_BIN / "gunicorn"), "-c", "deploy/gunicorn.conf.py"]
+        web = subprocess.Popen([*gunicorn, "mentormatch:create_app()"], env=env, cwd=ROOT,
+                               stdout=web_log, stderr=subprocess.STDOUT)  # fmt: skip
+        worker = subprocess.Popen([str(VENV_BIN / "flask"), "--app", "mentormatch", "worker"],
+                                  env=env, cwd=ROOT, stdout=worker_log,
+                                  stderr=subprocess.STDOUT)  # fmt: skip
+        processes += [web, worker]
+        wait_for_port(web_port, 60)
+        wait_until_served(web_port, 120)
+        t0 = time.monotonic()
+        clients = [Client(web_port, f"198.18.{n // 250}.{n % 250 + 1}", t0)
+                   for n in range(options.connections)]  # fmt: skip
+        for client, email in zip(clients, emails, strict=False):
+            log_in(client, email)
+        for client in clients:  # warm every worker's index
+            client.request("warm", "GET", "/matches")
+
+        figures: dict[str, object] = {"n_entrepreneurs": options.entrepreneurs,
+                                      "n_diaspora": options.diaspora,
+                                      "connections": options.connections}  # fmt: skip
+        home = summary("/ (logged in)", hammer(clients, "/", options.seconds), options.seconds)
+        matches = summary("/matches", hammer(clients, "/matches", options.seconds),
+                          options.seconds)  # fmt: skip
+        figures["home"], figures["matches"] = home, matches
+        figures["matches_share_of_home"] = matches["rps"] / home["rps"] if home["rps"] else 0
+
+        # 10 profile edits a second while /matches is under load.
+        edits = [0]
+        editors = [Client(web_port, f"198.19.0.{n + 1}", t0) for n in range(2)]
+        for client, email in zip(editors, emails[-2:], strict=True):
+            log_in(client, email)
+        until = time.monotonic() + options.seconds
+        threads = [threading.Thread(target=editor, args=(c, 5.0, until, edits), daemon=True)
+                   for c in editors]  # fmt: skip
+        for thread in threads:
+            thread.start()
+        loaded = hammer(clients[:-2], "/matches", options.seconds)
+        busy = summary("/matches with 10 edits/s", loaded, options.seconds)
+        for thread in threads:
+            thread.join(30)
+        figures["matches_during_edits"], figures["edits_saved"] = busy, edits[0]
+        print(f"profile edits saved meanwhile: {edits[0]} ({edits[0] / options.seconds:.1f}/s)")
+
+        # A mentor who had nothing in common with the watcher becomes their perfect match:
+        # same region, chains and language, offering what they need. How long until the
+        # watcher sees them?
+        watcher_client = Client(web_port, "198.19.1.1", t0)
+        mentor_client = Client(web_port, "198.19.1.2", t0)
+        log_in(watcher_client, about["watcher"])
+        log_in(mentor_client, about["mentor"])
+        seen = watcher_client.request("before", "GET", "/matches?kind=coaching")[1]
+        target = f"/people/diaspora/{about['mentor_id']}"
+        assert target not in seen, "the mentor was already suggested"
+        statuses = [
+            post_step(mentor_client, "roots", {"country": about["country"],
+                                               "origin_regions": [about["region"]],
+                                               "interest_regions": []}),
+            post_step(mentor_client, "value-chains", {"value_chains": about["chains"]}),
+            post_step(mentor_client, "skills", {"skills_offered": about["needs"] or [],
+                                                "other_languages": about["language"]}),
+        ]  # fmt: skip
+        changed_at = time.monotonic()
+        visible = None
+        while time.monotonic() - changed_at < 30:
+            if target in watcher_client.request("poll", "GET", "/matches?kind=coaching")[1]:
+                visible = time.monotonic() - changed_at
+                break
+            time.sleep(0.2)
+        figures["change_visible_s"] = visible
+        print(f"a mentor's changes (saved: {statuses}) visible in another person's suggestions "
+              f"after {visible if visible is None else round(visible, 2)} s")  # fmt: skip
+
+        # A full build under load: a new exchange rate changes everyone's amounts.
+        rate = subprocess.run(
+            [sys.executable, "-c", (
+                "from datetime import date\n"
+                "from mentormatch import create_app\n"
+                "from mentormatch.db import session_scope\n"
+                "from mentormatch.models import ExchangeRate\n"
+                "with create_app().app_context(), session_scope() as s:\n"
+                "    s.add(ExchangeRate(currency='EUR', usd_per_unit=1.17,"
+                " as_of=date.today(), source='load test'))\n")],
+            env=env, cwd=ROOT, check=True, capture_output=True, text=True)  # fmt: skip
+        assert rate.returncode == 0
+        building = hammer(clients, "/matches", options.seconds)
+        during_build = summary("/matches while the worker builds everything", building,
+                               options.seconds)  # fmt: skip
+        figures["matches_during_full_build"] = during_build
+
+        gunicorn_workers = children(web.pid)
+        memory = [pss_mb(pid) for pid in [*gunicorn_workers, worker.pid]]
+        figures["rss_mb_workers"] = round(sum(m[0] for m in memory), 1)
+        figures["pss_mb_workers"] = round(sum(m[1] for m in memory), 1)
+        print(f"memory of {len(gunicorn_workers)} gunicorn workers and the worker process: "
+              f"RSS {figures['rss_mb_workers']:.0f} MB in all (shared pages counted in each), "
+              f"PSS {figures['pss_mb_workers']:.0f} MB (shared pages counted once)")  # fmt: skip
+        print(f"logs in {logs}")
+        print(json.dumps(figures, sort_keys=True, default=float))
+        return 0
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in processes:
+            try:
+                process.wait(30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        redis.stop()
+        postgres.remove()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
