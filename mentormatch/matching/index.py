@@ -531,6 +531,41 @@ class MatchIndex:
             list(pool.map(rank_group, sorted(groups, key=len, reverse=True)))
         return TopK(ki.e_ids.copy(), ids, scores)
 
+    def pair_scores(
+        self,
+        kind: Kind,
+        entrepreneur_ids: Sequence[int],
+        diaspora_ids: Sequence[int],
+        exclude: Collection[Pair] = (),
+    ) -> tuple[Matrix, Matrix]:
+        """Scores and sort keys of every pair of the given people (rows in the order of
+        `entrepreneur_ids`, columns in that of `diaspora_ids`): 0 where a hard constraint
+        forbids the pair, either person cannot be suggested for the kind, or it is excluded.
+
+        Capacity is not applied: whoever asks decides how many each member may still take.
+        """
+        ki = self._kinds[Kind(kind)]
+        cols = ki.columns
+        wanted = np.asarray(diaspora_ids, dtype=np.int64)
+        keys = np.zeros((len(entrepreneur_ids), len(wanted)), dtype=np.float32)
+        if len(cols.ids) == 0:
+            return keys, keys.copy()
+        where = np.minimum(np.searchsorted(cols.ids, wanted), len(cols.ids) - 1)
+        known = cols.ids[where] == wanted
+        with _BLAS.limit(limits=1, user_api="blas"):
+            for i, e_id in enumerate(entrepreneur_ids):
+                row = _find(ki.e_ids, int(e_id))
+                if row is not None:
+                    keys[i, known] = self._row_keys(ki, row)[where[known]]
+        keys[keys <= W.MIN_SCORE / 2] = 0.0
+        if exclude:
+            e_at = {int(e): i for i, e in enumerate(entrepreneur_ids)}
+            d_at = {int(d): j for j, d in enumerate(diaspora_ids)}
+            for e, d in exclude:
+                if e in e_at and d in d_at:
+                    keys[e_at[e], d_at[d]] = 0.0
+        return score_of(keys), keys
+
     def explain(self, entrepreneur_id: int, diaspora_id: int, kind: Kind, viewer: Side) -> Match:
         """Score, components and reasons of one pair, worded for `viewer`; constraints are
         not checked here (the rankers do that)."""
