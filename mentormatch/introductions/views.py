@@ -27,6 +27,8 @@ bp = Blueprint("introductions", __name__)
 
 PARTY_ROLES = (Role.ENTREPRENEUR, Role.DIASPORA)
 DONE_MESSAGES = {
+    "agree": "You agreed. The other person is now asked to accept.",
+    "decline_proposal": "You declined the proposed introduction.",
     "accept": "You accepted. A coordinator will review the introduction.",
     "decline": "You declined the request.",
     "withdraw": "Your request is withdrawn.",
@@ -187,7 +189,8 @@ def pairing(pairing_id: int) -> ResponseReturnValue:
 @bp.post("/pairings/<int:pairing_id>/<action>")
 @login_required
 def act(pairing_id: int, action: str) -> ResponseReturnValue:
-    """Accept, decline, withdraw, approve, reject, complete or close one pairing."""
+    """Agree to or decline a proposal; accept, decline, withdraw, approve, reject, complete
+    or close one pairing."""
     if action not in service.TRANSITION_FUNCTIONS:
         abort(404)
     me = current_account()
@@ -211,7 +214,7 @@ def act(pairing_id: int, action: str) -> ResponseReturnValue:
     flash(DONE_MESSAGES[action], "success")
     if action in ("approve", "reject"):
         return redirect(url_for("coordinator.queue"))
-    if action in ("accept", "decline", "withdraw"):
+    if action in ("agree", "decline_proposal", "accept", "decline", "withdraw"):
         return redirect(url_for("introductions.inbox"))
     return redirect(url_for("introductions.pairing", pairing_id=pairing.id))
 

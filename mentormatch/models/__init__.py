@@ -1,5 +1,7 @@
 """Typed SQLAlchemy models; import them from here."""
 
+from mentormatch.models.followup import CheckIn, CheckInRequest
+from mentormatch.models.learning import MatchEvent
 from mentormatch.models.pairings import (
     OPEN_STATES,
     ContactView,
@@ -19,11 +21,17 @@ from mentormatch.models.profiles import (
     ReviewStatus,
     Stage,
 )
+from mentormatch.models.rounds import MatchingRound, RoundStatus
 from mentormatch.models.taxonomy import Skill, ValueChain, ValueChainGroup
 from mentormatch.models.users import Role, User, normalize_email, normalize_phone
 
 __all__ = [
     "OPEN_STATES",
+    "CheckIn",
+    "CheckInRequest",
+    "MatchEvent",
+    "MatchingRound",
+    "RoundStatus",
     "ContactView",
     "Feedback",
     "Notification",
