@@ -58,6 +58,8 @@ class Config:
     PAIRING_REQUEST_TTL_DAYS = 14
     PAIRING_REMINDER_DAYS = 3
     MAX_OPEN_REQUESTS = 5
+    # Both sides of an approved introduction are asked for a check-in this many days after.
+    CHECK_IN_DAYS = (30, 90)
     PER_PAGE = 20
 
     @classmethod
@@ -77,6 +79,10 @@ class Config:
         if os.environ.get("MAIL_PORT"):
             settings["MAIL_PORT"] = int(os.environ["MAIL_PORT"])
         settings["MAIL_USE_TLS"] = _bool("MAIL_USE_TLS", cls.MAIL_USE_TLS)
+        if os.environ.get("CHECK_IN_DAYS"):
+            settings["CHECK_IN_DAYS"] = tuple(
+                int(day) for day in os.environ["CHECK_IN_DAYS"].split(",") if day.strip()
+            )
         if os.environ.get("RATELIMIT_STORAGE_URI"):
             settings["RATELIMIT_STORAGE_URI"] = os.environ["RATELIMIT_STORAGE_URI"]
         settings["DATABASE_URL"] = os.environ.get("DATABASE_URL") or (
