@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections import Counter
 from pathlib import Path
+from typing import TextIO
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from mentormatch import learning
 from mentormatch.config import PROJECT_ROOT
 from mentormatch.db import session_scope
 from mentormatch.matches import adapter, service
@@ -182,6 +186,18 @@ def label_command(output: Path, min_grade: int) -> None:
         f"{by_grade[g]} with {g} point{'s' * (g != 1)}" for g in sorted(by_grade, reverse=True)
     )
     click.echo(f"Wrote {len(labels)} labelled pairs to {_shown(output)} ({grades or 'none'}).")
+
+
+@matching_cli.command("export-decisions")
+@click.argument("output", type=click.File("w", encoding="utf-8", lazy=False))
+def export_decisions_command(output: TextIO) -> None:
+    """Write the learning data as CSV to OUTPUT ('-' for the screen): every suggestion shown
+    and every decision (requests, answers, approvals, outcomes, ratings) with the score and
+    components the engine used then. People appear as pseudonyms: no names, emails or phones."""
+    with session_scope() as session:
+        written = learning.export_decisions(session, output, current_app.config["SECRET_KEY"])
+    if output is not sys.stdout:
+        click.echo(f"Wrote {written} events to {output.name}.")
 
 
 @matching_cli.command("bench")

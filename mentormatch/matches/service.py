@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from mentormatch import learning
 from mentormatch import taxonomy as tx
 from mentormatch.matches import adapter
 from mentormatch.matching import Kind, Match, MatchIndex, Ranking
@@ -120,7 +121,8 @@ def countries_of_counterparts(session: Session, user: User) -> list[tuple[str, s
 def suggestions(
     session: Session, user: User, kind: Kind, filters: Filters, page: int = 1
 ) -> Page[Suggestion]:
-    """One page of ranked counterparts for the user (entrepreneur or diaspora member)."""
+    """One page of ranked counterparts for the user (entrepreneur or diaspora member); the
+    page shown is recorded for the learning data (the caller commits)."""
     index = fitted_index(session)
     k = min(page * PER_PAGE, MAX_SUGGESTIONS)
     if user.entrepreneur_profile is not None:
@@ -145,6 +147,7 @@ def suggestions(
         zip(ranking.matches[start : start + PER_PAGE], counterpart_ids[start:], strict=False)
     )
     items = _faces(session, shown, diaspora=user.entrepreneur_profile is not None)
+    learning.record_shown(session, mine, [match for match, _ in shown], start + 1)
     total = min(ranking.total, MAX_SUGGESTIONS)
     args = {"kind": kind.value, **filters.args()}
     return Page(items=items, number=page, per_page=PER_PAGE, total=total, args=args)

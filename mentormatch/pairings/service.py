@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from mentormatch import learning
 from mentormatch.db import utcnow
 from mentormatch.models import (
     OPEN_STATES,
@@ -156,6 +157,7 @@ def transition(
             "Someone else changed this introduction at the same moment. "
             "Nothing was changed; reload the page to see where it is now."
         ) from exc
+    learning.record_decision(session, pairing, action, actor, value=reason, now=now)
     return event
 
 
@@ -305,6 +307,7 @@ def request_introduction(
             created_at=now,
         ),
     )
+    learning.record_decision(session, pairing, "request", requester, now=now)
     asker = requester.full_name
     notify(
         session,
@@ -331,12 +334,14 @@ def propose_introduction(
     score: float,
     reasons: list[Any],
     round_id: int | None = None,
+    components: Mapping[str, Mapping[str, float]] | None = None,
     note: str = "",
     policy: Policy | None = None,
     now: datetime | None = None,
 ) -> Pairing:
     """A coordinator proposes an introduction (a matching round): both sides are asked;
-    the first to agree makes it a request from their side, which the other answers."""
+    the first to agree makes it a request from their side, which the other answers.
+    `components` are the engine's, kept with the decision for the learning data."""
     policy = policy or Policy()
     now = now or utcnow()
     kind = PairingKind(kind)
@@ -370,6 +375,9 @@ def propose_introduction(
             note=pairing.message,
             created_at=now,
         ),
+    )
+    learning.record_decision(
+        session, pairing, "propose", coordinator, components=components, now=now
     )
     for user, other in (
         (entrepreneur.user, diaspora.user),
