@@ -83,12 +83,14 @@ class QuotaResult:
 
 @dataclass(frozen=True)
 class Assignment:
-    """One proposed pair, with its score and the reasons, worded for the entrepreneur."""
+    """One proposed pair, with its score, the score's components and the reasons, worded
+    for the entrepreneur."""
 
     entrepreneur_id: int
     diaspora_id: int
     score: float
     reasons: tuple[Reason, ...] = ()
+    components: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -374,26 +376,31 @@ def propose_round(
     quotas: Sequence[Quota] = (),
 ) -> RoundProposal:
     """Pair the entrepreneurs with the members in `capacity` (diaspora id -> places left in
-    this round) for the highest total score; see the module docstring for the rules."""
+    this round; 0 for a member who is full) for the highest total score; see the module
+    docstring for the rules."""
     kind = Kind(kind)
     e_ids = np.asarray(sorted(set(entrepreneur_ids)), dtype=np.int64)
-    d_ids = np.asarray(sorted(d for d, n in capacity.items() if n > 0), dtype=np.int64)
-    places = np.asarray([capacity[int(d)] for d in d_ids], dtype=np.int64)
+    # Members with no place left stay in, so that the reasons can say they are full.
+    d_ids = np.asarray(sorted(capacity), dtype=np.int64)
+    places = np.asarray([max(0, capacity[int(d)]) for d in d_ids], dtype=np.int64)
     scores, keys = index.pair_scores(kind, e_ids.tolist(), d_ids.tolist(), exclude)
     base = baseline(scores, keys, places)
     groups = [(np.isin(e_ids, list(q.members)), q.share) for q in quotas]
     solution = solve(
         scores, places, groups, floor=len(base.rows), must_consider=(base.rows, base.cols)
     )
-    assignments = [
-        Assignment(
-            int(e_ids[i]),
-            int(d_ids[j]),
-            float(scores[i, j]),
-            index.explain(int(e_ids[i]), int(d_ids[j]), kind, "entrepreneur").reasons,
+    assignments = []
+    for i, j in zip(solution.rows, solution.cols, strict=True):
+        match = index.explain(int(e_ids[i]), int(d_ids[j]), kind, "entrepreneur")
+        assignments.append(
+            Assignment(
+                match.entrepreneur_id,
+                match.diaspora_id,
+                float(scores[i, j]),
+                match.reasons,
+                match.components,
+            )
         )
-        for i, j in zip(solution.rows, solution.cols, strict=True)
-    ]
     reached_rows = set(solution.rows.tolist())
     left_out = [
         LeftOut(int(e_ids[i]), _why_left_out(index, kind, scores[i], places, solution, i))
