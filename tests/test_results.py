@@ -34,6 +34,7 @@ from mentormatch.models import (
     EntrepreneurProfile,
     Pairing,
     PairingKind,
+    PairingState,
     ReviewStatus,
 )
 from mentormatch.pairings import contacts, service
@@ -274,3 +275,17 @@ def test_charts_describe_their_data_for_screen_readers() -> None:
     first = columns.columns[0]
     assert first.total == 3 and [s.series for s in first.segments] == ["a", "b"]
     assert "the busiest is Jan with 3" in columns.description
+
+
+def test_the_states_counted_as_approved_or_accepted_can_only_follow_that_step() -> None:
+    """The funnel reads "was approved" from the state now: every way into those states
+    must pass through approval (and likewise for acceptance), as the transition table says."""
+    from mentormatch.pairings.rules import TRANSITIONS
+
+    for passed, after in (
+        (PairingState.APPROVED, results.AFTER_APPROVAL),
+        (PairingState.ACCEPTED, results.AFTER_ACCEPTANCE),
+    ):
+        for t in TRANSITIONS:
+            if t.to_state in after and t.to_state is not passed:
+                assert t.from_state in after, f"{t.from_state} -{t.action}-> {t.to_state}"

@@ -210,11 +210,23 @@ def export_decisions_command(output: TextIO) -> None:
 @click.option(
     "--jobs", default=2, show_default=True, help="Threads for the all-entrepreneurs ranking."
 )
+@click.option(
+    "--results-database",
+    envvar="BENCH_DATABASE_URL",
+    help="An EMPTY database to fill for timing /coordinator/results (default: a temporary "
+    "SQLite file; `make bench` gives a throwaway PostgreSQL).",
+)
 def bench_command(
-    entrepreneurs: int, diaspora: int, queries: int, baseline: int, jobs: int
+    entrepreneurs: int,
+    diaspora: int,
+    queries: int,
+    baseline: int,
+    jobs: int,
+    results_database: str | None,
 ) -> None:
-    """Time fit, one user's top-10, everyone's top-10 and a dense baseline on synthetic
-    profiles; the last line is one JSON object with the figures."""
+    """Time fit, one user's top-10, everyone's top-10, a dense baseline, a matching round
+    and the results page on synthetic data; the last line is one JSON object with the
+    figures."""
     figures = bench.run(
         bench.Taxonomy.from_csv(TAXONOMY_DIR),
         n_entrepreneurs=entrepreneurs,
@@ -224,4 +236,10 @@ def bench_command(
         n_jobs=jobs,
         echo=click.echo,
     )
+    from mentormatch.results.load import BenchDatabaseError, time_results_page
+
+    try:
+        figures.update(time_results_page(results_database, echo=click.echo))
+    except BenchDatabaseError as error:
+        raise click.ClickException(str(error)) from None
     click.echo(json.dumps(figures, sort_keys=True))

@@ -17,14 +17,14 @@ so the page stays fast at programme scale (`make bench` measures it).
 
 from __future__ import annotations
 
-import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import case, func, select
+import numpy as np
+from sqlalchemy import String, and_, case, cast, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from mentormatch import taxonomy
@@ -216,12 +216,47 @@ def _entrepreneur_filters(statement: Any, filters: Filters) -> Any:
     return statement
 
 
+FLAGS = (
+    EntrepreneurProfile.is_women_led,
+    EntrepreneurProfile.is_youth_led,
+    EntrepreneurProfile.is_returnee,
+)
+# Introductions in these states were approved (or accepted) on the way: completing and
+# closing follow approval only, rejecting follows acceptance only (pairings.rules).
+AFTER_APPROVAL = (S.APPROVED, S.COMPLETED, S.CLOSED)
+AFTER_ACCEPTANCE = (S.ACCEPTED, S.REJECTED, *AFTER_APPROVAL)
+
+
+def _place(filters: Filters) -> Any:
+    """The breakdown column: the region within a chosen country, else the country."""
+    column = (
+        EntrepreneurProfile.region_code if filters.country else EntrepreneurProfile.country_code
+    )
+    return column.label("place")
+
+
 def _flags(row: Any) -> dict[str, bool]:
     return {key: True if flag is None else bool(getattr(row, flag)) for key, _, flag in GROUPS}
 
 
+def _epoch_days(session: Session, column: Any) -> Any:
+    """A timestamp as days since an epoch, in SQL (the two databases spell it differently)."""
+    if session.get_bind().dialect.name == "sqlite":
+        return func.julianday(column)
+    return func.extract("epoch", column) / 86400.0
+
+
 def compute(session: Session, filters: Filters) -> Results:
-    """Every indicator, breakdown and chart series for the filters."""
+    """Every indicator, breakdown and chart series for the filters.
+
+    The counting happens in the database, grouped by the entrepreneur's flags and place
+    (each entrepreneur has one combination, so per-group counts add up, distinct ones
+    included); Python only adds up the few grouped rows.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        # PostgreSQL's JIT spends ~20 ms compiling each of these small aggregates, more
+        # than running them takes; off for this transaction only.
+        session.execute(text("SET LOCAL jit = off"))
     indicators: dict[str, dict[str, float | None]] = {
         key: {g: 0 for g, _, _ in GROUPS} for key in DEFINITIONS
     }
@@ -230,7 +265,7 @@ def compute(session: Session, filters: Filters) -> Results:
     def region(row: Any) -> RegionRow:
         """The breakdown row of an entrepreneur: their region within the chosen country,
         or their country when all countries are shown."""
-        code = row.region_code if filters.country else row.country_code
+        code = row.place
         key = code or NO_REGION
         if key not in regions:
             name = taxonomy.region_name(code) if filters.country else taxonomy.country_name(code)
@@ -242,29 +277,15 @@ def compute(session: Session, filters: Filters) -> Results:
             if member:
                 indicators[key][group] = (indicators[key][group] or 0) + amount
 
-    # Entrepreneurs registered and vetted, grouped in the database.
+    # Entrepreneurs registered and vetted.
+    place = _place(filters)
     registered = _entrepreneur_filters(
-        select(
-            EntrepreneurProfile.is_women_led,
-            EntrepreneurProfile.is_youth_led,
-            EntrepreneurProfile.is_returnee,
-            EntrepreneurProfile.region_code,
-            EntrepreneurProfile.country_code,
-            EntrepreneurProfile.review_status,
-            func.count().label("n"),
-        )
+        select(*FLAGS, place, EntrepreneurProfile.review_status, func.count().label("n"))
         .where(
             EntrepreneurProfile.created_at >= filters.since,
             EntrepreneurProfile.created_at < filters.until,
         )
-        .group_by(
-            EntrepreneurProfile.is_women_led,
-            EntrepreneurProfile.is_youth_led,
-            EntrepreneurProfile.is_returnee,
-            EntrepreneurProfile.region_code,
-            EntrepreneurProfile.country_code,
-            EntrepreneurProfile.review_status,
-        ),
+        .group_by(*FLAGS, place, EntrepreneurProfile.review_status),
         filters,
     )
     if filters.kind is PairingKind.INVESTMENT:
@@ -283,88 +304,171 @@ def compute(session: Session, filters: Filters) -> Results:
     ):
         indicators[key] = {g: None for g, _, _ in GROUPS} | {"all": value}
 
-    # The period's introductions, one row each, with how far each one got.
-    cohort = _cohort(session, filters)
-    by_pairing = {row.id: row for row in cohort}
-    reached: dict[str, set[int]] = defaultdict(set)
-    reached_by_region: dict[str, set[int]] = defaultdict(set)
-    waits: dict[str, list[float]] = defaultdict(list)
-    months: dict[str, Counter[str]] = defaultdict(Counter)
-    state_group = {state: key for key, _, states in STATE_GROUPS for state in states}
-    approval_counts: Counter[str] = Counter()
-    for row in cohort:
-        flags = _flags(row)
-        place = region(row)
-        add("requested", flags)
-        place.requested += 1
-        months[row.created_at.strftime("%Y-%m")][state_group[S(row.state)]] += 1
-        if row.accepted:
-            add("accepted", flags)
-        if row.completed:
-            add("completed", flags)
-        if row.approved_at is not None:
-            add("approved", flags)
-            place.approved += 1
-            for group, member in flags.items():
-                if member:
-                    reached[group].add(row.entrepreneur_id)
-                    approved_at = _aware(row.approved_at)
-                    waits[group].append(
-                        (approved_at - _aware(row.created_at)).total_seconds() / 86400
-                    )
-            reached_by_region[place.code].add(row.entrepreneur_id)
-            days = (_aware(row.approved_at) - _aware(row.created_at)).total_seconds() / 86400
-            approval_counts[next(label for label, top in APPROVAL_BUCKETS if days <= top)] += 1
-    for group, _, _ in GROUPS:
-        indicators["reached"][group] = len(reached[group])
-        indicators["median_days_to_approval"][group] = (
-            round(statistics.median(waits[group]), 1) if waits[group] else None
+    # The funnel of the period's introductions, from where each one is now (the states
+    # that can only follow approval or acceptance) and, for withdrawn ones, their trail.
+    was_approved = Pairing.state.in_(AFTER_APPROVAL)
+    was_accepted = or_(
+        Pairing.state.in_(AFTER_ACCEPTANCE),
+        and_(
+            Pairing.state == S.WITHDRAWN,
+            select(PairingEvent.id)
+            .where(PairingEvent.pairing_id == Pairing.id, PairingEvent.to_state == S.ACCEPTED)
+            .exists(),
+        ),
+    )
+    funnel = _in_cohort(
+        select(
+            *FLAGS,
+            place,
+            func.count().label("requested"),
+            func.sum(case((was_accepted, 1), else_=0)).label("accepted"),
+            func.sum(case((was_approved, 1), else_=0)).label("approved"),
+            func.sum(case((Pairing.state == S.COMPLETED, 1), else_=0)).label("completed"),
+            func.count(func.distinct(case((was_approved, Pairing.entrepreneur_id)))).label(
+                "reached"
+            ),
         )
-    for code, members in reached_by_region.items():
-        regions[code].reached = len(members)
+        .select_from(Pairing)
+        .join(EntrepreneurProfile, EntrepreneurProfile.id == Pairing.entrepreneur_id)
+        .group_by(*FLAGS, place),
+        filters,
+    )
+    for row in session.execute(funnel):
+        flags = _flags(row)
+        for key in ("requested", "accepted", "approved", "completed", "reached"):
+            add(key, flags, int(getattr(row, key) or 0))
+        where = region(row)
+        where.requested += row.requested
+        where.approved += int(row.approved or 0)
+        where.reached += int(row.reached or 0)
 
-    # Ratings, sessions and money of those introductions.
-    ids = list(by_pairing)
-    ratings: dict[str, list[int]] = defaultdict(list)
-    for pairing_id, rating in _in_chunks(
-        session, ids, lambda chunk: select(Feedback.pairing_id, Feedback.rating).where(
-            Feedback.pairing_id.in_(chunk)
+    # Days from request to approval: the approval event of each approved introduction.
+    waits = _in_cohort(
+        select(
+            *FLAGS,
+            (
+                _epoch_days(session, PairingEvent.created_at)
+                - _epoch_days(session, Pairing.created_at)
+            ).label("days"),
         )
-    ):  # fmt: skip
-        for group, member in _flags(by_pairing[pairing_id]).items():
-            if member:
-                ratings[group].append(rating)
+        .select_from(Pairing)
+        .join(EntrepreneurProfile, EntrepreneurProfile.id == Pairing.entrepreneur_id)
+        .join(PairingEvent, PairingEvent.pairing_id == Pairing.id)
+        .where(PairingEvent.to_state == S.APPROVED),
+        filters,
+    )
+    rows = session.execute(waits).all()
+    days = np.array([float(r.days) for r in rows])
+    member_of = {key: np.array([bool(getattr(r, flag)) for r in rows], dtype=bool)
+                 for key, _, flag in GROUPS if flag}  # fmt: skip
     for group, _, _ in GROUPS:
-        indicators["ratings"][group] = len(ratings[group])
-        indicators["average_rating"][group] = (
-            round(statistics.fmean(ratings[group]), 2) if ratings[group] else None
+        values = days if group == "all" else days[member_of[group]]
+        indicators["median_days_to_approval"][group] = (
+            round(float(np.median(values)), 1) if len(values) else None
         )
-    sessions: dict[int, int] = {}
-    money: dict[int, tuple[datetime, int, int, str, float | None]] = {}
-    for c in _in_chunks(
-        session, ids, lambda chunk: select(
-            CheckIn.id, CheckIn.pairing_id, CheckIn.sessions, CheckIn.money_committed,
-            CheckIn.amount, CheckIn.currency, CheckIn.amount_usd, CheckIn.created_at,
-        ).where(CheckIn.pairing_id.in_(chunk))
-    ):  # fmt: skip
-        sessions[c.pairing_id] = max(sessions.get(c.pairing_id, 0), c.sessions)
-        if c.money_committed and c.amount:
-            latest = money.get(c.pairing_id)
-            if latest is None or (c.created_at, c.id) > (latest[0], latest[1]):
-                money[c.pairing_id] = (c.created_at, c.id, c.amount, c.currency, c.amount_usd)
-    currencies: dict[str, list[float]] = defaultdict(lambda: [0, 0.0])
-    for pairing_id, held in sessions.items():
-        row = by_pairing[pairing_id]
+    tops = np.array([top for _, top in APPROVAL_BUCKETS])
+    counts = np.bincount(np.searchsorted(tops, days), minlength=len(tops))
+    approval_counts = {
+        label: int(n) for (label, _), n in zip(APPROVAL_BUCKETS, counts, strict=True)
+    }
+
+    # Introductions by month of the request, by where they are now.
+    months = _months(filters)
+    month_of = case(
+        *((Pairing.created_at < _month_start(month, 1), i) for i, month in enumerate(months[:-1])),
+        else_=len(months) - 1,
+    )
+    by_month: dict[int, Counter[str]] = defaultdict(Counter)
+    state_group = {state: key for key, _, states in STATE_GROUPS for state in states}
+    monthly = _in_cohort(
+        select(month_of.label("month"), Pairing.state, func.count().label("n"))
+        .select_from(Pairing)
+        .join(EntrepreneurProfile, EntrepreneurProfile.id == Pairing.entrepreneur_id)
+        .group_by(month_of, Pairing.state),
+        filters,
+    )
+    for row in session.execute(monthly):
+        by_month[int(row.month)][state_group[S(row.state)]] += row.n
+
+    # Ratings.
+    rating_rows = _in_cohort(
+        select(*FLAGS, func.count(Feedback.id).label("n"), func.sum(Feedback.rating).label("total"))
+        .select_from(Feedback)
+        .join(Pairing, Pairing.id == Feedback.pairing_id)
+        .join(EntrepreneurProfile, EntrepreneurProfile.id == Pairing.entrepreneur_id)
+        .group_by(*FLAGS),
+        filters,
+    )
+    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for row in session.execute(rating_rows):
+        for group, member in _flags(row).items():
+            if member:
+                totals[group][0] += row.n
+                totals[group][1] += int(row.total or 0)
+    for group, _, _ in GROUPS:
+        n, total = totals[group]
+        indicators["ratings"][group] = n
+        indicators["average_rating"][group] = round(total / n, 2) if n else None
+
+    # Sessions: per introduction the most either side reported.
+    held = (
+        select(CheckIn.pairing_id.label("pairing_id"), func.max(CheckIn.sessions).label("held"))
+        .group_by(CheckIn.pairing_id)
+        .subquery()
+    )
+    session_rows = _in_cohort(
+        select(*FLAGS, place, func.count().label("n"), func.sum(held.c.held).label("held"))
+        .select_from(Pairing)
+        .join(EntrepreneurProfile, EntrepreneurProfile.id == Pairing.entrepreneur_id)
+        .join(held, held.c.pairing_id == Pairing.id)
+        .group_by(*FLAGS, place),
+        filters,
+    )
+    for row in session.execute(session_rows):
         flags = _flags(row)
-        add("with_check_in", flags)
-        add("sessions", flags, held)
-        region(row).sessions += held
-    for pairing_id, (_, _, amount, currency, usd) in money.items():
-        row = by_pairing[pairing_id]
-        add("investment_usd", _flags(row), usd or 0.0)
-        region(row).investment_usd += usd or 0.0
-        currencies[currency][0] += amount
-        currencies[currency][1] += usd or 0.0
+        add("with_check_in", flags, row.n)
+        add("sessions", flags, int(row.held or 0))
+        region(row).sessions += int(row.held or 0)
+
+    # Money: per investment introduction the latest amount reported committed.
+    latest = (
+        select(
+            CheckIn.pairing_id.label("pairing_id"),
+            CheckIn.amount.label("amount"),
+            CheckIn.currency.label("currency"),
+            CheckIn.amount_usd.label("amount_usd"),
+            func.row_number()
+            .over(
+                partition_by=CheckIn.pairing_id,
+                order_by=(CheckIn.created_at.desc(), CheckIn.id.desc()),
+            )
+            .label("rank"),
+        )
+        .where(CheckIn.money_committed.is_(True), CheckIn.amount.is_not(None))
+        .subquery()
+    )
+    money_rows = _in_cohort(
+        select(
+            *FLAGS,
+            place,
+            latest.c.currency,
+            func.sum(latest.c.amount).label("amount"),
+            func.sum(latest.c.amount_usd).label("usd"),
+        )
+        .select_from(Pairing)
+        .join(EntrepreneurProfile, EntrepreneurProfile.id == Pairing.entrepreneur_id)
+        .join(latest, latest.c.pairing_id == Pairing.id)
+        .where(latest.c.rank == 1)
+        .group_by(*FLAGS, place, latest.c.currency),
+        filters,
+    )
+    currencies: dict[str, list[float]] = defaultdict(lambda: [0, 0.0])
+    for row in session.execute(money_rows):
+        usd = float(row.usd or 0.0)
+        add("investment_usd", _flags(row), usd)
+        region(row).investment_usd += usd
+        currencies[row.currency][0] += int(row.amount or 0)
+        currencies[row.currency][1] += usd
     for group, _, _ in GROUPS:
         committed = indicators["investment_usd"][group]
         indicators["investment_usd"][group] = round(committed or 0.0, 2)
@@ -375,7 +479,7 @@ def compute(session: Session, filters: Filters) -> Results:
         indicators=[Indicator(key, values) for key, values in indicators.items()],
         regions=sorted(regions.values(), key=lambda r: (r.code == NO_REGION, r.name)),
         currencies=[(c, int(a), round(u, 2)) for c, (a, u) in sorted(currencies.items())],
-        by_month=[(month, dict(months.get(month, Counter()))) for month in _months(filters)],
+        by_month=[(month, dict(by_month.get(i, Counter()))) for i, month in enumerate(months)],
         reach=sorted(
             ((r.name, r.reached) for r in regions.values() if r.reached),
             key=lambda item: (-item[1], item[0]),
@@ -386,71 +490,35 @@ def compute(session: Session, filters: Filters) -> Results:
     )
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+def _month_start(month: str, add: int = 0) -> datetime:
+    """The first moment of "YYYY-MM" plus `add` months, in UTC."""
+    year, number = int(month[:4]), int(month[5:]) - 1 + add
+    return datetime(year + number // 12, number % 12 + 1, 1, tzinfo=UTC)
 
 
-def _in_chunks(session: Session, ids: list[int], statement: Any, size: int = 5000) -> Iterable[Any]:
-    """Rows of `statement(chunk)` for each chunk of ids (IN lists stay a sane size)."""
-    for start in range(0, len(ids), size):
-        yield from session.execute(statement(ids[start : start + size]))
-
-
-def _cohort(session: Session, filters: Filters) -> list[Any]:
-    """One row per introduction asked for in the period, with the entrepreneur's flags and
-    region, and whether (and when) it reached accepted, approved and completed."""
-    reached = (
-        select(
-            PairingEvent.pairing_id.label("pairing_id"),
-            func.max(case((PairingEvent.to_state == S.ACCEPTED, 1), else_=0)).label("accepted"),
-            func.min(case((PairingEvent.to_state == S.APPROVED, PairingEvent.created_at))).label(
-                "approved_at"
-            ),
-            func.max(case((PairingEvent.to_state == S.COMPLETED, 1), else_=0)).label("completed"),
-        )
-        .join(Pairing, Pairing.id == PairingEvent.pairing_id)
-        .where(Pairing.created_at >= filters.since, Pairing.created_at < filters.until)
-        .group_by(PairingEvent.pairing_id)
-        .subquery()
-    )
-    statement = (
-        select(
-            Pairing.id,
-            Pairing.state,
-            Pairing.created_at,
-            Pairing.entrepreneur_id,
-            EntrepreneurProfile.is_women_led,
-            EntrepreneurProfile.is_youth_led,
-            EntrepreneurProfile.is_returnee,
-            EntrepreneurProfile.region_code,
-            EntrepreneurProfile.country_code,
-            func.coalesce(reached.c.accepted, 0).label("accepted"),
-            reached.c.approved_at,
-            func.coalesce(reached.c.completed, 0).label("completed"),
-        )
-        .join(EntrepreneurProfile, EntrepreneurProfile.id == Pairing.entrepreneur_id)
-        .outerjoin(reached, reached.c.pairing_id == Pairing.id)
-        .where(Pairing.created_at >= filters.since, Pairing.created_at < filters.until)
+def _in_cohort(statement: Any, filters: Filters) -> Any:
+    """`statement` (over pairings joined to their entrepreneur) narrowed to the
+    introductions asked for in the period, of the kind, country and value chain."""
+    statement = statement.where(
+        Pairing.created_at >= filters.since, Pairing.created_at < filters.until
     )
     if filters.kind:
         statement = statement.where(Pairing.kind == filters.kind)
-    return list(session.execute(_entrepreneur_filters(statement, filters)))
+    return _entrepreneur_filters(statement, filters)
 
 
-def _diaspora_rows(session: Session, filters: Filters, since: datetime | None) -> list[Any]:
-    statement = select(
-        DiasporaProfile.id,
-        DiasporaProfile.origin_regions,
-        DiasporaProfile.interest_regions,
-        DiasporaProfile.review_status,
-        DiasporaProfile.offers_coaching,
-        DiasporaProfile.offers_investment,
-        DiasporaProfile.mentee_capacity,
-    )
-    if since is not None:
-        statement = statement.where(
-            DiasporaProfile.created_at >= since, DiasporaProfile.created_at < filters.until
+def _diaspora_scope(statement: Any, filters: Filters) -> Any:
+    """`statement` over diaspora profiles narrowed to members from or for the country (any
+    region code of theirs in it), in the value chain, offering the kind of help."""
+    if filters.country:
+        places = or_(
+            *(
+                cast(column, String).like(pattern)
+                for column in (DiasporaProfile.origin_regions, DiasporaProfile.interest_regions)
+                for pattern in (f'%"{filters.country}-%', f'%"{filters.country}"%')
+            )
         )
+        statement = statement.where(places)
     if filters.value_chain:
         statement = statement.where(
             select(diaspora_value_chains.c.profile_id)
@@ -460,58 +528,58 @@ def _diaspora_rows(session: Session, filters: Filters, since: datetime | None) -
             )
             .exists()
         )
-    rows = []
-    for row in session.execute(statement):
-        places = {
-            code.split("-")[0] for code in (row.origin_regions or []) + (row.interest_regions or [])
-        }
-        if filters.country and filters.country not in places:
-            continue
-        if filters.kind is PairingKind.COACHING and not row.offers_coaching:
-            continue
-        if filters.kind is PairingKind.INVESTMENT and not row.offers_investment:
-            continue
-        rows.append(row)
-    return rows
+    if filters.kind is PairingKind.COACHING:
+        statement = statement.where(DiasporaProfile.offers_coaching.is_(True))
+    if filters.kind is PairingKind.INVESTMENT:
+        statement = statement.where(DiasporaProfile.offers_investment.is_(True))
+    return statement
 
 
 def _diaspora_counts(session: Session, filters: Filters) -> tuple[int, int]:
-    rows = _diaspora_rows(session, filters, filters.since)
-    return len(rows), sum(1 for r in rows if r.review_status == ReviewStatus.APPROVED)
+    """Members of the scope registered in the period, and of those the vetted ones."""
+    vetted = DiasporaProfile.review_status == ReviewStatus.APPROVED
+    row = session.execute(
+        _diaspora_scope(
+            select(func.count(), func.sum(case((vetted, 1), else_=0))).where(
+                DiasporaProfile.created_at >= filters.since,
+                DiasporaProfile.created_at < filters.until,
+            ),
+            filters,
+        )
+    ).one()
+    return int(row[0] or 0), int(row[1] or 0)
 
 
 def _mentor_load(session: Session, filters: Filters) -> tuple[dict[str, int], tuple[int, int]]:
-    """Approved mentors of the scope by load against capacity, now; and places taken of
-    places offered."""
-    mentors = [
-        r
-        for r in _diaspora_rows(session, filters, None)
-        if r.offers_coaching and r.review_status == ReviewStatus.APPROVED and r.mentee_capacity > 0
-    ]
+    """Approved mentors of the scope by coaching load against capacity, now; and places
+    taken of places offered."""
     if filters.kind is PairingKind.INVESTMENT:
-        mentors = []
-    load: dict[int, int] = {}
-    ids = [m.id for m in mentors]
-    for start in range(0, len(ids), 5000):
-        chunk = ids[start : start + 5000]
-        rows = session.execute(
-            select(Pairing.diaspora_id, func.count())
+        return {key: 0 for key, _ in LOAD_BUCKETS}, (0, 0)
+    approved = (
+        select(Pairing.diaspora_id.label("diaspora_id"), func.count().label("n"))
+        .where(Pairing.kind == PairingKind.COACHING, Pairing.state == S.APPROVED)
+        .group_by(Pairing.diaspora_id)
+        .subquery()
+    )
+    load = func.coalesce(approved.c.n, 0)
+    capacity = DiasporaProfile.mentee_capacity
+    used = case((load < capacity, load), else_=capacity)
+    bucket = case((load == 0, "none"), (load >= capacity, "full"), else_="some").label("bucket")
+    rows = session.execute(
+        _diaspora_scope(
+            select(bucket, func.count().label("mentors"), func.sum(used), func.sum(capacity))
+            .outerjoin(approved, approved.c.diaspora_id == DiasporaProfile.id)
             .where(
-                Pairing.kind == PairingKind.COACHING,
-                Pairing.state == S.APPROVED,
-                Pairing.diaspora_id.in_(chunk),
+                DiasporaProfile.offers_coaching.is_(True),
+                DiasporaProfile.review_status == ReviewStatus.APPROVED,
+                capacity > 0,
             )
-            .group_by(Pairing.diaspora_id)
+            .group_by(bucket),
+            filters,
         )
-        load.update({d: n for d, n in rows})
-    buckets = Counter[str]()
-    taken = offered = 0
-    for m in mentors:
-        used = min(load.get(m.id, 0), m.mentee_capacity)
-        taken += used
-        offered += m.mentee_capacity
-        buckets["none" if used == 0 else "full" if used >= m.mentee_capacity else "some"] += 1
-    return {key: buckets[key] for key, _ in LOAD_BUCKETS}, (taken, offered)
+    ).all()
+    counts = {key: 0 for key, _ in LOAD_BUCKETS} | {r.bucket: int(r.mentors) for r in rows}
+    return counts, (sum(int(r[2] or 0) for r in rows), sum(int(r[3] or 0) for r in rows))
 
 
 def _months(filters: Filters) -> list[str]:
