@@ -316,29 +316,41 @@ def compute(session: Session, filters: Filters) -> Results:
             .exists(),
         ),
     )
-    funnel = _in_cohort(
+    # Per entrepreneur first (hash aggregates), then per group: "reached" needs no
+    # COUNT(DISTINCT), which would sort every introduction.
+    per_entrepreneur = _in_cohort(
         select(
-            *FLAGS,
-            place,
+            Pairing.entrepreneur_id,
             func.count().label("requested"),
             func.sum(case((was_accepted, 1), else_=0)).label("accepted"),
             func.sum(case((was_approved, 1), else_=0)).label("approved"),
             func.sum(case((Pairing.state == S.COMPLETED, 1), else_=0)).label("completed"),
-            func.count(func.distinct(case((was_approved, Pairing.entrepreneur_id)))).label(
-                "reached"
-            ),
         )
         .select_from(Pairing)
         .join(EntrepreneurProfile, EntrepreneurProfile.id == Pairing.entrepreneur_id)
-        .group_by(*FLAGS, place),
+        .group_by(Pairing.entrepreneur_id),
         filters,
+    ).subquery()
+    funnel = (
+        select(
+            *FLAGS,
+            place,
+            func.sum(per_entrepreneur.c.requested).label("requested"),
+            func.sum(per_entrepreneur.c.accepted).label("accepted"),
+            func.sum(per_entrepreneur.c.approved).label("approved"),
+            func.sum(per_entrepreneur.c.completed).label("completed"),
+            func.sum(case((per_entrepreneur.c.approved > 0, 1), else_=0)).label("reached"),
+        )
+        .select_from(per_entrepreneur)
+        .join(EntrepreneurProfile, EntrepreneurProfile.id == per_entrepreneur.c.entrepreneur_id)
+        .group_by(*FLAGS, place)
     )
     for row in session.execute(funnel):
         flags = _flags(row)
         for key in ("requested", "accepted", "approved", "completed", "reached"):
             add(key, flags, int(getattr(row, key) or 0))
         where = region(row)
-        where.requested += row.requested
+        where.requested += int(row.requested or 0)
         where.approved += int(row.approved or 0)
         where.reached += int(row.reached or 0)
 
