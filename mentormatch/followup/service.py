@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from mentormatch import taxonomy
 from mentormatch.currency import to_usd
 from mentormatch.db import utcnow
+from mentormatch.matches.service import explain_pair
 from mentormatch.models import (
     CheckIn,
     CheckInRequest,
@@ -346,8 +347,6 @@ def follow_with_investment(
             now=now,
         )
     else:
-        from mentormatch.matches.service import explain_pair
-
         score, reasons = explain_pair(
             session, coaching.entrepreneur, coaching.diaspora, PairingKind.INVESTMENT.value
         )
