@@ -90,8 +90,10 @@ lint: install
 	$(BIN)/ruff format --check mentormatch tests seed_data migrations scripts deploy
 	$(BIN)/mypy
 
+## make bench: engine, matching round and results page timings; the page on a throwaway
+## PostgreSQL when one is installed (.ci/with-postgres). The last line is one JSON object.
 bench: install
-	$(FLASK) matching bench
+	bash .ci/with-postgres $(FLASK) matching bench $(BENCH_ARGS)
 
 ## make ci: what CI runs: the suite on SQLite, then on a throwaway PostgreSQL, then lint.
 ci:

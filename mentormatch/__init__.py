@@ -92,6 +92,11 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(introductions_bp)
     app.register_blueprint(coordinator_bp)
+    from mentormatch.results.views import bp as results_bp
+    from mentormatch.rounds.views import bp as rounds_bp
+
+    app.register_blueprint(results_bp)
+    app.register_blueprint(rounds_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -99,6 +99,8 @@ class Config:
     PAIRING_SCHEDULE_INTERVAL = 300
     # A failed email is tried again after 1, 2, 4, 8 minutes (doubling from this).
     MAIL_RETRY_SECONDS = 60
+    # Both sides of an approved introduction are asked for a check-in this many days after.
+    CHECK_IN_DAYS = (30, 90)
     PER_PAGE = 20
 
     @classmethod
@@ -118,6 +120,10 @@ class Config:
         if os.environ.get("MAIL_PORT"):
             settings["MAIL_PORT"] = int(os.environ["MAIL_PORT"])
         settings["MAIL_USE_TLS"] = _bool("MAIL_USE_TLS", cls.MAIL_USE_TLS)
+        if os.environ.get("CHECK_IN_DAYS"):
+            settings["CHECK_IN_DAYS"] = tuple(
+                int(day) for day in os.environ["CHECK_IN_DAYS"].split(",") if day.strip()
+            )
         if os.environ.get("RATELIMIT_STORAGE_URI"):
             settings["RATELIMIT_STORAGE_URI"] = os.environ["RATELIMIT_STORAGE_URI"]
         settings["MATCHING_INDEX_DIR"] = os.environ.get("MATCHING_INDEX_DIR") or str(

@@ -27,6 +27,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
 
+from mentormatch.followup.service import CheckInPolicy, ask_for_check_ins
 from mentormatch.mail import send_email
 from mentormatch.matches.builds import build_full, build_full_in_child, index_root, refresh_index
 from mentormatch.notifications import deliver_outbox
@@ -106,10 +107,17 @@ def matching_index(session: Session, config: Mapping[str, Any]) -> str:
     return report.line()
 
 
+def check_ins(session: Session, config: Mapping[str, Any]) -> str:
+    """Ask both sides of approved introductions for the check-ins now due (once each)."""
+    report = ask_for_check_ins(session, CheckInPolicy.from_config(config))
+    return f"check-ins asked {report.asked}" if report.asked else ""
+
+
 # In this order, so one `--once` run also sends the emails the schedule just queued.
 JOBS: list[Job] = [
     Job("matching-index", "MATCHING_INDEX_INTERVAL", matching_index),
     Job("pairing-schedule", "PAIRING_SCHEDULE_INTERVAL", pairing_schedule),
+    Job("check-ins", "PAIRING_SCHEDULE_INTERVAL", check_ins),
     Job("deliver-email", "MAIL_DELIVERY_INTERVAL", deliver_email),
 ]
 

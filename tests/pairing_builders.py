@@ -14,13 +14,14 @@ from tests.builders import People
 
 # How to reach each state from `requested`: (action, who acts, extra arguments).
 PATHS: dict[PairingState, list[tuple[str, str, dict[str, Any]]]] = {
+    PairingState.PROPOSED: [],
     PairingState.REQUESTED: [],
     PairingState.ACCEPTED: [("accept", "counterpart", {})],
     PairingState.APPROVED: [("accept", "counterpart", {}), ("approve", "coordinator", {})],
     PairingState.COMPLETED: [
         ("accept", "counterpart", {}),
         ("approve", "coordinator", {}),
-        ("complete", "requester", {}),
+        ("complete", "requester", {"reason": "goals_met"}),
     ],
     PairingState.DECLINED: [("decline", "counterpart", {"reason": "no_time"})],
     PairingState.REJECTED: [
@@ -75,9 +76,27 @@ def actors(people: People) -> dict[str, User]:
     }
 
 
+def propose(session: Session, people: People, kind: str = "coaching") -> Pairing:
+    """Jean proposes that Amina and Tesfaye meet, as a matching round does."""
+    return service.propose_introduction(
+        session,
+        people.jean,
+        entrepreneur=people.amina,
+        diaspora=people.tesfaye,
+        kind=kind,
+        score=0.82,
+        reasons=["both speak English"],
+    )
+
+
 def pairing_in_state(session: Session, people: People, state: PairingState) -> Pairing:
-    """Amina's coaching request to Tesfaye, driven to `state` through the real workflow."""
+    """Amina's coaching request to Tesfaye, driven to `state` through the real workflow
+    (for `proposed`, Jean's proposal that they meet)."""
     who = actors(people)
+    if state is PairingState.PROPOSED:
+        pairing = propose(session, people)
+        session.commit()
+        return pairing
     pairing = request(session, who["requester"], people.amina, people.tesfaye)
     for action, actor, kwargs in PATHS[state]:
         service.TRANSITION_FUNCTIONS[action](session, pairing, who[actor], **kwargs)

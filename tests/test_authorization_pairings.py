@@ -14,8 +14,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mentormatch.models import Pairing, PairingState
-from mentormatch.pairings import service
+from mentormatch.models import Pairing, PairingState, User
+from mentormatch.pairings import parties, service
 from tests.builders import People
 from tests.conftest import AuthActions, csrf_token_from
 from tests.pairing_builders import another_entrepreneur, pairing_in_state
@@ -57,7 +57,10 @@ GET_PAGES: dict[str, dict[str, Any]] = {
 }
 STRANGERS = {"kwame": 404, "fatou": 404}
 # action: (the state it is legal from, the answers)
+PARTIES_ONLY = {"amina": OK, "tesfaye": OK, **STRANGERS, "jean": 403, "admin": 403}
 ACTIONS: dict[str, tuple[S, dict[str, int]]] = {
+    "agree": (S.PROPOSED, PARTIES_ONLY),
+    "decline_proposal": (S.PROPOSED, PARTIES_ONLY),
     "accept": (S.REQUESTED, {"amina": 403, "tesfaye": OK, **STRANGERS, "jean": 403, "admin": 403}),
     "decline": (S.REQUESTED, {"amina": 403, "tesfaye": OK, **STRANGERS, "jean": 403, "admin": 403}),
     "withdraw": (
@@ -75,6 +78,8 @@ FIELDS = {
     "withdraw": {"reason": "found_help"},
     "reject": {"reason": "poor_fit"},
     "close": {"reason": "not_working"},
+    "complete": {"reason": "goals_met"},
+    "decline_proposal": {"reason": "no_time"},
 }
 
 
@@ -88,8 +93,11 @@ def _finish(db: Session, people: People, pairing: Pairing) -> None:
     """End an open pairing so the next check can start a fresh one for the same pair."""
     db.expire_all()
     pairing = db.get(Pairing, pairing.id)  # type: ignore[assignment]
-    if pairing.state in (S.REQUESTED, S.ACCEPTED):
-        service.withdraw(db, pairing, people.amina.user, reason="no_longer_needed")
+    if pairing.state is S.PROPOSED:
+        service.decline_proposal(db, pairing, people.amina.user, reason="other")
+    elif pairing.state in (S.REQUESTED, S.ACCEPTED):
+        requester = db.get(User, parties.requester_user_id(pairing))
+        service.withdraw(db, pairing, requester, reason="no_longer_needed")
     elif pairing.state is S.APPROVED:
         service.close(db, pairing, people.jean, reason="left_programme")
     db.commit()

@@ -30,6 +30,9 @@ S = PairingState
 COORDINATORS = {"coordinator", "admin"}
 PARTIES = {"requester", "counterpart"}
 EXPECTED: dict[tuple[S, str], tuple[S, set[str]]] = {
+    # A coordinator's proposal: either person introduced agrees or declines.
+    (S.PROPOSED, "agree"): (S.REQUESTED, PARTIES),
+    (S.PROPOSED, "decline_proposal"): (S.DECLINED, PARTIES),
     (S.REQUESTED, "accept"): (S.ACCEPTED, {"counterpart"}),
     (S.REQUESTED, "decline"): (S.DECLINED, {"counterpart"}),
     (S.REQUESTED, "withdraw"): (S.WITHDRAWN, {"requester"}),
@@ -39,9 +42,10 @@ EXPECTED: dict[tuple[S, str], tuple[S, set[str]]] = {
     (S.APPROVED, "complete"): (S.COMPLETED, PARTIES | COORDINATORS),
     (S.APPROVED, "close"): (S.CLOSED, PARTIES | COORDINATORS),
 }
-ACTIONS = ["accept", "decline", "withdraw", "approve", "reject", "complete", "close"]
+ACTIONS = ["agree", "decline_proposal", "accept", "decline", "withdraw", "approve", "reject"]
+ACTIONS += ["complete", "close"]
 REASON_FOR = {"decline": "no_time", "withdraw": "found_help", "reject": "poor_fit"}
-REASON_FOR["close"] = "not_working"
+REASON_FOR.update(close="not_working", complete="goals_met", decline_proposal="no_time")
 ROLES = ["requester", "counterpart", "coordinator", "admin", "other_entrepreneur", "other_mentor"]
 
 
@@ -120,7 +124,7 @@ def test_the_whole_happy_path_is_recorded_in_the_audit_trail(db: Session, people
     pairing = request(db, people.amina.user, people.amina, people.tesfaye, message="Sannu!")
     service.accept(db, pairing, people.tesfaye.user)
     service.approve(db, pairing, people.jean, note="Good fit: bookkeeping.")
-    service.complete(db, pairing, people.amina.user, note="We met four times.")
+    service.complete(db, pairing, people.amina.user, reason="goals_met", note="We met four times.")
     db.commit()
     trail = [(e.action, e.from_state, e.to_state, e.actor_id, e.note) for e in pairing.events]
     assert trail == [
@@ -195,7 +199,7 @@ def test_approving_never_takes_a_mentor_past_capacity(db: Session, people: Peopl
     db.rollback()
     assert db.get(type(second), second.id).state is S.ACCEPTED  # type: ignore[union-attr]
     # Completing the first coaching frees the place.
-    service.complete(db, first, people.amina.user)
+    service.complete(db, first, people.amina.user, reason="partly_met")
     service.approve(db, second, people.jean)
     db.commit()
     assert second.state is S.APPROVED

@@ -49,6 +49,8 @@ class TransitionForm(FlaskForm):
             del self.reason
         if action in ("approve", "reject"):
             self.note.label.text = "Note for the record"
+        if action == "complete":
+            self.reason.label.text = "Outcome"
 
     def expected_version(self) -> int | None:
         raw = self.version.data

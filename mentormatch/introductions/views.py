@@ -12,6 +12,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from mentormatch.auth.access import current_account, role_required
 from mentormatch.db import get_session
+from mentormatch.followup import service as followup
+from mentormatch.followup.forms import CheckInForm, FollowWithInvestmentForm
 from mentormatch.introductions.forms import FeedbackForm, RequestForm, TransitionForm
 from mentormatch.main.errors import render_error
 from mentormatch.models import Pairing, Role, User
@@ -27,6 +29,8 @@ bp = Blueprint("introductions", __name__)
 
 PARTY_ROLES = (Role.ENTREPRENEUR, Role.DIASPORA)
 DONE_MESSAGES = {
+    "agree": "You agreed. The other person is now asked to accept.",
+    "decline_proposal": "You declined the proposed introduction.",
     "accept": "You accepted. A coordinator will review the introduction.",
     "decline": "You declined the request.",
     "withdraw": "Your request is withdrawn.",
@@ -152,18 +156,32 @@ def inbox() -> ResponseReturnValue:
     return render_template("introductions/inbox.html", groups=groups, forms=forms, me=me)
 
 
+def _check_in_policy() -> followup.CheckInPolicy:
+    return followup.CheckInPolicy.from_config(current_app.config)
+
+
 def _pairing_page(
-    pairing: Pairing, me: User, failed: TransitionForm | FeedbackForm | None = None
+    pairing: Pairing,
+    me: User,
+    failed: TransitionForm | FeedbackForm | CheckInForm | None = None,
 ) -> ResponseReturnValue:
     session = get_session()
     contact = contacts.reveal_contact(session, pairing, me)
     forms = _forms_for(pairing, me)
     feedback_form = FeedbackForm() if contacts.can_rate(session, pairing, me) else None
+    due = followup.due_check_ins(session, pairing, me, _check_in_policy())
+    check_in_form = CheckInForm(pairing, due) if due else None
     if isinstance(failed, TransitionForm):
         forms[failed.action] = failed
     elif isinstance(failed, FeedbackForm):
         feedback_form = failed
+    elif isinstance(failed, CheckInForm):
+        check_in_form = failed
     my_feedback = contacts.feedback_by(session, pairing, me)
+    invest_form = (
+        FollowWithInvestmentForm() if followup.can_follow_with_investment(pairing, me) else None
+    )
+    check_ins = followup.check_ins_of(session, pairing)
     session.commit()  # the contact view log
     return render_template(
         "introductions/pairing.html",
@@ -172,6 +190,9 @@ def _pairing_page(
         forms=forms,
         feedback_form=feedback_form,
         my_feedback=my_feedback,
+        check_in_form=check_in_form,
+        check_ins=check_ins,
+        invest_form=invest_form,
         me=me,
         is_party=parties.is_party(pairing, me),
     ), (400 if failed is not None else 200)
@@ -188,7 +209,8 @@ def pairing(pairing_id: int) -> ResponseReturnValue:
 @bp.post("/pairings/<int:pairing_id>/<action>")
 @login_required
 def act(pairing_id: int, action: str) -> ResponseReturnValue:
-    """Accept, decline, withdraw, approve, reject, complete or close one pairing."""
+    """Agree to or decline a proposal; accept, decline, withdraw, approve, reject, complete
+    or close one pairing."""
     if action not in service.TRANSITION_FUNCTIONS:
         abort(404)
     me = current_account()
@@ -212,7 +234,7 @@ def act(pairing_id: int, action: str) -> ResponseReturnValue:
     flash(DONE_MESSAGES[action], "success")
     if action in ("approve", "reject"):
         return redirect(url_for("coordinator.queue"))
-    if action in ("accept", "decline", "withdraw"):
+    if action in ("agree", "decline_proposal", "accept", "decline", "withdraw"):
         return redirect(url_for("introductions.inbox"))
     return redirect(url_for("introductions.pairing", pairing_id=pairing.id))
 
@@ -241,6 +263,72 @@ def feedback(pairing_id: int) -> ResponseReturnValue:
     get_session().commit()
     flash("Thank you: your rating is saved.", "success")
     return redirect(url_for("introductions.pairing", pairing_id=pairing.id))
+
+
+# --- after approval: check-ins and coaching -> investment ------------------------------------
+
+
+@bp.post("/pairings/<int:pairing_id>/check-ins")
+@login_required
+def check_in(pairing_id: int) -> ResponseReturnValue:
+    """File one side's 30- or 90-day check-in (met? sessions, what changed, money)."""
+    me = current_account()
+    pairing = _visible_pairing(pairing_id, me)
+    if not parties.is_party(pairing, me):
+        return render_error(403, "Only the two people introduced can file a check-in.")
+    session = get_session()
+    policy = _check_in_policy()
+    form = CheckInForm(pairing, followup.due_check_ins(session, pairing, me, policy))
+    if not form.validate_on_submit():
+        return _pairing_page(pairing, me, failed=form)
+    money: dict[str, Any] = {}
+    if "money_committed" in form:
+        money = {
+            "money_committed": form.money_committed.data,
+            "amount": form.amount.data,
+            "currency": form.currency.data or None,
+            "instrument": form.instrument.data or None,
+        }
+    try:
+        followup.file_check_in(
+            session,
+            pairing,
+            me,
+            day=form.day.data,
+            met=bool(form.met.data),
+            sessions=form.sessions.data or 0,
+            what_changed=form.what_changed.data or "",
+            policy=policy,
+            **money,
+        )
+    except PairingError as error:
+        return _refuse(error)
+    session.commit()
+    flash("Thank you: your check-in is saved.", "success")
+    return redirect(url_for("introductions.pairing", pairing_id=pairing.id))
+
+
+@bp.post("/pairings/<int:pairing_id>/investment")
+@login_required
+def follow_with_investment(pairing_id: int) -> ResponseReturnValue:
+    """From a coaching introduction, ask for (or, as a coordinator, propose) an investment
+    introduction with the same member, in one step."""
+    me = current_account()
+    pairing = _visible_pairing(pairing_id, me)
+    if not (parties.is_party(pairing, me) or parties.is_coordinator(me)):
+        return render_error(403, "Only the two people introduced or a coordinator can do this.")
+    form = FollowWithInvestmentForm()
+    if not form.validate_on_submit():
+        return render_error(400, "The form expired. Go back, reload the page and try again.")
+    try:
+        investment = followup.follow_with_investment(
+            get_session(), pairing, me, policy=service.Policy.from_config(current_app.config)
+        )
+    except PairingError as error:
+        return _refuse(error)
+    get_session().commit()
+    flash("The investment introduction is asked for; both of you will be told.", "success")
+    return redirect(url_for("introductions.pairing", pairing_id=investment.id))
 
 
 # --- notifications and contact views ---------------------------------------------------

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections import Counter
 from pathlib import Path
+from typing import TextIO
 
 import click
 from flask import current_app
@@ -12,6 +14,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from mentormatch import learning
 from mentormatch.config import PROJECT_ROOT
 from mentormatch.db import session_scope
 from mentormatch.matches import adapter, service
@@ -207,6 +210,18 @@ def build_index_command(full: bool) -> None:
     click.echo(report.line() or f"The published index is current (version {report.version}).")
 
 
+@matching_cli.command("export-decisions")
+@click.argument("output", type=click.File("w", encoding="utf-8", lazy=False))
+def export_decisions_command(output: TextIO) -> None:
+    """Write the learning data as CSV to OUTPUT ('-' for the screen): every suggestion shown
+    and every decision (requests, answers, approvals, outcomes, ratings) with the score and
+    components the engine used then. People appear as pseudonyms: no names, emails or phones."""
+    with session_scope() as session:
+        written = learning.export_decisions(session, output, current_app.config["SECRET_KEY"])
+    if output is not sys.stdout:
+        click.echo(f"Wrote {written} events to {output.name}.")
+
+
 @matching_cli.command("bench")
 @click.option("--entrepreneurs", default=100_000, show_default=True)
 @click.option("--diaspora", default=20_000, show_default=True)
@@ -217,11 +232,23 @@ def build_index_command(full: bool) -> None:
 @click.option(
     "--jobs", default=2, show_default=True, help="Threads for the all-entrepreneurs ranking."
 )
+@click.option(
+    "--results-database",
+    envvar="BENCH_DATABASE_URL",
+    help="An EMPTY database to fill for timing /coordinator/results (default: a temporary "
+    "SQLite file; `make bench` gives a throwaway PostgreSQL).",
+)
 def bench_command(
-    entrepreneurs: int, diaspora: int, queries: int, baseline: int, jobs: int
+    entrepreneurs: int,
+    diaspora: int,
+    queries: int,
+    baseline: int,
+    jobs: int,
+    results_database: str | None,
 ) -> None:
-    """Time fit, one user's top-10, everyone's top-10 and a dense baseline on synthetic
-    profiles; the last line is one JSON object with the figures."""
+    """Time fit, one user's top-10, everyone's top-10, a dense baseline, a matching round
+    and the results page on synthetic data; the last line is one JSON object with the
+    figures."""
     figures = bench.run(
         bench.Taxonomy.from_csv(TAXONOMY_DIR),
         n_entrepreneurs=entrepreneurs,
@@ -231,4 +258,10 @@ def bench_command(
         n_jobs=jobs,
         echo=click.echo,
     )
+    from mentormatch.results.load import BenchDatabaseError, time_results_page
+
+    try:
+        figures.update(time_results_page(results_database, echo=click.echo))
+    except BenchDatabaseError as error:
+        raise click.ClickException(str(error)) from None
     click.echo(json.dumps(figures, sort_keys=True))

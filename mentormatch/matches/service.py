@@ -28,6 +28,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from mentormatch import learning
 from mentormatch import taxonomy as tx
 from mentormatch.matches import adapter
 from mentormatch.matches.changes import changed_after, matching_version
@@ -211,7 +212,8 @@ def countries_of_counterparts(session: Session, user: User) -> list[tuple[str, s
 def suggestions(
     session: Session, user: User, kind: Kind, filters: Filters, page: int = 1
 ) -> Page[Suggestion]:
-    """One page of ranked counterparts for the user (entrepreneur or diaspora member)."""
+    """One page of ranked counterparts for the user (entrepreneur or diaspora member); the
+    page shown is recorded for the learning data (the caller commits)."""
     now = current_index(session)
     index = _for_viewer(session, now, user)
     k = min(page * PER_PAGE, MAX_SUGGESTIONS)
@@ -236,6 +238,7 @@ def suggestions(
     )
     shown = [(m, getattr(m, f"{theirs}_id")) for m in ranking.matches]
     items = _faces(session, shown, diaspora=user.entrepreneur_profile is not None)
+    learning.record_shown(session, mine, [match for match, _ in shown], start + 1)
     total = min(ranking.total, MAX_SUGGESTIONS)
     args = {"kind": kind.value, **filters.args()}
     return Page(items=items, number=page, per_page=PER_PAGE, total=total, args=args)

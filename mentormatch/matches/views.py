@@ -81,6 +81,7 @@ def _suggestions_page(
     else:
         filters = service.Filters(form.value_chain.data or None, form.country.data or None)
     page = service.suggestions(session, me, kind, filters, page_number(request.args.get("page")))
+    session.commit()  # what was shown, for the learning data
     return render_template(
         "matches/index.html",
         heading=heading,

@@ -757,6 +757,48 @@ class MatchIndex:
             list(pool.map(rank_group, sorted(groups, key=len, reverse=True)))
         return TopK(rows_all.ids.copy(), ids, scores)
 
+    def pair_scores(
+        self,
+        kind: Kind,
+        entrepreneur_ids: Sequence[int],
+        diaspora_ids: Sequence[int],
+        exclude: Collection[Pair] = (),
+    ) -> tuple[Matrix, Matrix]:
+        """Scores and sort keys of every pair of the given people (rows in the order of
+        `entrepreneur_ids`, columns in that of `diaspora_ids`): 0 where a hard constraint
+        forbids the pair, either person cannot be suggested for the kind, or it is excluded.
+
+        Capacity is not applied: whoever asks decides how many each member may still take.
+        """
+        kind = Kind(kind)
+        wanted = np.asarray(diaspora_ids, dtype=np.int64)
+        keys = np.zeros((len(entrepreneur_ids), len(wanted)), dtype=np.float32)
+        located = []
+        for part in self.parts:
+            cols = part.columns[kind]
+            if len(cols.ids) == 0:
+                continue
+            at = np.minimum(np.searchsorted(cols.ids, wanted), len(cols.ids) - 1)
+            known = (cols.ids[at] == wanted) & cols.visible[at]
+            if known.any():
+                located.append((cols, at, known))
+        with _BLAS.limit(limits=1, user_api="blas"):
+            for i, e_id in enumerate(entrepreneur_ids):
+                found = self._find_row(kind, int(e_id))
+                if found is None:
+                    continue
+                rows, row = found
+                for cols, at, known in located:
+                    keys[i, known] = self._row_keys(kind, rows, row, cols)[at[known]]
+        keys[keys <= W.MIN_SCORE / 2] = 0.0
+        if exclude:
+            e_at = {int(e): i for i, e in enumerate(entrepreneur_ids)}
+            d_at = {int(d): j for j, d in enumerate(diaspora_ids)}
+            for e, d in exclude:
+                if e in e_at and d in d_at:
+                    keys[e_at[e], d_at[d]] = 0.0
+        return score_of(keys), keys
+
     def explain(
         self,
         entrepreneur_id: int,

@@ -1,5 +1,7 @@
 """Typed SQLAlchemy models; import them from here."""
 
+from mentormatch.models.followup import CheckIn, CheckInRequest
+from mentormatch.models.learning import MatchEvent
 from mentormatch.models.matching import ChangedSide, MatchingChange, MatchingState
 from mentormatch.models.money import ExchangeRate
 from mentormatch.models.pairings import (
@@ -22,6 +24,7 @@ from mentormatch.models.profiles import (
     ReviewStatus,
     Stage,
 )
+from mentormatch.models.rounds import MatchingRound, RoundStatus
 from mentormatch.models.taxonomy import Skill, ValueChain, ValueChainGroup
 from mentormatch.models.users import Role, User, normalize_email, normalize_phone
 
@@ -30,6 +33,11 @@ __all__ = [
     "MatchingChange",
     "MatchingState",
     "OPEN_STATES",
+    "CheckIn",
+    "CheckInRequest",
+    "MatchEvent",
+    "MatchingRound",
+    "RoundStatus",
     "ContactView",
     "Feedback",
     "Notification",

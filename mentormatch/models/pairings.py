@@ -39,6 +39,7 @@ class PairingKind(enum.StrEnum):
 
 
 class PairingState(enum.StrEnum):
+    PROPOSED = "proposed"
     REQUESTED = "requested"
     ACCEPTED = "accepted"
     APPROVED = "approved"
@@ -51,6 +52,7 @@ class PairingState(enum.StrEnum):
     @property
     def label(self) -> str:
         return {
+            "proposed": "Proposed by a coordinator, waiting for both answers",
             "requested": "Waiting for an answer",
             "accepted": "Accepted, waiting for a coordinator",
             "approved": "Approved introduction",
@@ -64,8 +66,14 @@ class PairingState(enum.StrEnum):
 
 # One open pairing per (entrepreneur, diaspora, kind): an approved introduction still
 # counts, so nobody can ask again while it runs (docs/decisions/010-pairing-workflow.md).
-OPEN_STATES = (PairingState.REQUESTED, PairingState.ACCEPTED, PairingState.APPROVED)
-_OPEN_SQL = text("state IN ('requested', 'accepted', 'approved')")
+# A coordinator's proposal (a matching round) is open too (docs/decisions/014).
+OPEN_STATES = (
+    PairingState.PROPOSED,
+    PairingState.REQUESTED,
+    PairingState.ACCEPTED,
+    PairingState.APPROVED,
+)
+_OPEN_SQL = text("state IN ('proposed', 'requested', 'accepted', 'approved')")
 
 
 class Pairing(Base):
@@ -99,7 +107,8 @@ class Pairing(Base):
     requested_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
-    # Which side asked: "entrepreneur" or "diaspora"; the other side answers.
+    # Which side asked: "entrepreneur" or "diaspora"; the other side answers. "coordinator"
+    # while a coordinator's proposal waits for both sides; the first to agree becomes it.
     requester_side: Mapped[str] = mapped_column(String(12))
     message: Mapped[str] = mapped_column(Text, default="")
     # The match as the system computed it at request time (never posted by the client).
@@ -116,6 +125,14 @@ class Pairing(Base):
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Optimistic concurrency: a stale page or a replayed post fails instead of overwriting.
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    #: The matching round whose proposal created it, if any.
+    round_id: Mapped[int | None] = mapped_column(
+        ForeignKey("matching_rounds.id", ondelete="SET NULL"), index=True
+    )
+    #: The coaching introduction this investment introduction grew from, if any.
+    origin_pairing_id: Mapped[int | None] = mapped_column(
+        ForeignKey("pairings.id", ondelete="SET NULL"), index=True
+    )
 
     __mapper_args__ = {"version_id_col": version}
 

@@ -7,6 +7,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from mentormatch.db import session_scope
+from mentormatch.followup.service import CheckInPolicy, ask_for_check_ins
 from mentormatch.mail import send_email
 from mentormatch.notifications import DeliveryReport, deliver_outbox
 from mentormatch.pairings.schedule import expire_and_remind
@@ -27,12 +28,16 @@ def _deliver() -> DeliveryReport:
 
 @pairings_cli.command("tick")
 def tick() -> None:
-    """Send reminders, expire unanswered requests, then send queued email (cron; safe twice)."""
+    """Send reminders, expire unanswered requests, ask for due check-ins, then send queued
+    email (cron; safe twice)."""
     with session_scope() as session:
         report = expire_and_remind(session, Policy.from_config(current_app.config))
+    with session_scope() as session:
+        check_ins = ask_for_check_ins(session, CheckInPolicy.from_config(current_app.config))
     delivery = _deliver()
     click.echo(
-        f"Reminded {report.reminded}, expired {report.expired}; "
+        f"Reminded {report.reminded}, expired {report.expired}, "
+        f"asked for {check_ins.asked} check-ins; "
         f"emails sent {delivery.sent}, failed {delivery.failed}."
     )
 

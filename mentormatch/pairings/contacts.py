@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from mentormatch import learning
 from mentormatch.db import utcnow
 from mentormatch.models import (
     ContactView,
@@ -118,4 +119,5 @@ def leave_feedback(
         raise RequestRefused(
             "You already rated this introduction; a rating is given once."
         ) from exc
+    learning.record_decision(session, pairing, "rate", author, value=str(rating))
     return feedback

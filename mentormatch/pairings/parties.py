@@ -21,7 +21,8 @@ def is_party(pairing: Pairing, user: User) -> bool:
 
 
 def requester_user_id(pairing: Pairing) -> int:
-    """The user id of the person who asked for the introduction."""
+    """The user id of the person who asked for the introduction (for a coordinator's
+    proposal nobody agreed to yet, the diaspora member: callers check the state first)."""
     if pairing.requester_side == "entrepreneur":
         return pairing.entrepreneur.user_id
     return pairing.diaspora.user_id
@@ -50,6 +51,8 @@ def may(pairing: Pairing, user: User, action: str) -> bool:
         return user.id == requester_user_id(pairing)
     if who is Who.COORDINATOR:
         return is_coordinator(user)
+    if who is Who.PARTY:
+        return is_party(pairing, user)
     if who is Who.PARTY_OR_COORDINATOR:
         return is_party(pairing, user) or is_coordinator(user)
     return False
@@ -84,5 +87,6 @@ def not_allowed_message(action: str) -> str:
         Who.COUNTERPART: "Only the person who was asked can answer this request.",
         Who.REQUESTER: "Only the person who asked for this introduction can withdraw it.",
         Who.COORDINATOR: "Only a programme coordinator can approve or reject an introduction.",
+        Who.PARTY: "Only the two people introduced can answer a coordinator's proposal.",
         Who.PARTY_OR_COORDINATOR: "Only the two people introduced or a coordinator can do this.",
     }.get(who or Who.SYSTEM, "Nobody can do this by hand.")

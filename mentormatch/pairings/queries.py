@@ -61,8 +61,13 @@ def inbox_of(session: Session, user: User) -> dict[str, list[Pairing]]:
     pairings = pairings_of(session, user)
     pending = [p for p in pairings if p.state in PENDING_STATES]
     return {
-        "incoming": [p for p in pending if counterpart_user_id(p) == user.id],
-        "outgoing": [p for p in pending if requester_user_id(p) == user.id],
+        # A coordinator's proposal asks both sides: it waits for an answer from each.
+        "incoming": [
+            p for p in pending if p.state is S.PROPOSED or counterpart_user_id(p) == user.id
+        ],
+        "outgoing": [
+            p for p in pending if p.state is not S.PROPOSED and requester_user_id(p) == user.id
+        ],
         "current": [p for p in pairings if p.state is S.APPROVED],
         "past": [
             p for p in pairings if p.state not in PENDING_STATES and p.state is not S.APPROVED

@@ -19,6 +19,7 @@ class Who(enum.StrEnum):
     COUNTERPART = "counterpart"  # the side that was asked
     REQUESTER = "requester"  # the side that asked
     COORDINATOR = "coordinator"  # a coordinator (or an admin acting as one)
+    PARTY = "party"  # either of the two people introduced
     PARTY_OR_COORDINATOR = "party_or_coordinator"
     SYSTEM = "system"  # expiry from `flask pairings tick`, withdrawals caused by an approval
 
@@ -32,7 +33,13 @@ class Transition:
 
 
 # The whole state machine. `expire` and `auto_withdraw` are made by the system only.
+# A coordinator's proposal (a matching round) waits for both sides: the first to agree
+# turns it into a request from their side, which the other side answers as usual.
 TRANSITIONS: tuple[Transition, ...] = (
+    Transition(S.PROPOSED, "agree", S.REQUESTED, Who.PARTY),
+    Transition(S.PROPOSED, "decline_proposal", S.DECLINED, Who.PARTY),
+    Transition(S.PROPOSED, "expire", S.WITHDRAWN, Who.SYSTEM),
+    Transition(S.PROPOSED, "auto_withdraw", S.WITHDRAWN, Who.SYSTEM),
     Transition(S.REQUESTED, "accept", S.ACCEPTED, Who.COUNTERPART),
     Transition(S.REQUESTED, "decline", S.DECLINED, Who.COUNTERPART),
     Transition(S.REQUESTED, "withdraw", S.WITHDRAWN, Who.REQUESTER),
@@ -53,6 +60,9 @@ WHO_BY_ACTION: dict[str, Who] = {t.action: t.who for t in TRANSITIONS}
 ACTIONS: tuple[str, ...] = tuple(dict.fromkeys(t.action for t in TRANSITIONS))
 
 ACTION_LABELS = {
+    "propose": "Proposed by a coordinator",
+    "agree": "Agreed to the proposal",
+    "decline_proposal": "Declined the proposal",
     "request": "Requested",
     "accept": "Accepted",
     "decline": "Declined",
@@ -66,20 +76,29 @@ ACTION_LABELS = {
 }
 
 # Pending requests count against the per-person limit; an approved pairing does not.
-PENDING_STATES = (S.REQUESTED, S.ACCEPTED)
+PENDING_STATES = (S.PROPOSED, S.REQUESTED, S.ACCEPTED)
 # Contact details show only while an introduction is live or done; closing hides them.
 CONTACT_STATES = (S.APPROVED, S.COMPLETED)
 # Feedback is possible once an introduction was approved, whatever happened after.
 FEEDBACK_STATES = (S.APPROVED, S.COMPLETED, S.CLOSED)
 
 # Reasons from a fixed list per action, so coordinators can count why pairings fail.
+_DECLINE_REASONS = {
+    "no_time": "I do not have time right now",
+    "outside_expertise": "This is outside what I know",
+    "not_my_region": "I cannot help in this region",
+    "language": "We do not share a working language",
+    "other": "Another reason",
+}
 REASONS: dict[str, dict[str, str]] = {
-    "decline": {
-        "no_time": "I do not have time right now",
-        "outside_expertise": "This is outside what I know",
-        "not_my_region": "I cannot help in this region",
-        "language": "We do not share a working language",
-        "other": "Another reason",
+    "decline": _DECLINE_REASONS,
+    "decline_proposal": _DECLINE_REASONS,
+    # Completing says what came of it: the outcome programmes report.
+    "complete": {
+        "goals_met": "We reached what we set out to do",
+        "partly_met": "We reached part of it",
+        "not_met": "It did not lead to a change",
+        "other_outcome": "Another outcome",
     },
     "withdraw": {
         "found_help": "I found help elsewhere",

@@ -37,10 +37,11 @@ def expire_and_remind(session: Session, policy: Policy, now: datetime | None = N
     """
     now = now or utcnow()
     locking = session.get_bind().dialect.name == "postgresql"
+    waiting = (S.PROPOSED, S.REQUESTED)
     due_soon = (
         select(Pairing)
         .where(
-            Pairing.state == S.REQUESTED,
+            Pairing.state.in_(waiting),
             Pairing.reminded_at.is_(None),
             Pairing.expires_at > now,
             Pairing.expires_at <= now + timedelta(days=policy.reminder_days),
@@ -49,7 +50,7 @@ def expire_and_remind(session: Session, policy: Policy, now: datetime | None = N
     )
     overdue = (
         select(Pairing)
-        .where(Pairing.state == S.REQUESTED, Pairing.expires_at <= now)
+        .where(Pairing.state.in_(waiting), Pairing.expires_at <= now)
         .order_by(Pairing.id)
     )
     reminded = expired = 0
@@ -82,6 +83,17 @@ def _each_in_own_commit(session: Session, work: Callable[[], None]) -> bool:
 
 def _remind(session: Session, pairing: Pairing, now: datetime) -> None:
     pairing.reminded_at = now
+    if pairing.state is S.PROPOSED:
+        for user_id in (pairing.entrepreneur.user_id, pairing.diaspora.user_id):
+            tell(
+                session,
+                user_id,
+                pairing,
+                "A proposed introduction waits for your answer",
+                f"A coordinator proposed a {pairing.kind.value} introduction for you. It "
+                f"expires on {pairing.expires_at:%d %B %Y} unless you both answer.",
+            )
+        return
     requester = session.get(User, requester_user_id(pairing))
     asker = requester.full_name if requester else "Someone"
     tell(
@@ -95,7 +107,19 @@ def _remind(session: Session, pairing: Pairing, now: datetime) -> None:
 
 
 def _expire(session: Session, pairing: Pairing, policy: Policy, now: datetime) -> None:
+    proposed = pairing.state is S.PROPOSED
     transition(session, pairing, "expire", None, reason="expired", now=now, automatic=True)
+    if proposed:
+        for user_id in (pairing.entrepreneur.user_id, pairing.diaspora.user_id):
+            tell(
+                session,
+                user_id,
+                pairing,
+                "A proposed introduction expired",
+                f"The {pairing.kind.value} introduction a coordinator proposed got no answer "
+                f"from both of you in {policy.ttl_days} days, so it expired.",
+            )
+        return
     tell(
         session,
         requester_user_id(pairing),

@@ -18,8 +18,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from mentormatch import learning
 from mentormatch.db import utcnow
 from mentormatch.models import (
+    OPEN_STATES,
     DiasporaProfile,
     EntrepreneurProfile,
     Pairing,
@@ -160,6 +162,7 @@ def transition(
             "Someone else changed this introduction at the same moment. "
             "Nothing was changed; reload the page to see where it is now."
         ) from exc
+    learning.record_decision(session, pairing, action, actor, value=reason, now=now)
     return event
 
 
@@ -221,6 +224,54 @@ def _check_request_limits(
         )
 
 
+def check_can_be_introduced(
+    session: Session,
+    entrepreneur: EntrepreneurProfile,
+    diaspora: DiasporaProfile,
+    kind: PairingKind,
+) -> None:
+    """RequestRefused unless both profiles are approved and active, the member offers this
+    kind of help, and the two have no open introduction of this kind."""
+    for profile in (entrepreneur, diaspora):
+        if profile.review_status != ReviewStatus.APPROVED or not profile.user.is_active:
+            raise RequestRefused(
+                f"{profile.display_name} cannot receive introductions at the moment."
+            )
+    if kind is PairingKind.COACHING and not diaspora.offers_coaching:
+        raise RequestRefused(f"{diaspora.display_name} does not offer coaching.")
+    if kind is PairingKind.INVESTMENT and not diaspora.offers_investment:
+        raise RequestRefused(f"{diaspora.display_name} does not offer investment.")
+    existing = session.scalar(
+        select(Pairing).where(
+            Pairing.entrepreneur_id == entrepreneur.id,
+            Pairing.diaspora_id == diaspora.id,
+            Pairing.kind == kind,
+            Pairing.state.in_(OPEN_STATES),
+        )
+    )
+    if existing is not None:
+        raise RequestRefused(
+            f"There is already an open {kind.value} introduction between "
+            f"{entrepreneur.display_name} and {diaspora.display_name} "
+            f"(“{existing.state.label}”)."
+        )
+
+
+def _insert_new(session: Session, pairing: Pairing, event: PairingEvent) -> None:
+    """Add a new pairing and its creating event; refused if the same open pairing appeared
+    meanwhile (the partial unique index)."""
+    session.add(pairing)
+    session.add(event)
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError as exc:
+        # Someone created the same open pairing between our check and our insert.
+        raise RequestRefused(
+            f"There is already an open {pairing.kind.value} introduction between these two people."
+        ) from exc
+
+
 def request_introduction(
     session: Session,
     requester: User,
@@ -251,33 +302,11 @@ def request_introduction(
         side, counterpart = "diaspora", entrepreneur.user
     else:
         raise NotAllowed("You can ask for introductions only for your own profile.")
-    for profile in (entrepreneur, diaspora):
-        if profile.review_status != ReviewStatus.APPROVED or not profile.user.is_active:
-            raise RequestRefused(
-                f"{profile.display_name} cannot receive introductions at the moment."
-            )
-    if kind is PairingKind.COACHING and not diaspora.offers_coaching:
-        raise RequestRefused(f"{diaspora.display_name} does not offer coaching.")
-    if kind is PairingKind.INVESTMENT and not diaspora.offers_investment:
-        raise RequestRefused(f"{diaspora.display_name} does not offer investment.")
+    check_can_be_introduced(session, entrepreneur, diaspora, kind)
     # One request at a time per requester: the limits below are counted under this lock,
     # so concurrent requests (two tabs, a script) cannot all pass the same count.
     lock_row(session, User, requester.id)
     _check_request_limits(session, requester, kind, policy, now)
-    existing = session.scalar(
-        select(Pairing).where(
-            Pairing.entrepreneur_id == entrepreneur.id,
-            Pairing.diaspora_id == diaspora.id,
-            Pairing.kind == kind,
-            Pairing.state.in_((S.REQUESTED, S.ACCEPTED, S.APPROVED)),
-        )
-    )
-    if existing is not None:
-        raise RequestRefused(
-            f"There is already an open {kind.value} introduction between "
-            f"{entrepreneur.display_name} and {diaspora.display_name} "
-            f"(“{existing.state.label}”)."
-        )
     score, reasons = (explain or _default_explainer)(session, entrepreneur, diaspora, kind)
     pairing = Pairing(
         entrepreneur=entrepreneur,
@@ -293,8 +322,9 @@ def request_introduction(
         state_changed_at=now,
         expires_at=now + timedelta(days=policy.ttl_days),
     )
-    session.add(pairing)
-    session.add(
+    _insert_new(
+        session,
+        pairing,
         PairingEvent(
             pairing=pairing,
             action="request",
@@ -303,16 +333,9 @@ def request_introduction(
             actor_id=requester.id,
             note=message,
             created_at=now,
-        )
+        ),
     )
-    try:
-        with session.begin_nested():
-            session.flush()
-    except IntegrityError as exc:
-        # Someone created the same open pairing between our check and our insert.
-        raise RequestRefused(
-            f"There is already an open {kind.value} introduction between these two people."
-        ) from exc
+    learning.record_decision(session, pairing, "request", requester, now=now)
     asker = requester.full_name
     notify(
         session,
@@ -326,6 +349,140 @@ def request_introduction(
         ),
         pairing,
     )
+    return pairing
+
+
+def propose_introduction(
+    session: Session,
+    coordinator: User,
+    *,
+    entrepreneur: EntrepreneurProfile,
+    diaspora: DiasporaProfile,
+    kind: PairingKind | str,
+    score: float,
+    reasons: list[Any],
+    round_id: int | None = None,
+    components: Mapping[str, Mapping[str, float]] | None = None,
+    note: str = "",
+    policy: Policy | None = None,
+    now: datetime | None = None,
+) -> Pairing:
+    """A coordinator proposes an introduction (a matching round): both sides are asked;
+    the first to agree makes it a request from their side, which the other answers.
+    `components` are the engine's, kept with the decision for the learning data."""
+    policy = policy or Policy()
+    now = now or utcnow()
+    kind = PairingKind(kind)
+    if not is_coordinator(coordinator):
+        raise NotAllowed("Only a programme coordinator can propose introductions.")
+    check_can_be_introduced(session, entrepreneur, diaspora, kind)
+    pairing = Pairing(
+        entrepreneur=entrepreneur,
+        diaspora=diaspora,
+        kind=kind,
+        state=S.PROPOSED,
+        requested_by_id=coordinator.id,
+        requester_side="coordinator",
+        message=clean_text(note, "note"),
+        score=score,
+        reasons=reasons,
+        round_id=round_id,
+        created_at=now,
+        state_changed_at=now,
+        expires_at=now + timedelta(days=policy.ttl_days),
+    )
+    _insert_new(
+        session,
+        pairing,
+        PairingEvent(
+            pairing=pairing,
+            action="propose",
+            from_state=None,
+            to_state=S.PROPOSED,
+            actor_id=coordinator.id,
+            note=pairing.message,
+            created_at=now,
+        ),
+    )
+    learning.record_decision(
+        session, pairing, "propose", coordinator, components=components, now=now
+    )
+    for user, other in (
+        (entrepreneur.user, diaspora.user),
+        (diaspora.user, entrepreneur.user),
+    ):
+        notify(
+            session,
+            user,
+            f"A coordinator proposes a {kind.value} introduction with {other.full_name}",
+            with_link(
+                f"A programme coordinator thinks you and {other.full_name} would work well "
+                f"together for {kind.value}. Please say whether you agree by "
+                f"{pairing.expires_at:%d %B %Y}; once you both agree, the coordinator "
+                "approves the introduction and you see each other's contact details.",
+                f"/pairings/{pairing.id}",
+            ),
+            pairing,
+        )
+    return pairing
+
+
+def agree(
+    session: Session,
+    pairing: Pairing,
+    actor: User,
+    *,
+    expected_version: int | None = None,
+    note: str = "",
+) -> Pairing:
+    """One side agrees to a coordinator's proposal; the other side is now asked to accept."""
+    _locked_transition(
+        session, pairing, "agree", actor, note=note, expected_version=expected_version
+    )
+    pairing.requester_side = (
+        "entrepreneur" if actor.id == pairing.entrepreneur.user_id else "diaspora"
+    )
+    tell(
+        session,
+        counterpart_user_id(pairing),
+        pairing,
+        f"{actor.full_name} agreed to the proposed introduction",
+        f"{actor.full_name} agreed to the {pairing.kind.value} introduction a coordinator "
+        "proposed. Please accept or decline it.",
+    )
+    return pairing
+
+
+def decline_proposal(
+    session: Session,
+    pairing: Pairing,
+    actor: User,
+    *,
+    reason: str,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Pairing:
+    """One side declines a coordinator's proposal, with a reason from the list."""
+    _locked_transition(
+        session,
+        pairing,
+        "decline_proposal",
+        actor,
+        reason=reason,
+        note=note,
+        expected_version=expected_version,
+    )
+    for user_id in (other_party(pairing, actor).id, pairing.requested_by_id):
+        if user_id is not None:
+            tell(
+                session,
+                user_id,
+                pairing,
+                f"{actor.full_name} declined a proposed introduction",
+                f"{actor.full_name} declined the {pairing.kind.value} introduction between "
+                f"{pairing.entrepreneur.display_name} and {pairing.diaspora.display_name}: "
+                f"{REASONS['decline_proposal'][reason]}.",
+            )
     return pairing
 
 
@@ -557,12 +714,20 @@ def complete(
     pairing: Pairing,
     actor: User,
     *,
+    reason: str,
     note: str = "",
     expected_version: int | None = None,
 ) -> Pairing:
-    """Either party or a coordinator marks an approved introduction as completed."""
+    """Either party or a coordinator marks an approved introduction as completed, with its
+    outcome from the list."""
     _locked_transition(
-        session, pairing, "complete", actor, note=note, expected_version=expected_version
+        session,
+        pairing,
+        "complete",
+        actor,
+        reason=reason,
+        note=note,
+        expected_version=expected_version,
     )
     _tell_parties_except(
         session,
@@ -570,7 +735,7 @@ def complete(
         actor,
         "An introduction was marked completed",
         f"{actor.full_name} marked the {pairing.kind.value} introduction "
-        "as completed. You can rate it on its page.",
+        f"as completed: {REASONS['complete'][reason]}. You can rate it on its page.",
     )
     return pairing
 
@@ -607,6 +772,8 @@ def close(
 
 # The transitions people take by hand, by action name: the pages dispatch through this.
 TRANSITION_FUNCTIONS: dict[str, Callable[..., Pairing]] = {
+    "agree": agree,
+    "decline_proposal": decline_proposal,
     "accept": accept,
     "decline": decline,
     "withdraw": withdraw,

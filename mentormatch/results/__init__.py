@@ -1,0 +1,1 @@
+"""Programme results for donors: indicators, charts and their CSV (/coordinator/results)."""

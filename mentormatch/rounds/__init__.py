@@ -1,0 +1,1 @@
+"""Matching rounds: a coordinator pairs many entrepreneurs at once (issue 12)."""
