@@ -94,10 +94,12 @@ def upgrade() -> None:
             for part in parts:
                 conn.execute(
                     sa.text(
+                        # The casts tell PostgreSQL the parameter's type once for both uses.
                         "INSERT INTO diaspora_skills_offered (profile_id, skill_code) "
-                        "SELECT profile_id, :part FROM diaspora_skills_offered "
-                        "WHERE skill_code = :old AND profile_id NOT IN "
-                        "(SELECT profile_id FROM diaspora_skills_offered WHERE skill_code = :part)"
+                        "SELECT profile_id, CAST(:part AS VARCHAR(40)) "
+                        "FROM diaspora_skills_offered WHERE skill_code = :old AND profile_id "
+                        "NOT IN (SELECT profile_id FROM diaspora_skills_offered "
+                        "WHERE skill_code = CAST(:part AS VARCHAR(40)))"
                     ),
                     {"part": part, "old": old},
                 )
