@@ -13,6 +13,7 @@ from mentormatch import taxonomy
 from mentormatch.followup.service import MAX_SESSIONS
 from mentormatch.forms import choices
 from mentormatch.models import Instrument, Pairing, PairingKind
+from mentormatch.money.rates import Rates
 from mentormatch.pairings.service import MAX_TEXT
 from mentormatch.profiles.forms import YES_NO, WholeNumberField
 
@@ -70,15 +71,23 @@ class CheckInForm(FlaskForm):
     currency = SelectField("Currency of the amount", choices=[], validate_choice=False)
     instrument = SelectField("Kind of money", choices=[], validate_choice=False)
 
-    def __init__(self, pairing: Pairing, days: list[int], **kwargs: Any) -> None:
+    def __init__(
+        self, pairing: Pairing, days: list[int], rates: Rates | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(prefix="check-in", **kwargs)
         self.day.choices = choices((day, f"{day}-day check-in") for day in days)
         if pairing.kind is PairingKind.COACHING:
             for name in ("money_committed", "amount", "currency", "instrument"):
                 delattr(self, name)
             return
+        # Only currencies with a rate, as on profiles: the amount is also kept in dollars.
         self.currency.choices = choices(
-            ((code, f"{code} – {name}") for code, name in taxonomy.currencies()), blank="—"
+            (
+                (code, f"{code} – {name}")
+                for code, name in taxonomy.currencies()
+                if rates is None or code in rates
+            ),
+            blank="—",
         )
         self.instrument.choices = choices(((i.value, i.label) for i in Instrument), blank="—")
         if not self.currency.data:

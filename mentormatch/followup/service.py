@@ -17,7 +17,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from mentormatch import taxonomy
-from mentormatch.currency import to_usd
 from mentormatch.db import utcnow
 from mentormatch.matches.service import explain_pair
 from mentormatch.models import (
@@ -30,6 +29,8 @@ from mentormatch.models import (
     PairingState,
     User,
 )
+from mentormatch.money.rates import Rates
+from mentormatch.money.store import latest_rates
 from mentormatch.pairings.parties import is_coordinator, is_party
 from mentormatch.pairings.rules import (
     IllegalTransition,
@@ -44,6 +45,7 @@ from mentormatch.pairings.service import (
     request_introduction,
     tell,
 )
+from mentormatch.profiles.service import no_rate_message
 
 S = PairingState
 # Check-ins can be filed while the introduction runs and after it was completed.
@@ -144,7 +146,7 @@ def file_check_in(
             f"Give the number of sessions as a whole number from 0 to {MAX_SESSIONS}."
         )
     what_changed = clean_text(what_changed, "answer to “what changed”")
-    money = _money(pairing, money_committed, amount, currency, instrument)
+    money = _money(pairing, money_committed, amount, currency, instrument, latest_rates(session))
     check_in = CheckIn(
         pairing_id=pairing.id,
         author_id=author.id,
@@ -183,9 +185,11 @@ def _money(
     amount: int | None,
     currency: str | None,
     instrument: str | None,
+    rates: Rates,
 ) -> dict[str, Any]:
     """The investment part of a check-in, checked: all of it when money was committed,
-    none of it otherwise, and nothing at all for coaching."""
+    none of it otherwise, and nothing at all for coaching. The amount is kept as typed and
+    in dollars at the latest rate; a currency without a rate is refused, as on profiles."""
     if pairing.kind is PairingKind.COACHING:
         if committed or amount or currency or instrument:
             raise InvalidInput("Money is reported on investment introductions only.")
@@ -203,6 +207,8 @@ def _money(
     currency = (currency or "").strip().upper()
     if not taxonomy.is_currency(currency):
         raise InvalidInput("Choose the currency of the amount from the list.")
+    if currency not in rates:
+        raise InvalidInput(no_rate_message(currency, rates, "investment_currency"))
     if instrument not in {i.value for i in Instrument}:
         raise InvalidInput(
             "Choose the kind of money from the list: grant, loan, equity or in kind."
@@ -212,7 +218,7 @@ def _money(
         "amount": amount,
         "currency": currency,
         "instrument": instrument,
-        "amount_usd": to_usd(amount, currency),
+        "amount_usd": rates.to_usd(amount, currency),
     }
 
 

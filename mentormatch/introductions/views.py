@@ -17,6 +17,7 @@ from mentormatch.followup.forms import CheckInForm, FollowWithInvestmentForm
 from mentormatch.introductions.forms import FeedbackForm, RequestForm, TransitionForm
 from mentormatch.main.errors import render_error
 from mentormatch.models import Pairing, Role, User
+from mentormatch.money.store import latest_rates
 from mentormatch.notifications import mark_all_read, recent_notifications, unread_count
 from mentormatch.pairings import contacts, parties, queries, service
 from mentormatch.pairings.rules import (
@@ -170,7 +171,7 @@ def _pairing_page(
     forms = _forms_for(pairing, me)
     feedback_form = FeedbackForm() if contacts.can_rate(session, pairing, me) else None
     due = followup.due_check_ins(session, pairing, me, _check_in_policy())
-    check_in_form = CheckInForm(pairing, due) if due else None
+    check_in_form = CheckInForm(pairing, due, latest_rates(session)) if due else None
     if isinstance(failed, TransitionForm):
         forms[failed.action] = failed
     elif isinstance(failed, FeedbackForm):
@@ -278,7 +279,9 @@ def check_in(pairing_id: int) -> ResponseReturnValue:
         return render_error(403, "Only the two people introduced can file a check-in.")
     session = get_session()
     policy = _check_in_policy()
-    form = CheckInForm(pairing, followup.due_check_ins(session, pairing, me, policy))
+    form = CheckInForm(
+        pairing, followup.due_check_ins(session, pairing, me, policy), latest_rates(session)
+    )
     if not form.validate_on_submit():
         return _pairing_page(pairing, me, failed=form)
     money: dict[str, Any] = {}

@@ -18,9 +18,12 @@ Matrix = NDArray[np.float32]
 # Secondary keys for equal sort keys of the candidates (rows, columns), higher first.
 TieBreak = Callable[[NDArray[np.int64], NDArray[np.int64]], list[NDArray[np.generic]]]
 
-# Top-k first takes the k-th best of the first k * SAMPLE_PER_K columns as a floor (never
-# above the true k-th best), then sorts only the values that reach it.
+# Top-k first takes the k-th best of a sample of columns as a floor (never above the true
+# k-th best), then sorts only the values that reach it. The sample is a quarter of the
+# columns, at most k * SAMPLE_PER_K of them, and is used from SAMPLE_MIN_PER_K * k columns
+# on: the saving then grows smoothly with the width instead of switching on at one size.
 SAMPLE_PER_K = 200
+SAMPLE_MIN_PER_K = 4
 # Added to the half score of a coaching pair with a home tie: the sort key puts every
 # such pair first.
 TIER = np.float32(1.0)
@@ -65,8 +68,8 @@ def top_k(
     if m == 0 or k == 0:
         return ids, top
     floor = np.full(n, np.nextafter(np.float32(W.MIN_SCORE / 2), np.float32(1)), np.float32)
-    sample = k * SAMPLE_PER_K
-    if m > 2 * sample:
+    sample = min(k * SAMPLE_PER_K, m // 4)
+    if sample >= SAMPLE_MIN_PER_K * k:
         # Any subset of columns gives a valid floor; a contiguous one partitions fastest.
         kth = np.partition(keys[:, :sample], sample - k, axis=1)[:, sample - k]
         np.maximum(floor, kth, out=floor)
