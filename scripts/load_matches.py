@@ -256,7 +256,7 @@ def main() -> int:
         log_in(watcher_client, about["watcher"])
         log_in(mentor_client, about["mentor"])
         seen = watcher_client.request("before", "GET", "/matches?kind=coaching")[1]
-        target = f"/people/diaspora/{about['mentor_id']}"
+        target = f'href="/people/diaspora/{about["mentor_id"]}"'
         assert target not in seen, "the mentor was already suggested"
         statuses = [
             post_step(mentor_client, "roots", {"country": about["country"],

@@ -257,13 +257,18 @@ def test_matching_evaluate_says_when_there_is_nothing_to_evaluate(runner: FlaskC
 def test_matching_bench_ends_with_one_json_line(runner: FlaskCliRunner) -> None:
     result = runner.invoke(
         args=["matching", "bench", "--entrepreneurs", "600", "--diaspora", "300",
-              "--queries", "30", "--baseline", "100"]
+              "--queries", "30", "--baseline", "100", "--page-size", "300", "80",
+              "--round-size", "200", "50", "--results-size", "300", "400"]
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     figures = json.loads(result.output.strip().splitlines()[-1])
     for key in ("fit_s", "query_p50_ms", "query_p95_ms", "all_pairs_s", "peak_mb",
-                "speedup_vs_dense", "n_entrepreneurs", "n_diaspora"):  # fmt: skip
+                "speedup_vs_dense_same_features", "speedup_vs_cosine_other_features",
+                "update_one_person_ms", "n_entrepreneurs", "n_diaspora",
+                "matches_page_p50_ms", "matches_page_p99_ms", "change_visible_s",
+                "peak_mb_process", "rss_mb_workers", "pss_mb_workers"):  # fmt: skip
         assert key in figures
+    assert figures["change_visible_s"] > 0, "the changed mentor never showed up"
     assert figures["n_entrepreneurs"] == 600
 
 

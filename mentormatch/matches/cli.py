@@ -233,6 +233,33 @@ def export_decisions_command(output: TextIO) -> None:
     "--jobs", default=2, show_default=True, help="Threads for the all-entrepreneurs ranking."
 )
 @click.option(
+    "--round-size",
+    nargs=2,
+    type=click.IntRange(1),
+    default=(5_000, 1_000),
+    show_default=True,
+    metavar="N_ENTREPRENEURS N_MENTORS",
+    help="The matching round timed (mentors of capacity 3).",
+)
+@click.option(
+    "--results-size",
+    nargs=2,
+    type=click.IntRange(1),
+    default=(10_000, 20_000),
+    show_default=True,
+    metavar="N_ENTREPRENEURS N_INTRODUCTIONS",
+    help="The data behind the /coordinator/results timing.",
+)
+@click.option(
+    "--page-size",
+    nargs=2,
+    type=click.IntRange(0),
+    default=(20_000, 5_000),
+    show_default=True,
+    metavar="N_ENTREPRENEURS N_DIASPORA",
+    help="Profiles behind the /matches page timing (0 0: skip it).",
+)
+@click.option(
     "--results-database",
     envvar="BENCH_DATABASE_URL",
     help="An EMPTY database to fill for timing /coordinator/results (default: a temporary "
@@ -244,6 +271,9 @@ def bench_command(
     queries: int,
     baseline: int,
     jobs: int,
+    round_size: tuple[int, int],
+    results_size: tuple[int, int],
+    page_size: tuple[int, int],
     results_database: str | None,
 ) -> None:
     """Time fit, one user's top-10, everyone's top-10, a dense baseline, a matching round
@@ -257,11 +287,16 @@ def bench_command(
         n_baseline=baseline,
         n_jobs=jobs,
         echo=click.echo,
+        round_size=round_size,
     )
+    if all(page_size):
+        from mentormatch.matches.bench_page import time_matches_page
+
+        figures.update(time_matches_page(*page_size, echo=click.echo))
     from mentormatch.results.load import BenchDatabaseError, time_results_page
 
     try:
-        figures.update(time_results_page(results_database, echo=click.echo))
+        figures.update(time_results_page(results_database, *results_size, echo=click.echo))
     except BenchDatabaseError as error:
         raise click.ClickException(str(error)) from None
     click.echo(json.dumps(figures, sort_keys=True))

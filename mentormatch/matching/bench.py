@@ -91,6 +91,7 @@ def run(
     n_jobs: int = 2,
     k: int = 10,
     echo: Callable[[str], None] = print,
+    round_size: tuple[int, int] = (5_000, 1_000),
 ) -> dict[str, Any]:
     """Run every measurement, print it, and return the figures."""
     (es, ds), gen_s = timed(
@@ -103,7 +104,7 @@ def run(
         f"generated {n_entrepreneurs:,} entrepreneurs and {n_diaspora:,} diaspora in {gen_s:.1f} s"
     )
 
-    growth = size_figures(taxonomy, n_jobs, k, echo)
+    growth = size_figures(taxonomy, n_entrepreneurs, n_jobs, k, echo)
     index, fit_s = timed(lambda: MatchIndex.fit(es, ds, taxonomy))
     echo(f"fit on {n_entrepreneurs + n_diaspora:,} profiles: {fit_s:.2f} s")
 
@@ -185,7 +186,7 @@ def run(
         "k": k,
         "n_jobs": n_jobs,
     }
-    figures.update(round_figures(taxonomy, echo=echo))
+    figures.update(round_figures(taxonomy, *round_size, echo=echo))
     figures["peak_mb_process"] = round(peak_mb(), 1)
     echo(f"peak memory of the whole benchmark process: {figures['peak_mb_process']:.0f} MB")
     return figures
@@ -195,11 +196,11 @@ SIZES = ((10_000, 2_000), (30_000, 6_000))
 
 
 def size_figures(
-    taxonomy: Taxonomy, n_jobs: int, k: int, echo: Callable[[str], None]
+    taxonomy: Taxonomy, largest: int, n_jobs: int, k: int, echo: Callable[[str], None]
 ) -> dict[str, float]:
-    """Fit and everyone's top-k at smaller sizes, to see how the cost grows."""
+    """Fit and everyone's top-k at the sizes below `largest`, to see how the cost grows."""
     out: dict[str, float] = {}
-    for n_e, n_d in SIZES:
+    for n_e, n_d in (size for size in SIZES if size[0] < largest):
         es = synthetic.entrepreneurs(n_e, taxonomy, seed=11)
         ds = synthetic.diaspora(n_d, taxonomy, seed=12)
         started = time.perf_counter()

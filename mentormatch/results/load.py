@@ -83,6 +83,7 @@ def fill(
             full_name="Bench Coordinator",
             role=Role.COORDINATOR,
             password_hash=hash_password(COORDINATOR[1]),
+            email_confirmed_at=utcnow(),
         )
     )
     countries = rng.choice(COUNTRIES, size=n_entrepreneurs)
@@ -278,7 +279,12 @@ def time_results_page(
         engine.dispose()
         app = create_app({"ENV_NAME": "testing", "DATABASE_URL": url, "WTF_CSRF_ENABLED": False})
         client = app.test_client()
-        client.post("/login", data={"login": COORDINATOR[0], "password": COORDINATOR[1]})
+        logged_in = client.post(
+            "/login", data={"login": COORDINATOR[0], "password": COORDINATOR[1]}
+        )
+        assert logged_in.status_code in (302, 303) and "/login" not in logged_in.location, (
+            "the benchmark's coordinator could not log in"
+        )
         figures: dict[str, Any] = {"results_database": engine.dialect.name}
         for name, path in (
             ("results_page_ms", "/coordinator/results"),

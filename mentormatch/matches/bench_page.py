@@ -1,0 +1,152 @@
+"""The suggestions page measured through the WSGI app (no network), at national scale.
+
+Part of `make bench` (issue 10): a throwaway SQLite database gets the taxonomy and
+20,000 synthetic entrepreneurs and 5,000 diaspora members (`flask seed --synthetic`), the
+index is built and published as the worker does, and an app in production mode ("published"
+index) answers `/matches` for a logged-in entrepreneur through Flask's test client: warm
+p50 and p99. Then a mentor who had nothing in common with that entrepreneur becomes their
+best match (region, value chains, language, skills), and we time how long until the
+entrepreneur's page shows them: the worker's refresh (an overlay) plus the page, plus the
+worker's polling interval, which is how long the change can wait before the worker looks.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from alembic import command as alembic_command
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mentormatch import create_app
+from mentormatch.auth.service import set_password
+from mentormatch.matches import builds, service
+from mentormatch.models import DiasporaProfile, EntrepreneurProfile, User
+from mentormatch.synthetic_seed import seed_synthetic
+from mentormatch.taxonomy import load_taxonomy
+
+PASSWORD = "bench: the page at national scale"
+_TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
+
+
+def time_matches_page(
+    n_entrepreneurs: int = 20_000,
+    n_diaspora: int = 5_000,
+    requests: int = 200,
+    echo: Callable[[str], None] = print,
+) -> dict[str, float]:
+    """Figures for the JSON line: matches_page_p50_ms, matches_page_p99_ms, change_visible_s."""
+    from mentormatch.cli import alembic_config
+
+    with tempfile.TemporaryDirectory() as scratch:
+        url = "sqlite:///" + str(Path(scratch) / "bench.sqlite3")
+        alembic_command.upgrade(alembic_config(url), "head")
+        app = create_app(
+            {
+                "DATABASE_URL": url,
+                "MATCHING_INDEX": "published",
+                "MATCHING_INDEX_DIR": str(Path(scratch) / "index"),
+                "RATELIMIT_ENABLED": False,
+            }
+        )
+        sessions = app.extensions["mm_sessionmaker"]
+        started = time.perf_counter()
+        with sessions() as session:
+            load_taxonomy(session)
+            seed_synthetic(session, n_entrepreneurs, n_diaspora)
+            session.commit()
+        echo(f"page benchmark: {n_entrepreneurs:,} x {n_diaspora:,} synthetic profiles written "
+             f"in {time.perf_counter() - started:.0f} s")  # fmt: skip
+        root = Path(app.config["MATCHING_INDEX_DIR"])
+        with sessions() as session:
+            report = builds.build_full(session, root)
+            session.commit()
+        echo(f"page benchmark: full build from the database {report.seconds:.2f} s")
+        service.clear_cache()
+        with sessions() as session:
+            watcher, mentor, changes = _people(session)
+            session.commit()
+        client = app.test_client()
+        _log_in(client, watcher)
+        client.get("/matches")  # maps the published index in this process
+        times = []
+        for _ in range(requests):
+            began = time.perf_counter()
+            response = client.get("/matches")
+            times.append((time.perf_counter() - began) * 1000)
+            assert response.status_code == 200
+        p50, p99 = float(np.percentile(times, 50)), float(np.percentile(times, 99))
+        echo(f"/matches through the WSGI app, warm, {requests} requests: p50 {p50:.1f} ms, "
+             f"p99 {p99:.1f} ms")  # fmt: skip
+
+        target = f'href="/people/diaspora/{mentor}"'
+        assert target not in client.get("/matches").get_data(as_text=True)
+        changed_at = time.perf_counter()
+        with sessions() as session:
+            profile = session.get(DiasporaProfile, mentor)
+            assert profile is not None
+            changes(session, profile)
+            session.commit()
+        with sessions() as session:
+            refresh = builds.refresh_index(
+                session, root, overlay_limit=int(app.config["MATCHING_OVERLAY_LIMIT"]),
+                full_after_seconds=3600.0,
+            )  # fmt: skip
+            session.commit()
+        seen = target in client.get("/matches").get_data(as_text=True)
+        measured = time.perf_counter() - changed_at
+        interval = float(app.config["MATCHING_INDEX_INTERVAL"])
+        echo(f"a mentor's change shown in another person's suggestions: {refresh.action} "
+             f"{refresh.seconds * 1000:.0f} ms, page and all {measured:.2f} s, plus up to "
+             f"{interval:g} s before the worker looks: {measured + interval:.2f} s"
+             f"{'' if seen else ' (NOT SEEN)'}")  # fmt: skip
+        service.clear_cache()
+        app.extensions["mm_engine"].dispose()
+    return {
+        "matches_page_p50_ms": round(p50, 2),
+        "matches_page_p99_ms": round(p99, 2),
+        "change_visible_s": round(measured + interval, 3) if seen else -1.0,
+        "overlay_build_ms": round(refresh.seconds * 1000, 1),
+    }
+
+
+def _people(session: Session) -> tuple[str, int, Callable[[Session, DiasporaProfile], None]]:
+    """A synthetic entrepreneur who logs in, a mentor with no language in common with them,
+    and the change that makes the mentor their best match."""
+    watcher = session.scalars(
+        select(EntrepreneurProfile).join(User).where(User.email.like("synthetic-%")).limit(1)
+    ).one()
+    set_password(watcher.user, PASSWORD)
+    spoken = set(watcher.languages)
+    mentor = next(
+        d
+        for d in session.scalars(
+            select(DiasporaProfile).where(DiasporaProfile.offers_coaching.is_(True))
+        )
+        if not spoken & set(d.languages) and d.user.is_active
+    )
+
+    def become_their_match(s: Session, profile: DiasporaProfile) -> None:
+        again = s.get(EntrepreneurProfile, watcher.id)
+        assert again is not None
+        profile.origin_regions = [again.region_code or again.country_code]
+        profile.languages = [*profile.languages, *again.languages]
+        profile.value_chains = list(again.value_chains)
+        profile.skills_offered = list(again.skills_needed)
+
+    return watcher.user.email or "", mentor.id, become_their_match
+
+
+def _log_in(client: Any, email: str) -> None:
+    html = client.get("/login").get_data(as_text=True)
+    found = _TOKEN.search(html)
+    assert found, "no login form"
+    response = client.post("/login", data={"csrf_token": found.group(1) or found.group(2),
+                                           "login": email, "password": PASSWORD})  # fmt: skip
+    assert response.status_code in (302, 303), "the benchmark's entrepreneur cannot log in"
