@@ -37,6 +37,8 @@ MIN_SIMILARITY = 88.0
 MIN_FUZZY_LENGTH = 7
 # Longest keyword phrase, in content words.
 MAX_PHRASE = 3
+# Texts whose evidence a SkillText keeps (then it starts afresh).
+RECENT_TEXTS = 4096
 
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*", re.UNICODE)
 _STEMMER = snowballstemmer.stemmer("english")
@@ -163,6 +165,7 @@ class SkillText:
         self._candidates = frozenset(self.singles)
         self._phrase_heads = {key[0] for key in self.phrases if len(key) > 1}
         self._words: dict[str, tuple[str, int, bool] | None | object] = {}
+        self._recent: dict[tuple[str, frozenset[str]], Evidence] = {}
 
     def _fuzzy(self, key: str) -> str | None:
         """The single-word keyword a long, unknown word is a misspelling of, if any."""
@@ -172,8 +175,19 @@ class SkillText:
         return self.singles.get(close) if close else None
 
     def evidence(self, text: str, languages: Iterable[str] = ()) -> Evidence:
-        """The skills `text` points to, with the words that point to each, in text order."""
-        stops = stop_words(frozenset(languages))
+        """The skills `text` points to, with the words that point to each, in text order
+        (remembered for the last texts asked about: a page words ten reasons from one
+        person's text)."""
+        langs = frozenset(languages)
+        found = self._recent.get((text, langs))
+        if found is None:
+            if len(self._recent) >= RECENT_TEXTS:
+                self._recent.clear()
+            found = self._recent[(text, langs)] = self._evidence(text, langs)
+        return found
+
+    def _evidence(self, text: str, languages: frozenset[str]) -> Evidence:
+        stops = stop_words(languages)
         # Phrases run over the words that are not glue in any served language.
         tokens = [t for t in words(text) if t.folded not in self._glue or t.folded not in stops]
         glue = [t.folded in self._glue for t in tokens]
@@ -246,7 +260,7 @@ class SkillText:
                 continue
             folded, column, heads_phrase = info
             if heads_phrase:
-                return tuple(self._column[c] for c in self.evidence(text, languages).words)
+                return tuple(self._column[c] for c in self._evidence(text, languages).words)
             if column >= 0 and folded not in stops:
                 found.add(column)
         return tuple(sorted(found))
