@@ -158,7 +158,7 @@ def build_gazetteer_command(force: bool) -> None:
 @click.option("--role", required=True, type=click.Choice([role.value for role in Role]))
 @click.option("--name", "full_name", required=True, help="Full name, as shown to others.")
 @click.option("--email", default=None, help="Email address to log in with.")
-@click.option("--phone", default=None, help="Phone number with its country code.")
+@click.option("--phone", default=None, help="Phone number with its country code (+234 …).")
 @click.option(
     "--password",
     prompt=True,
@@ -172,20 +172,15 @@ def create_user_command(
     """Create an account (the only way to create coordinators and administrators)."""
     from email_validator import EmailNotValidError, validate_email
 
+    from mentormatch import phones
     from mentormatch.auth.passwords import password_problem
-    from mentormatch.auth.service import (
-        create_user,
-        email_taken,
-        full_name_problem,
-        phone_problem,
-        phone_taken,
-    )
+    from mentormatch.auth.service import create_user, email_taken, full_name_problem, phone_taken
 
     if not email and not phone:
         raise click.UsageError("Give --email, --phone or both: the account needs a login.")
     problems = [
         ("--name", full_name_problem(full_name)),
-        ("--phone", phone_problem(phone) if phone else None),
+        ("--phone", phones.phone_problem(phone, None) if phone else None),
         ("--password", password_problem(password, email, full_name)),
     ]
     if email:
@@ -196,6 +191,8 @@ def create_user_command(
     for option, problem in problems:
         if problem:
             raise click.BadParameter(problem, param_hint=option)
+    if phone:
+        phone = phones.parse_phone(phone, None)
     with session_scope() as session:
         if email and email_taken(session, email):
             raise click.ClickException(f"A user with the email {email} already exists.")
