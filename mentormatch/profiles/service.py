@@ -291,21 +291,30 @@ def _set(profile: Profile, values: Mapping[str, Any]) -> None:
 
 
 def apply_taxonomy(session: Session, profile: Profile, values: dict[str, Any]) -> None:
-    """Turn the value-chain and skill codes in `values` into rows and set every value."""
-    if "value_chains" in values:
-        codes = values.pop("value_chains")
-        found = {
-            c.code: c for c in session.scalars(select(ValueChain).where(ValueChain.code.in_(codes)))
-        }
-        profile.value_chains = [found[code] for code in codes]
-    for field in ("skills_needed", "skills_offered"):
-        if field in values:
-            codes = values.pop(field)
-            found_skills = {
-                s.code: s for s in session.scalars(select(Skill).where(Skill.code.in_(codes)))
-            }
-            setattr(profile, field, [found_skills[code] for code in codes])
+    """Set every value, the value-chain and skill codes in `values` as rows."""
+    codes = {
+        name: values.pop(name)
+        for name in ("value_chains", "skills_needed", "skills_offered")
+        if name in values
+    }
     _set(profile, values)
+    # The look-ups must not flush a new profile before its other columns are set.
+    with session.no_autoflush:
+        if "value_chains" in codes:
+            found = {
+                c.code: c
+                for c in session.scalars(
+                    select(ValueChain).where(ValueChain.code.in_(codes["value_chains"]))
+                )
+            }
+            profile.value_chains = [found[code] for code in codes["value_chains"]]
+        for field in ("skills_needed", "skills_offered"):
+            if field in codes:
+                skills = {
+                    s.code: s
+                    for s in session.scalars(select(Skill).where(Skill.code.in_(codes[field])))
+                }
+                setattr(profile, field, [skills[code] for code in codes[field]])
 
 
 def _apply_business(

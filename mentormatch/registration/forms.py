@@ -102,7 +102,7 @@ class NewRegistrationForm(RegistrationForm):
     consent_method = RadioField(
         "How the person agreed",
         choices=choices((m.value, m.label) for m in ConsentMethod),
-        validate_choice=True,
+        validate_choice=False,  # the registration says when it is missing
         validators=[Needed()],
     )
     review_status = RadioField(

@@ -47,7 +47,8 @@ def register() -> ResponseReturnValue:
     form.prepare(session)
     if form.validate_on_submit():
         chosen = ReviewStatus(form.review_status.data) if me.is_staff else None
-        method = ConsentMethod(form.consent_method.data) if form.consent_method.data else None
+        methods = {m.value: m for m in ConsentMethod}
+        method = methods.get(form.consent_method.data or "")
         try:
             person = service.register_entrepreneur(
                 session,
