@@ -386,7 +386,7 @@ def test_service_refuses_a_region_of_another_country_and_changes_nothing(db, peo
     amina = people.amina
     with pytest.raises(service.ProfileInputError) as refused:
         service.save_step(db, amina.user, "where", {"country_code": "NG", "region_code": "ET-OR"})
-    assert refused.value.errors == {"region_code": "\"ET-OR\" is not a known region of Nigeria."}
+    assert refused.value.errors == {"region_code": '"ET-OR" is not a known region of Nigeria.'}
     assert (amina.country_code, amina.region_code) == ("NG", "NG-KN")
 
 

@@ -192,9 +192,12 @@ def people_rows(
 ) -> tuple[list[str], list[list[Any]]]:
     """The header and one row per person matching the filters."""
     registrars = select(User.registered_by_id).where(User.registered_by_id.is_not(None))
-    names = dict(
-        session.execute(select(User.id, User.full_name).where(User.id.in_(registrars))).tuples()
-    )
+    names = {
+        user_id: name
+        for user_id, name in session.execute(
+            select(User.id, User.full_name).where(User.id.in_(registrars))
+        )
+    }
     rows: list[list[Any]] = []
     if filters.role in ("", Role.ENTREPRENEUR.value):
         for e in session.scalars(

@@ -44,6 +44,22 @@ PROBLEMS_SHOWN = 100
 UPLOAD_MARGIN = 64 * 1024
 
 
+@bp.url_value_preprocessor
+def _allow_large_uploads(endpoint: str | None, values: dict[str, Any] | None) -> None:
+    # Runs before every before_request function (the guards read the form): only the
+    # import page accepts files larger than the app's MAX_CONTENT_LENGTH.
+    if endpoint == "transfers.upload":
+        request.max_content_length = MAX_FILE_BYTES + UPLOAD_MARGIN
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _too_large(error: RequestEntityTooLarge) -> ResponseReturnValue:
+    if request.endpoint != "transfers.upload":
+        return error
+    size = request.content_length or MAX_FILE_BYTES + 1
+    return _upload_page(UploadForm(formdata=None), 413, too_big_message(size))
+
+
 def _upload_page(form: UploadForm, status: int, refusal: str | None = None) -> ResponseReturnValue:
     recent = get_session().scalars(select(ImportJob).order_by(ImportJob.id.desc()).limit(10)).all()
     return render_template(
@@ -57,16 +73,8 @@ def upload() -> ResponseReturnValue:
     """Upload a CSV or XLSX file; a file that cannot be imported at all is refused here."""
     if request.method == "GET":
         return _upload_page(UploadForm(), 200)
-    if request.content_length and request.content_length > MAX_FILE_BYTES + UPLOAD_MARGIN:
-        # Said before reading a byte of it; the browser still sends it, we drop it.
-        return _upload_page(UploadForm(formdata=None), 413, too_big_message(request.content_length))
-    request.max_content_length = MAX_FILE_BYTES + UPLOAD_MARGIN
-    try:
-        form = UploadForm()
-        valid = form.validate_on_submit()
-    except RequestEntityTooLarge:
-        return _upload_page(UploadForm(formdata=None), 413, too_big_message(MAX_FILE_BYTES + 1))
-    if not valid:
+    form = UploadForm()  # a file over the limit is refused before this (_too_large)
+    if not form.validate_on_submit():
         return _upload_page(form, 400)
     storage = form.file.data
     data = storage.read(MAX_FILE_BYTES + 1)
