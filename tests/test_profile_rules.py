@@ -112,7 +112,7 @@ CASES = [
      "hours_per_month", "hours_per_month", "Enter a whole number from 0 to 160."),
     ("wanjiru", "offers", {**D["offers"], "ticket_min": "20000", "ticket_max": "2000"},
      {"ticket_min": "20000", "ticket_max": "2000"},
-     "ticket_max", "ticket_max", "The largest amount must be at least the smallest amount (20,000)."),
+     "ticket_max", "ticket_max", "must be at least the smallest amount (20,000)."),
     ("wanjiru", "offers", {}, {"offers_coaching": "no", "offers_investment": "no"},
      "offers_coaching", "offers_coaching", "Choose coaching, investment or both."),
 ]  # fmt: skip
