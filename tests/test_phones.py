@@ -15,8 +15,8 @@ from mentormatch.importer import ENTREPRENEURS, import_records
 from mentormatch.models import EntrepreneurProfile, Role, User
 from mentormatch.phones import PhoneError, display_phone, parse_phone
 from tests.builders import PASSWORD, make_diaspora
-from tests.test_profiles import ENTREPRENEUR_ANSWERS, fill_steps, log_in_new
 from tests.test_profile_rules import KOFI_ROW
+from tests.test_profiles import ENTREPRENEUR_ANSWERS, fill_steps, log_in_new
 
 
 @pytest.mark.parametrize(
