@@ -164,8 +164,10 @@ def main() -> None:
         f"{figures['import_s']} s; {created:,} profiles created, {problems} problems; "
         f"total {figures['total_s']} s (target 60 s)"
     )
-    print(f"machine: {os.cpu_count()} CPUs, {platform.processor() or platform.machine()}, "
-          f"Python {platform.python_version()}")
+    print(
+        f"machine: {os.cpu_count()} CPUs, {platform.processor() or platform.machine()}, "
+        f"Python {platform.python_version()}"
+    )
     print(json.dumps(figures, sort_keys=True))
 
 

@@ -21,7 +21,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from mentormatch import phones, places, taxonomy, vocabulary
 from mentormatch.auth.service import BIDI_CONTROLS, full_name_problem
-from mentormatch.models import RegionSource, Stage, normalize_email
+from mentormatch.models import RegionSource, Stage
 from mentormatch.money.rates import Rates
 from mentormatch.money.store import latest_rates
 from mentormatch.vocabulary import Vocabulary, VocabularyError
@@ -138,23 +138,22 @@ class Vocabularies:
 # --- one answer ---------------------------------------------------------------------------
 
 
+# C0 and C1 control characters but tab and line feed, and bidirectional overrides.
+_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f" + "".join(sorted(BIDI_CONTROLS)) + "]")
+
+
 def clean_text(value: Any, multiline: bool = False) -> str:
     """Text as stored: NFC, trimmed, without control characters or bidirectional overrides
     (a NUL byte breaks PostgreSQL, overrides disguise text); line breaks are kept only in
     multi-line fields, elsewhere they and tabs become spaces."""
     if value is None:
         return ""
-    text = unicodedata.normalize("NFC", str(value)).replace("\r\n", "\n").replace("\r", "\n")
-    kept = []
-    for ch in text:
-        if ch in BIDI_CONTROLS:
-            continue
-        if ch in "\n\t\u2028\u2029":
-            kept.append(ch if multiline and ch in "\n\t" else ("\n" if multiline else " "))
-        elif unicodedata.category(ch) != "Cc":
-            kept.append(ch)
-    text = "".join(kept)
-    return text.strip() if multiline else " ".join(text.split())
+    text = unicodedata.normalize("NFC", str(value))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _INVISIBLE.sub("", text)
+    if multiline:
+        return text.replace("\u2028", "\n").replace("\u2029", "\n").strip()
+    return " ".join(text.split())
 
 
 def _echo(text: str) -> str:
@@ -291,7 +290,8 @@ def email(problems: Problems, answers: Answers, field: str) -> str | None:
     if not value:
         return None
     try:
-        return normalize_email(validate_email(value, check_deliverability=False).normalized)
+        # The form normalize_email stores, without validating the address a second time.
+        return validate_email(value, check_deliverability=False).normalized.lower()
     except EmailNotValidError as exc:
         problems.add(
             field,
@@ -329,12 +329,17 @@ def no_rate_message(currency: str, rates: Rates, field: str) -> str:
     )
 
 
+@cache
+def _currencies() -> Vocabulary:
+    return vocabulary.currencies()  # ISO 4217, fixed while the process runs
+
+
 def currency_with_rate(text: str, rates: Rates, field: str) -> str:
     """The code of the currency `text` names (ISO code or name, any case) when it has an
     exchange rate; ProfileInputError for `field` otherwise: an amount that cannot be
     compared is refused where it is typed."""
     try:
-        code = vocabulary.currencies().parse(text)
+        code = _currencies().parse(text)
     except VocabularyError as exc:
         raise ProfileInputError({field: str(exc)}) from None
     if code not in rates:

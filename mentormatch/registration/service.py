@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mentormatch import phones
+from mentormatch import phones, vocabulary
 from mentormatch.auth.service import create_user, email_taken, phone_taken
 from mentormatch.models import (
     ConsentMethod,
@@ -75,7 +75,7 @@ def _check(
         problems,
         answers,
         "languages",
-        rules.vocabulary.parse_language_list,
+        vocabulary.parse_language_list,
         "Choose at least one language for talking with a partner.",
     )
     fields["languages"] = languages
