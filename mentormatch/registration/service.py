@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from mentormatch import phones, vocabulary
@@ -192,13 +192,13 @@ def registration_answers(person: User) -> dict[str, Any]:
     }
 
 
-def registered_by(session: Session, registrar: User | None) -> list[User]:
+def registered_by(registrar: User | None) -> Select[Any]:
     """Entrepreneurs registered on someone's behalf, newest first: by `registrar`, or by
-    anyone when None."""
+    anyone when None (a statement, for a page of them)."""
     query = select(User).where(User.role == Role.ENTREPRENEUR, User.registered_by_id.is_not(None))
     if registrar is not None:
         query = query.where(User.registered_by_id == registrar.id)
-    return list(session.scalars(query.order_by(User.created_at.desc(), User.id.desc()).limit(500)))
+    return query.order_by(User.created_at.desc(), User.id.desc())
 
 
 INVITATION = (

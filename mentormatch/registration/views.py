@@ -21,6 +21,7 @@ from mentormatch.auth.access import current_account, role_required, staff_requir
 from mentormatch.db import get_session
 from mentormatch.extensions import limiter
 from mentormatch.models import ConsentMethod, ReviewStatus, Role, User
+from mentormatch.pagination import page_number, paginate_query
 from mentormatch.profiles.rules import ProfileInputError
 from mentormatch.registration import claims, service
 from mentormatch.registration.forms import (
@@ -82,8 +83,13 @@ def register() -> ResponseReturnValue:
 def registrations() -> ResponseReturnValue:
     """The people registered on someone's behalf: a field officer sees their own."""
     me = current_account()
-    people = service.registered_by(get_session(), None if me.is_staff else me)
-    return render_template("registration/list.html", people=people, staff=me.is_staff)
+    page = paginate_query(
+        get_session(),
+        service.registered_by(None if me.is_staff else me),
+        page_number(request.args.get("page")),
+        int(current_app.config["PER_PAGE"]),
+    )
+    return render_template("registration/list.html", page=page, staff=me.is_staff)
 
 
 @bp.route("/registrations/<int:user_id>/edit", methods=["GET", "POST"])
