@@ -18,7 +18,7 @@ from tqdm import tqdm
 from mentormatch.config import PROJECT_ROOT
 from mentormatch.db import session_scope
 from mentormatch.importer import ENTREPRENEURS, KINDS, ImportFileError, import_profiles
-from mentormatch.models import Role, normalize_email
+from mentormatch.models import ReviewStatus, Role, normalize_email
 
 T = TypeVar("T")
 
@@ -220,8 +220,18 @@ def _progress_bar(items: Sequence[T], description: str) -> Iterable[T]:
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--kind", type=click.Choice(KINDS), help="Default: told by the header.")
 @click.option("--skip-invalid", is_flag=True, help="Import the good rows, report the bad ones.")
-def import_profiles_command(csv_file: Path, kind: str | None, skip_invalid: bool) -> None:
-    """Import entrepreneurs or diaspora members from CSV_FILE (see seed_data/README.md)."""
+@click.option(
+    "--status",
+    type=click.Choice([ReviewStatus.APPROVED.value, ReviewStatus.PENDING.value]),
+    default=ReviewStatus.APPROVED.value,
+    show_default=True,
+    help="The review status the imported profiles start with.",
+)
+def import_profiles_command(
+    csv_file: Path, kind: str | None, skip_invalid: bool, status: str
+) -> None:
+    """Import entrepreneurs or diaspora members from CSV_FILE, a CSV or XLSX file (see
+    seed_data/README.md)."""
     try:
         with session_scope() as session:
             result = import_profiles(
@@ -229,6 +239,7 @@ def import_profiles_command(csv_file: Path, kind: str | None, skip_invalid: bool
                 csv_file.read_bytes(),
                 kind=kind,
                 skip_invalid=skip_invalid,
+                review_status=ReviewStatus(status),
                 track=_progress_bar,
             )
     except ImportFileError as exc:
