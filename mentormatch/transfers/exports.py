@@ -39,8 +39,6 @@ from mentormatch.models import (
 from mentormatch.models.profiles import diaspora_value_chains, entrepreneur_value_chains
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-FORMATS = ("csv", "xlsx")
-SUBJECTS = ("people", "pairings")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv; charset=utf-8"
 MAX_ROWS = 100_000

@@ -68,9 +68,6 @@ class DiscardForm(FlaskForm):
     """Drop an upload (CSRF only)."""
 
 
-YES = "Only"
-
-
 class PeopleFilterForm(FlaskForm):
     """Filters of the people export (a GET form: no CSRF, nothing changes)."""
 
