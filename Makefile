@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run serve worker load-fault load-matches test test-fast e2e lint bench ci install chromium clean
+.PHONY: run serve worker load-fault load-matches test test-fast e2e lint bench bench-import ci install chromium clean
 
 # Debian ships venv separately (python3-venv); install it when we are root and it is missing.
 $(BIN)/python:
@@ -94,6 +94,10 @@ lint: install
 ## PostgreSQL when one is installed (.ci/with-postgres). The last line is one JSON object.
 bench: install
 	bash .ci/with-postgres $(FLASK) matching bench $(BENCH_ARGS)
+
+## make bench-import: 10,000 rows through the import page's path (docs/benchmarks.md).
+bench-import: install
+	$(BIN)/python scripts/bench_import.py
 
 ## make ci: what CI runs: the suite on SQLite, then on a throwaway PostgreSQL, then lint.
 ci:

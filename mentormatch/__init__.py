@@ -97,6 +97,13 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(results_bp)
     app.register_blueprint(rounds_bp)
+    from mentormatch.registration.views import bp as registration_bp
+    from mentormatch.registration.views import claims_bp
+    from mentormatch.transfers.views import bp as transfers_bp
+
+    app.register_blueprint(registration_bp)
+    app.register_blueprint(claims_bp)
+    app.register_blueprint(transfers_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -18,7 +18,7 @@ from tqdm import tqdm
 from mentormatch.config import PROJECT_ROOT
 from mentormatch.db import session_scope
 from mentormatch.importer import ENTREPRENEURS, KINDS, ImportFileError, import_profiles
-from mentormatch.models import Role, normalize_email
+from mentormatch.models import ReviewStatus, Role, normalize_email
 
 T = TypeVar("T")
 
@@ -174,7 +174,7 @@ def build_gazetteer_command(force: bool) -> None:
 @click.option("--role", required=True, type=click.Choice([role.value for role in Role]))
 @click.option("--name", "full_name", required=True, help="Full name, as shown to others.")
 @click.option("--email", default=None, help="Email address to log in with.")
-@click.option("--phone", default=None, help="Phone number with its country code.")
+@click.option("--phone", default=None, help="Phone number with its country code (+234 …).")
 @click.option(
     "--password",
     prompt=True,
@@ -188,20 +188,15 @@ def create_user_command(
     """Create an account (the only way to create coordinators and administrators)."""
     from email_validator import EmailNotValidError, validate_email
 
+    from mentormatch import phones
     from mentormatch.auth.passwords import password_problem
-    from mentormatch.auth.service import (
-        create_user,
-        email_taken,
-        full_name_problem,
-        phone_problem,
-        phone_taken,
-    )
+    from mentormatch.auth.service import create_user, email_taken, full_name_problem, phone_taken
 
     if not email and not phone:
         raise click.UsageError("Give --email, --phone or both: the account needs a login.")
     problems = [
         ("--name", full_name_problem(full_name)),
-        ("--phone", phone_problem(phone) if phone else None),
+        ("--phone", phones.phone_problem(phone, None) if phone else None),
         ("--password", password_problem(password, email, full_name)),
     ]
     if email:
@@ -212,6 +207,8 @@ def create_user_command(
     for option, problem in problems:
         if problem:
             raise click.BadParameter(problem, param_hint=option)
+    if phone:
+        phone = phones.parse_phone(phone, None)
     with session_scope() as session:
         if email and email_taken(session, email):
             raise click.ClickException(f"A user with the email {email} already exists.")
@@ -239,8 +236,18 @@ def _progress_bar(items: Sequence[T], description: str) -> Iterable[T]:
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--kind", type=click.Choice(KINDS), help="Default: told by the header.")
 @click.option("--skip-invalid", is_flag=True, help="Import the good rows, report the bad ones.")
-def import_profiles_command(csv_file: Path, kind: str | None, skip_invalid: bool) -> None:
-    """Import entrepreneurs or diaspora members from CSV_FILE (see seed_data/README.md)."""
+@click.option(
+    "--status",
+    type=click.Choice([ReviewStatus.APPROVED.value, ReviewStatus.PENDING.value]),
+    default=ReviewStatus.APPROVED.value,
+    show_default=True,
+    help="The review status the imported profiles start with.",
+)
+def import_profiles_command(
+    csv_file: Path, kind: str | None, skip_invalid: bool, status: str
+) -> None:
+    """Import entrepreneurs or diaspora members from CSV_FILE, a CSV or XLSX file (see
+    seed_data/README.md)."""
     try:
         with session_scope() as session:
             result = import_profiles(
@@ -248,6 +255,7 @@ def import_profiles_command(csv_file: Path, kind: str | None, skip_invalid: bool
                 csv_file.read_bytes(),
                 kind=kind,
                 skip_invalid=skip_invalid,
+                review_status=ReviewStatus(status),
                 track=_progress_bar,
             )
     except ImportFileError as exc:

@@ -102,6 +102,20 @@ class Config:
     # Both sides of an approved introduction are asked for a check-in this many days after.
     CHECK_IN_DAYS = (30, 90)
     PER_PAGE = 20
+    # SMS: "log" writes each text to the log (development, tests); a deployment names its
+    # provider's gateway as "package.module:factory" (see mentormatch/sms.py).
+    SMS_GATEWAY = "log"
+    SMS_DELIVERY_INTERVAL = 5
+    # Claiming an account registered by someone else: how long a code works, wrong tries
+    # per code, codes per account an hour, and requests per client address.
+    CLAIM_CODE_MINUTES = 30
+    CLAIM_CODE_ATTEMPTS = 5
+    CLAIM_CODES_PER_HOUR = 3
+    CLAIM_RATE_LIMIT = "10 per hour"
+    # Imports from the coordinator's page: how often the worker looks for a file to check.
+    IMPORT_INTERVAL = 2
+    # Exports include people's email and phone only when the programme allows it.
+    EXPORT_CONTACT_DETAILS = False
 
     @classmethod
     def from_environment(cls, instance_path: Path) -> dict[str, Any]:
@@ -124,6 +138,11 @@ class Config:
             settings["CHECK_IN_DAYS"] = tuple(
                 int(day) for day in os.environ["CHECK_IN_DAYS"].split(",") if day.strip()
             )
+        if os.environ.get("SMS_GATEWAY"):
+            settings["SMS_GATEWAY"] = os.environ["SMS_GATEWAY"]
+        settings["EXPORT_CONTACT_DETAILS"] = _bool(
+            "EXPORT_CONTACT_DETAILS", cls.EXPORT_CONTACT_DETAILS
+        )
         if os.environ.get("RATELIMIT_STORAGE_URI"):
             settings["RATELIMIT_STORAGE_URI"] = os.environ["RATELIMIT_STORAGE_URI"]
         settings["MATCHING_INDEX_DIR"] = os.environ.get("MATCHING_INDEX_DIR") or str(

@@ -1,10 +1,16 @@
-"""Import entrepreneur or diaspora profiles from a CSV file (field surveys, seed data).
+"""Import entrepreneur or diaspora profiles from a CSV or XLSX file (field surveys, seed
+data), from `flask import-profiles` and the coordinator's import page.
 
-Every row is checked first and every problem is reported as "row N, column X: what to
-fix", where N is the spreadsheet row (the header is row 1). Nothing is written if any
-row is bad, unless `skip_invalid` is set: then the good rows are written and the bad
-ones reported. The caller owns the transaction: commit on success, roll back otherwise.
-The columns are documented in seed_data/README.md.
+The file is read whole first (`read_file`): what is wrong with the file as such (not CSV
+or XLSX, unreadable, formulas, several sheets, both kinds of profile, unknown columns)
+is an ImportFileError and nothing is read further. Then every row is checked through the
+profile rules (mentormatch.profiles.rules, the same as the wizard's) and every problem
+is reported as "row N, column X: what to fix", where N is the spreadsheet row (the
+header is row 1). Nothing is written if any row is bad, unless `skip_invalid` is set:
+then the good rows are written and the bad ones reported. The same person twice (the
+same email or phone) is never written: both rows are refused.
+The caller owns the transaction: commit on success, roll back otherwise. The columns
+are documented in seed_data/README.md.
 """
 
 from __future__ import annotations
@@ -13,12 +19,11 @@ import csv
 import difflib
 import io
 import re
-import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import zipfile
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
-from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -27,61 +32,32 @@ from mentormatch.auth.service import create_user
 from mentormatch.models import (
     DiasporaProfile,
     EntrepreneurProfile,
-    RegionSource,
     ReviewStatus,
     Role,
     Skill,
-    Stage,
     User,
     ValueChain,
-    normalize_email,
-    normalize_phone,
 )
-from mentormatch.money.rates import Rates
-from mentormatch.money.store import latest_rates
-from mentormatch.profiles.service import (
-    MAX_INVESTMENT_AMOUNT,
-    MAX_REGIONS,
-    MAX_VALUE_CHAINS,
-    ProfileInputError,
-    Whereabouts,
-    currency_with_rate,
-    locate,
-)
-from mentormatch.vocabulary import Vocabulary, VocabularyError
+from mentormatch.profiles import rules
+from mentormatch.profiles.rules import Problems, Vocabularies, Whereabouts
 
 ENTREPRENEURS = "entrepreneurs"
 DIASPORA = "diaspora"
 KINDS = (ENTREPRENEURS, DIASPORA)
 
-# Longest text per column, the same limits as the profile forms.
-MAX_LENGTH = {
-    "full_name": 120,
-    "email": 254,
-    "phone": 20,
-    "business_name": 120,
-    "headline": 140,
-    "description": 2000,
-    "bio": 2000,
-    "locality": 120,
-    "skills_needed_text": 2000,
-    "skills_offered_text": 2000,
-}
-MAX_LIST_LENGTH = 1000  # a cell holding a ';'-separated list
-MAX_SHORT_LENGTH = 100  # a cell holding one code, a number or yes/no
-MAX_MENTEES = 20
-MAX_HOURS_PER_MONTH = 160
-
-TRUE_WORDS = {"yes", "y", "true", "1", "x"}
-FALSE_WORDS = {"no", "n", "false", "0", ""}
-# Control characters break terminals and PostgreSQL (NUL), bidirectional overrides disguise
-# text; tabs and line breaks are fine.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
-PHONE_PATTERN = re.compile(r"\+[1-9][0-9]{7,14}")
+# Biggest file the import reads; the import page says so before the upload too.
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_ROWS = 20_000
+# An XLSX is a zip: this much unzipped XML at most (a small file can unzip to gigabytes).
+MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
+# Profile fields whose import column has another name.
+FIELD_COLUMNS = {"country_code": "country", "region_code": "region"}
+COLUMN_FIELDS = {column: name for name, column in FIELD_COLUMNS.items()}
 
 
 class ImportFileError(ValueError):
-    """The file as a whole cannot be read (encoding, header); the message says what to fix."""
+    """The file as a whole cannot be imported (not CSV or XLSX, encoding, header,
+    formulas, several sheets); the message says what to fix."""
 
 
 @dataclass(frozen=True)
@@ -123,6 +99,11 @@ class ImportResult:
     @property
     def rejected_rows(self) -> list[int]:
         return sorted({error.row for error in self.errors})
+
+    @property
+    def valid_rows(self) -> int:
+        """How many rows have no problem (the ones "import only the valid rows" writes)."""
+        return self.rows_read - len(self.rejected_rows)
 
     @property
     def ok(self) -> bool:
@@ -202,6 +183,8 @@ def header_name(text: str) -> str:
 
 @dataclass(frozen=True)
 class CsvTable:
+    """The rows of a file (CSV or the one sheet of an XLSX) and the kind of profiles."""
+
     kind: str
     rows: list[tuple[int, dict[str, str]]]  # (spreadsheet row number, cells by column)
     errors: list[RowError]
@@ -219,6 +202,45 @@ def decode(data: bytes) -> str:
         ) from None
 
 
+ZIP_MAGIC = b"PK\x03\x04"
+OLD_EXCEL_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+NOT_A_TABLE = (
+    "This is not a CSV or XLSX file{what}. Save the sheet from your spreadsheet as "
+    "“CSV UTF-8” or as an Excel workbook (.xlsx) and import that."
+)
+
+
+def read_file(data: bytes, kind: str | None = None) -> CsvTable:
+    """The rows of a CSV or XLSX file, told apart by their content (not by the name)."""
+    if len(data) > MAX_FILE_BYTES:
+        raise ImportFileError(too_big_message(len(data)))
+    if data.startswith(ZIP_MAGIC):
+        return read_workbook(data, kind)
+    if data.startswith(OLD_EXCEL_MAGIC):
+        raise ImportFileError(
+            "This is an old Excel file (.xls). Open it and save it as an Excel workbook "
+            "(.xlsx) or as “CSV UTF-8”, then import that."
+        )
+    if data.startswith(b"%PDF"):
+        raise ImportFileError(NOT_A_TABLE.format(what=" (it is a PDF)"))
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ImportFileError(
+            "The file is UTF-16 text. Save it as “CSV UTF-8” in your spreadsheet and import it "
+            "again."
+        )
+    if b"\x00" in data[:8192]:
+        raise ImportFileError(NOT_A_TABLE.format(what=" (it is not text)"))
+    return read_table(decode(data), kind)
+
+
+def too_big_message(size: int) -> str:
+    """What to say about a file over MAX_FILE_BYTES."""
+    return (
+        f"The file is {size / 1024 / 1024:.1f} MB; at most {MAX_FILE_BYTES // 1024 // 1024} MB "
+        f"(about {MAX_ROWS:,} rows) can be imported at once. Split it into smaller files."
+    )
+
+
 def read_table(text: str, kind: str | None = None) -> CsvTable:
     """Split CSV text into numbered rows and work out (or check) the kind of profiles."""
     if not text.strip():
@@ -227,31 +249,135 @@ def read_table(text: str, kind: str | None = None) -> CsvTable:
     csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        header = [header_name(cell) for cell in next(reader)]
+        header_cells = next(reader)
     except csv.Error as exc:
         raise ImportFileError(f"The header row cannot be read as CSV: {exc}.") from None
-    if len(header) == 1 and ";" in header[0]:
+    if len(header_cells) == 1 and ";" in header_cells[0]:
         raise ImportFileError(
             "The columns are separated by ';'. Save the file as CSV with commas between "
             "columns (';' is only for lists inside a cell)."
         )
+
+    def numbered() -> Iterable[tuple[int, list[str] | csv.Error]]:
+        row_number = 1
+        while True:
+            row_number += 1
+            try:
+                yield row_number, next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                yield row_number, exc
+
+    return _table(header_cells, numbered(), kind)
+
+
+def read_workbook(data: bytes, kind: str | None = None) -> CsvTable:
+    """The rows of the one sheet with data in an XLSX workbook; formulas are refused."""
+    import openpyxl  # only imports need it
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unzipped = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        raise ImportFileError(NOT_A_TABLE.format(what=" (it is a damaged zip file)")) from None
+    if unzipped > MAX_UNZIPPED_BYTES:
+        raise ImportFileError(
+            "The workbook unpacks to more than "
+            f"{MAX_UNZIPPED_BYTES // 1024 // 1024} MB; save the sheet as “CSV UTF-8” instead."
+        )
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception:  # openpyxl raises many kinds for a zip that is not a workbook
+        raise ImportFileError(
+            NOT_A_TABLE.format(what=" (it is a zip but not a workbook)")
+        ) from None
+    try:
+        sheets = [(sheet.title, _sheet_rows(sheet)) for sheet in workbook.worksheets]
+    finally:
+        workbook.close()
+    filled = [(title, rows) for title, rows in sheets if any(any(row) for _, row in rows)]
+    if not filled:
+        raise ImportFileError("The file is empty: it needs a header row and at least one row.")
+    if len(filled) > 1:
+        names = ", ".join(f"“{title}”" for title, _ in filled)
+        raise ImportFileError(
+            f"The workbook has {len(filled)} sheets with data ({names}). Import one kind of "
+            "profile per file: save each sheet as its own file."
+        )
+    title, rows = filled[0]
+    formulas = [
+        f"{cell} ({value[:40]})"
+        for _, row in rows
+        for cell, value in row
+        if isinstance(value, str) and value.startswith("=") and cell
+    ]
+    if formulas:
+        shown = ", ".join(formulas[:5]) + (
+            f" and {len(formulas) - 5} more" if len(formulas) > 5 else ""
+        )
+        raise ImportFileError(
+            f"The sheet “{title}” has formulas in {len(formulas)} cells: {shown}. Nothing was "
+            "imported. Replace them by their values (copy, then “Paste values only”)."
+        )
+    header = [value or "" for _, value in rows[0][1]]
+    body = ((number, [value or "" for _, value in row]) for number, row in rows[1:])
+    return _table(header, body, kind)
+
+
+def _sheet_rows(sheet: Any) -> list[tuple[int, list[tuple[str, str | None]]]]:
+    """(row number, [(cell name, text)]) for every row of a sheet; formulas kept as '=…'."""
+    rows: list[tuple[int, list[tuple[str, str | None]]]] = []
+    for cells in sheet.iter_rows():
+        if len(rows) > MAX_ROWS + 1:
+            raise ImportFileError(
+                f"The sheet has more than {MAX_ROWS:,} rows; split it into smaller files."
+            )
+        number = next((cell.row for cell in cells if getattr(cell, "row", None)), len(rows) + 1)
+        rows.append((number, [(_cell_name(cell), _cell_text(cell)) for cell in cells]))
+    return rows
+
+
+def _cell_name(cell: Any) -> str:
+    return str(getattr(cell, "coordinate", "") or "")
+
+
+def _cell_text(cell: Any) -> str | None:
+    value = cell.value
+    if value is None:
+        return None
+    if getattr(cell, "data_type", None) == "f" and not str(value).startswith("="):
+        return "=" + str(value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # 5000.0 typed as 5000
+    if hasattr(value, "date") and hasattr(value, "isoformat"):
+        return str(value.isoformat())
+    return str(value)
+
+
+def _table(
+    header_cells: Sequence[str],
+    body: Iterable[tuple[int, Sequence[str] | csv.Error]],
+    kind: str | None,
+) -> CsvTable:
+    header = [header_name(cell) for cell in header_cells]
+    while header and not header[-1]:
+        header.pop()  # spreadsheets leave empty columns at the right
     kind = kind or _detect_kind(header)
     _check_header(header, kind)
     rows: list[tuple[int, dict[str, str]]] = []
     errors: list[RowError] = []
-    row_number = 1
-    while True:
-        row_number += 1
-        try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            errors.append(RowError(row_number, None, f"cannot be read as CSV ({exc})."))
+    formulas: list[str] = []
+    for row_number, cells in body:
+        if isinstance(cells, csv.Error):
+            errors.append(RowError(row_number, None, f"cannot be read as CSV ({cells})."))
             continue
-        if not any(cell.strip() for cell in cells):
+        if not any(str(cell).strip() for cell in cells):
             continue  # spreadsheets leave blank rows at the end
-        if len(cells) > len(header):
+        extra = [cell for cell in cells[len(header) :] if str(cell).strip()]
+        if extra:
             errors.append(
                 RowError(
                     row_number,
@@ -261,7 +387,25 @@ def read_table(text: str, kind: str | None = None) -> CsvTable:
                 )
             )
             continue
-        rows.append((row_number, dict(zip(header, cells, strict=False))))
+        if len(rows) + len(errors) >= MAX_ROWS:
+            raise ImportFileError(
+                f"The file has more than {MAX_ROWS:,} rows; split it into smaller files."
+            )
+        row = dict(zip(header, cells, strict=False))
+        formulas.extend(
+            f"row {row_number}, column {column}"
+            for column, value in row.items()
+            if str(value).lstrip().startswith("=")
+        )
+        rows.append((row_number, row))
+    if formulas:
+        shown = "; ".join(formulas[:5]) + (
+            f" and {len(formulas) - 5} more" if len(formulas) > 5 else ""
+        )
+        raise ImportFileError(
+            f"{len(formulas)} cells start with “=”, which spreadsheets run as a formula: "
+            f"{shown}. Nothing was imported. Remove the “=” (or the formula) and import again."
+        )
     if not rows and not errors:
         raise ImportFileError("The file has a header row but no profiles below it.")
     return CsvTable(kind, rows, errors)
@@ -310,159 +454,9 @@ def _check_header(header: list[str], kind: str) -> None:
 # --- checking one row ----------------------------------------------------------------------
 
 
-class Vocabularies:
-    """The vocabularies a row is checked against, built once per import."""
-
-    def __init__(self, session: Session) -> None:
-        self.value_chains = vocabulary.value_chains(session)
-        self.skills = vocabulary.skills(session)
-        self.countries = vocabulary.countries()
-        self.stages = vocabulary.stages()
-        self.instruments = vocabulary.instruments()
-        self.rates = latest_rates(session)
-        self._regions: dict[str, Vocabulary] = {}
-        if not self.value_chains.entries:
-            raise ImportFileError(
-                "The value chains and skills are not loaded yet: run "
-                "`flask --app mentormatch seed` first."
-            )
-
-    def regions(self, country: str) -> Vocabulary:
-        if country not in self._regions:
-            self._regions[country] = vocabulary.regions(country)
-        return self._regions[country]
-
-
-class RowReader:
-    """Reads typed values out of one row, collecting an error per bad cell."""
-
-    def __init__(self, number: int, cells: Mapping[str, str]) -> None:
-        self.number = number
-        self.cells = cells
-        self.errors: list[RowError] = []
-
-    def error(self, column: str, message: str) -> None:
-        self.errors.append(RowError(self.number, column, message))
-
-    def has_error(self, column: str) -> bool:
-        return any(error.column == column for error in self.errors)
-
-    def raw(self, column: str, max_length: int = MAX_SHORT_LENGTH, multiline: bool = False) -> str:
-        """The cell's text, trimmed and NFC-normalised; '' (with an error) when unusable."""
-        text = unicodedata.normalize("NFC", self.cells.get(column) or "").strip()
-        if len(text) > max_length:
-            self.error(column, f"is {len(text):,} characters long; at most {max_length:,} fit.")
-            return ""
-        if CONTROL_CHARACTERS.search(text) or (not multiline and ("\n" in text or "\r" in text)):
-            line_rule = "" if multiline else " or line breaks"
-            self.error(column, f"contains control characters{line_rule}; remove them.")
-            return ""
-        return text
-
-    def text(self, column: str, required: bool = False) -> str:
-        multiline = MAX_LENGTH[column] > 200
-        text = self.raw(column, MAX_LENGTH[column], multiline)
-        if required and not text and not self.has_error(column):
-            self.error(column, "is required.")
-        return text
-
-    def flag(self, column: str) -> bool | None:
-        """yes/no; None when the cell is empty or absent (the caller picks the default)."""
-        text = self.raw(column).casefold()
-        if not text:
-            return None
-        if text in TRUE_WORDS:
-            return True
-        if text in FALSE_WORDS:
-            return False
-        self.error(column, f'write yes or no (not "{text[:40]}").')
-        return None
-
-    def integer(self, column: str, minimum: int, maximum: int) -> int | None:
-        text = self.raw(column)
-        if not text:
-            return None
-        digits = re.sub(r"[\s,_'\u00a0\u202f]", "", text)  # 5,000 / 5 000 / 5'000
-        if not digits.isascii() or not digits.isdigit():
-            self.error(column, f'write a whole number such as 5000 (not "{text[:40]}").')
-            return None
-        value = int(digits)
-        if not minimum <= value <= maximum:
-            self.error(column, f"must be between {minimum:,} and {maximum:,} (not {value:,}).")
-            return None
-        return value
-
-    def choice(self, column: str, vocab: Vocabulary, required: bool = False) -> str | None:
-        text = self.raw(column)
-        if not text:
-            if required and not self.has_error(column):
-                self.error(column, "is required.")
-            return None
-        try:
-            return vocab.parse(text)
-        except VocabularyError as exc:
-            self.error(column, str(exc))
-            return None
-
-    def currency(self, column: str, rates: Rates) -> str | None:
-        """A currency amounts can be compared in, by the profile rules (as in the wizard)."""
-        text = self.raw(column)
-        if not text:
-            return None
-        try:
-            return currency_with_rate(text, rates, column)
-        except ProfileInputError as exc:
-            self.error(column, exc.errors[column])
-            return None
-
-    def choices(
-        self,
-        column: str,
-        parse: Callable[[str], list[str]],
-        required: bool = False,
-        most: int | None = None,
-    ) -> list[str]:
-        text = self.raw(column, MAX_LIST_LENGTH)
-        if self.has_error(column):
-            return []
-        try:
-            codes = parse(text)
-        except VocabularyError as exc:
-            self.error(column, str(exc))
-            return []
-        if required and not codes:
-            self.error(column, "is required: give at least one, separated by ';'.")
-        if most is not None and len(codes) > most:
-            self.error(column, f"has {len(codes)}; give at most {most}, the main ones.")
-            return []
-        return codes
-
-    def email(self) -> str | None:
-        text = self.raw("email", MAX_LENGTH["email"])
-        if not text:
-            return None
-        try:
-            return normalize_email(validate_email(text, check_deliverability=False).normalized)
-        except EmailNotValidError as exc:
-            self.error("email", f'"{text[:60]}" is not an email address: {exc}')
-            return None
-
-    def phone(self) -> str | None:
-        text = self.raw("phone", MAX_LENGTH["phone"])
-        phone = normalize_phone(text)
-        if phone and not PHONE_PATTERN.fullmatch(phone):
-            self.error(
-                "phone",
-                f'"{text}" is not a phone number in international form; write it with its '
-                "country code, such as +234 803 123 4567.",
-            )
-            return None
-        return phone
-
-
 @dataclass
-class ProfileRecord:
-    """A checked row, ready to be written."""
+class CheckedRow:
+    """A row the profile rules accepted, ready to be written."""
 
     row: int
     full_name: str
@@ -474,135 +468,64 @@ class ProfileRecord:
     notes: list[RowNote] = field(default_factory=list)
 
 
-def _read_person(reader: RowReader, vocabs: Vocabularies, skills_column: str) -> ProfileRecord:
-    """The columns both kinds share; the caller adds its own to `fields`."""
-    email = reader.email()
-    phone = reader.phone()
-    if not email and not phone and not reader.has_error("email") and not reader.has_error("phone"):
-        reader.error("email", "give an email address or a phone number (or both).")
-    return ProfileRecord(
-        row=reader.number,
-        full_name=reader.text("full_name", required=True),
-        email=email,
-        phone=phone,
-        value_chains=reader.choices(
-            "value_chains", vocabs.value_chains.parse_list, required=True, most=MAX_VALUE_CHAINS
-        ),
-        skills=reader.choices(skills_column, vocabs.skills.parse_list),
-        fields={"languages": reader.choices("languages", vocabulary.parse_language_list, True)},
-    )
+def answers_of(cells: Mapping[str, str]) -> dict[str, str]:
+    """A row's cells as the profile rules name the answers (country -> country_code)."""
+    return {COLUMN_FIELDS.get(column, column): value for column, value in cells.items()}
 
 
-def _read_entrepreneur(reader: RowReader, vocabs: Vocabularies) -> ProfileRecord:
-    record = _read_person(reader, vocabs, "skills_needed")
-    country = reader.choice("country", vocabs.countries, required=True)
-    region = reader.choice("region", vocabs.regions(country)) if country else None
-    locality = reader.text("locality")
-    where = None
-    if country and not reader.has_error("region") and not reader.has_error("locality"):
-        # The same rule as the profile wizard: a chosen region wins, else the locality is
-        # placed when the resolver is sure, else the row is imported at country level.
-        try:
-            where = locate(country, region, locality)
-        except ProfileInputError as exc:
-            for message in exc.errors.values():
-                reader.error("region", message)
-        else:
-            record.notes.extend(_place_notes(reader.number, where))
-    seeking = reader.flag("seeking_investment")
-    amount = reader.integer("investment_amount", 1, MAX_INVESTMENT_AMOUNT)
-    instruments = reader.choices("investment_instruments", vocabs.instruments.parse_list)
-    if seeking is None:
-        seeking = amount is not None
-    # Checked only when used: a survey may fill the column in for everybody.
-    currency = reader.currency("investment_currency", vocabs.rates) if seeking else None
-    if seeking and amount is None and not reader.has_error("investment_amount"):
-        reader.error("investment_amount", "is required when seeking_investment is yes.")
-    if not seeking and amount is not None:
-        reader.error("investment_amount", "is given but seeking_investment is no; write yes.")
-    if (
-        seeking
-        and amount is not None
-        and currency is None
-        and not reader.has_error("investment_currency")
-    ):
-        reader.error("investment_currency", "is required with an investment amount (e.g. USD).")
-    record.fields.update(
-        {
-            "business_name": reader.text("business_name", required=True),
-            "description": reader.text("description"),
-            "country_code": country,
-            "region_code": where.region_code if where else None,
-            "region_source": where.region_source if where else RegionSource.UNRESOLVED,
-            "region_confidence": where.region_confidence if where else None,
-            "locality": locality,
-            "stage": Stage(reader.choice("stage", vocabs.stages) or Stage.STARTING),
-            "skills_needed_text": reader.text("skills_needed_text"),
-            "seeking_investment": seeking,
-            "investment_amount": amount if seeking else None,
-            "investment_currency": currency if seeking else None,
-            "investment_instruments": instruments if seeking else [],
-            "is_returnee": bool(reader.flag("is_returnee")),
-            "is_women_led": bool(reader.flag("is_women_led")),
-            "is_youth_led": bool(reader.flag("is_youth_led")),
-        }
-    )
-    return record
-
-
-def _read_diaspora(reader: RowReader, vocabs: Vocabularies) -> ProfileRecord:
-    record = _read_person(reader, vocabs, "skills_offered")
-    regions = vocabulary.parse_region_list
-    origin = reader.choices("origin_regions", regions, required=True, most=MAX_REGIONS)
-    interest = reader.choices("interest_regions", regions, most=MAX_REGIONS) or origin
-    coaching = bool(reader.flag("offers_coaching"))
-    capacity = reader.integer("mentee_capacity", 0, MAX_MENTEES)
-    hours = reader.integer("hours_per_month", 0, MAX_HOURS_PER_MONTH)
-    investing = bool(reader.flag("offers_investment"))
-    ticket_min = reader.integer("ticket_min", 1, MAX_INVESTMENT_AMOUNT)
-    ticket_max = reader.integer("ticket_max", 1, MAX_INVESTMENT_AMOUNT)
-    currency = reader.currency("ticket_currency", vocabs.rates) if investing else None
-    instruments = reader.choices("investment_instruments", vocabs.instruments.parse_list)
-    if not coaching and not investing and not reader.has_error("offers_coaching"):
-        reader.error(
-            "offers_coaching",
-            "a diaspora member offers coaching, investment or both: write yes in "
-            "offers_coaching or offers_investment.",
+def check_row(
+    kind: str, number: int, cells: Mapping[str, str], vocabs: Vocabularies
+) -> tuple[CheckedRow | None, list[RowError]]:
+    """Run the profile rules over one row: the checked row, or the problems by column."""
+    answers = answers_of(cells)
+    problems = Problems()
+    notes: list[RowNote] = []
+    if kind == ENTREPRENEURS:
+        where = rules.where(answers, vocabs, problems, place_required=False)
+        fields = rules.check_all(
+            [rules.business, rules.value_chains, rules.investment], answers, vocabs, problems
         )
-    if coaching and not capacity and not reader.has_error("mentee_capacity"):
-        reader.error("mentee_capacity", f"is required with coaching: 1 to {MAX_MENTEES} mentees.")
-    if investing:
-        for column, value in (
-            ("ticket_min", ticket_min),
-            ("ticket_max", ticket_max),
-            ("ticket_currency", currency),
-        ):
-            if value is None and not reader.has_error(column):
-                reader.error(column, "is required when offers_investment is yes.")
-        if ticket_min is not None and ticket_max is not None and ticket_min > ticket_max:
-            reader.error("ticket_max", f"must be at least ticket_min ({ticket_min:,}).")
-    record.fields.update(
-        {
-            "headline": reader.text("headline", required=True),
-            "bio": reader.text("bio"),
-            "residence_country": reader.choice(
-                "residence_country", vocabs.countries, required=True
-            ),
-            "origin_regions": origin,
-            "interest_regions": interest,
-            "skills_offered_text": reader.text("skills_offered_text"),
-            "preferred_stages": reader.choices("preferred_stages", vocabs.stages.parse_list),
-            "offers_coaching": coaching,
-            "mentee_capacity": (capacity or 0) if coaching else 0,
-            "hours_per_month": (hours or 0) if coaching else 0,
-            "offers_investment": investing,
-            "ticket_min": ticket_min if investing else None,
-            "ticket_max": ticket_max if investing else None,
-            "ticket_currency": currency if investing else None,
-            "investment_instruments": instruments if investing else [],
-        }
+        fields.update(rules.skills_and_languages(answers, vocabs, problems, "skills_needed"))
+        skills = fields.pop("skills_needed")
+        if where is not None:
+            fields.update(
+                {
+                    "country_code": where.country_code,
+                    "region_code": where.region_code,
+                    "region_source": where.region_source,
+                    "region_confidence": where.region_confidence,
+                    "locality": where.locality,
+                }
+            )
+            notes = _place_notes(number, where)
+        person = rules.account(answers, vocabs, problems, where.country_code if where else None)
+    else:
+        answers.setdefault("preferred_stages", "")
+        fields = rules.check_all(
+            [rules.about, rules.roots, rules.value_chains, rules.offers], answers, vocabs, problems
+        )
+        fields.update(rules.skills_and_languages(answers, vocabs, problems, "skills_offered"))
+        skills = fields.pop("skills_offered")
+        person = rules.account(answers, vocabs, problems, fields.get("residence_country"))
+    if problems.errors:
+        return None, [
+            RowError(number, FIELD_COLUMNS.get(name, name), message)
+            for name, message in problems.errors.items()
+        ]
+    chains = fields.pop("value_chains")
+    return (
+        CheckedRow(
+            number,
+            person["full_name"],
+            person["email"],
+            person["phone"],
+            chains,
+            skills,
+            fields,
+            notes,
+        ),
+        [],
     )
-    return record
 
 
 def _place_notes(row: int, where: Whereabouts) -> list[RowNote]:
@@ -641,35 +564,34 @@ def _place_notes(row: int, where: Whereabouts) -> list[RowNote]:
     return [RowNote(row, "locality", message)]
 
 
-READERS: dict[str, Callable[[RowReader, Vocabularies], ProfileRecord]] = {
-    ENTREPRENEURS: _read_entrepreneur,
-    DIASPORA: _read_diaspora,
-}
-
-
 # --- duplicates ----------------------------------------------------------------------------
 
 
-def _duplicate_errors(session: Session, records: list[ProfileRecord]) -> list[RowError]:
-    """Emails and phones used twice in the file, or already registered."""
+def _duplicate_errors(session: Session, kind: str, records: list[CheckedRow]) -> list[RowError]:
+    """The same person twice: an email or a phone used by two rows, or already registered.
+    Every row involved is refused, since either may be the one to keep."""
     errors: list[RowError] = []
     for column in ("email", "phone"):
-        seen: dict[str, int] = {}
+        rows_of: dict[str, list[int]] = {}
         for record in records:
             value = getattr(record, column)
-            if value is None:
-                continue
-            if value in seen:
-                errors.append(
-                    RowError(record.row, column, f"{value} is already used in row {seen[value]}.")
-                )
-            else:
-                seen[value] = record.row
-        registered = _registered(session, column, list(seen))
+            if value is not None:
+                rows_of.setdefault(value, []).append(record.row)
+        for value, rows in rows_of.items():
+            for row in rows:
+                others = ", ".join(str(other) for other in rows if other != row)
+                if others:
+                    errors.append(
+                        RowError(
+                            row, column, f"{value} is also in row {others}: one row per person."
+                        )
+                    )
+        registered = _registered(session, column, list(rows_of))
         errors.extend(
             RowError(row, column, f"{value} is already registered to another account.")
-            for value, row in seen.items()
+            for value, rows in rows_of.items()
             if value in registered
+            for row in rows
         )
     return errors
 
@@ -693,19 +615,61 @@ def import_profiles(
     kind: str | None = None,
     skip_invalid: bool = False,
     registered_by: User | None = None,
+    review_status: ReviewStatus = ReviewStatus.APPROVED,
     track: Track = _no_tracking,
 ) -> ImportResult:
-    """Check every row of a CSV file, then create the profiles (all, or the good ones)."""
-    table = read_table(decode(data), kind)
+    """Check every row of a CSV or XLSX file, then create the profiles (all, or the good
+    ones) with the review status the importer chooses."""
+    table = read_file(data, kind)
     return import_records(
         session,
         table.kind,
         table.rows,
         skip_invalid=skip_invalid,
         registered_by=registered_by,
+        review_status=review_status,
         track=track,
         read_errors=table.errors,
     )
+
+
+@dataclass
+class CheckedFile:
+    """Every row of a file checked: the rows that passed, and the problems and notes."""
+
+    result: ImportResult
+    records: list[CheckedRow]
+
+
+def check_records(
+    session: Session,
+    kind: str,
+    rows: Sequence[tuple[int, Mapping[str, str]]],
+    *,
+    track: Track = _no_tracking,
+    read_errors: Sequence[RowError] = (),
+) -> CheckedFile:
+    """Check numbered rows of cells (column -> text) without writing anything."""
+    vocabs = Vocabularies(session)
+    if not vocabs.value_chains.entries:
+        raise ImportFileError(
+            "The value chains and skills are not loaded yet: run "
+            "`flask --app mentormatch seed` first."
+        )
+    result = ImportResult(kind, rows_read=len(rows) + len(read_errors), errors=list(read_errors))
+    records: list[CheckedRow] = []
+    for number, cells in track(rows, "Checking"):
+        record, errors = check_row(kind, number, cells, vocabs)
+        if record is not None:
+            records.append(record)
+        result.errors.extend(errors)
+    result.errors.extend(_duplicate_errors(session, kind, records))
+    result.errors.sort(key=lambda error: error.row)
+    rejected = set(result.rejected_rows)
+    result.notes = [
+        note for record in records if record.row not in rejected for note in record.notes
+    ]
+    return CheckedFile(result, [record for record in records if record.row not in rejected])
 
 
 def import_records(
@@ -715,37 +679,30 @@ def import_records(
     *,
     skip_invalid: bool = False,
     registered_by: User | None = None,
+    review_status: ReviewStatus = ReviewStatus.APPROVED,
     track: Track = _no_tracking,
     read_errors: Sequence[RowError] = (),
 ) -> ImportResult:
     """Check numbered rows of cells (column -> text) and create profiles from them."""
-    vocabs = Vocabularies(session)
-    result = ImportResult(kind, rows_read=len(rows) + len(read_errors), errors=list(read_errors))
-    records: list[ProfileRecord] = []
-    for number, cells in track(rows, "Checking"):
-        reader = RowReader(number, cells)
-        records.append(READERS[kind](reader, vocabs))
-        result.errors.extend(reader.errors)
-    # Bad rows count too: their email may be the one a later good row repeats.
-    result.errors.extend(_duplicate_errors(session, records))
-    result.errors.sort(key=lambda error: error.row)
+    checked = check_records(session, kind, rows, track=track, read_errors=read_errors)
+    result = checked.result
     if result.errors and not skip_invalid:
+        result.notes = []
         return result
-    rejected = set(result.rejected_rows)
-    good = [record for record in records if record.row not in rejected]
-    result.notes = [note for record in good for note in record.notes]
-    _write(session, kind, good, registered_by, track)
-    result.created = len(good)
+    write_records(session, kind, checked.records, registered_by, review_status, track)
+    result.created = len(checked.records)
     return result
 
 
-def _write(
+def write_records(
     session: Session,
     kind: str,
-    records: Sequence[ProfileRecord],
+    records: Sequence[CheckedRow],
     registered_by: User | None,
-    track: Track,
+    review_status: ReviewStatus,
+    track: Track = _no_tracking,
 ) -> None:
+    """Create an account without a password (claimed later) and a profile per checked row."""
     chains = {chain.code: chain for chain in session.scalars(select(ValueChain))}
     skills = {skill.code: skill for skill in session.scalars(select(Skill))}
     role = Role.ENTREPRENEUR if kind == ENTREPRENEURS else Role.DIASPORA
@@ -757,13 +714,13 @@ def _write(
             email=record.email,
             phone=record.phone,
             registered_by=registered_by,
+            flush=False,
         )
         common = {
             "user": user,
             "contact_email": user.email,
             "contact_phone": user.phone,
-            # Until coordinators review profiles, imported ones start approved (issue 2).
-            "review_status": ReviewStatus.APPROVED,
+            "review_status": review_status,
             **record.fields,
         }
         profile: EntrepreneurProfile | DiasporaProfile

@@ -156,13 +156,46 @@ def deliver_outbox(
 ) -> DeliveryReport:
     """Send the emails that are due with `send(to, subject, body)`, each exactly once.
 
-    Links to pages become absolute with `public_url` (the address people open the app at).
+    Links to pages become absolute with `public_url` (the address people open the app at);
+    an account claim's email gets its one-time code only now (registration/claims.py).
+    See `deliver_rows` for how each email is claimed and retried.
+    """
+    from mentormatch.registration.claims import with_code
 
-    Each email is claimed before it is sent: its attempt counter moves on only if no
+    def send_email(email: Any) -> None:
+        body = email.body
+        if email.claim_id is not None:
+            body = with_code(session, email.claim_id, body)
+        send(email.to_address, email.subject, with_absolute_links(body, public_url))
+
+    return deliver_rows(
+        session,
+        OutboxEmail,
+        send_email,
+        now=now,
+        limit=limit,
+        retry_seconds=retry_seconds,
+        keep_going=keep_going,
+    )
+
+
+def deliver_rows(
+    session: Session,
+    model: Any,
+    send: Callable[[Any], None],
+    now: datetime | None = None,
+    limit: int = 200,
+    retry_seconds: float = 60,
+    keep_going: Callable[[], bool] = lambda: True,
+) -> DeliveryReport:
+    """Send the outbox rows of `model` (OutboxEmail, OutboxSms) that are due with
+    `send(row)`, each exactly once.
+
+    Each row is claimed before it is sent: its attempt counter moves on only if no
     other worker moved it first (a compare-and-set that works on SQLite, which has no
     row locks; on PostgreSQL the rows are also picked with SKIP LOCKED), and the claim
-    is committed before talking to the mail server, so no transaction stays open during
-    a slow send. A failed email is tried again after `retry_delay` (1, 2, 4, 8 minutes
+    is committed before talking to the server, so no transaction stays open during
+    a slow send. A failed row is tried again after `retry_delay` (1, 2, 4, 8 minutes
     with the default), up to MAX_ATTEMPTS; one that is never reported (a worker died
     mid-send) is tried again when its SENDING_LEASE runs out.
     """
@@ -174,28 +207,27 @@ def deliver_outbox(
             break
         moment = now or utcnow()
         statement = (
-            select(OutboxEmail)
+            select(model)
             .where(
-                OutboxEmail.id > last_id,
-                OutboxEmail.status.in_((OutboxStatus.PENDING, OutboxStatus.FAILED)),
-                OutboxEmail.attempts < MAX_ATTEMPTS,
-                or_(OutboxEmail.next_attempt_at.is_(None), OutboxEmail.next_attempt_at <= moment),
+                model.id > last_id,
+                model.status.in_((OutboxStatus.PENDING, OutboxStatus.FAILED)),
+                model.attempts < MAX_ATTEMPTS,
+                or_(model.next_attempt_at.is_(None), model.next_attempt_at <= moment),
             )
-            .order_by(OutboxEmail.id)
+            .order_by(model.id)
             .limit(1)
         )
         if locking:
             statement = statement.with_for_update(skip_locked=True)
-        email = session.scalars(statement).first()
-        if email is None:
+        row = session.scalars(statement).first()
+        if row is None:
             session.commit()
             break
-        last_id = email.id
-        attempt = email.attempts + 1
-        to, subject, body = email.to_address, email.subject, email.body
+        last_id = row.id
+        attempt = row.attempts + 1
         claimed: CursorResult[Any] = session.execute(  # type: ignore[assignment]
-            update(OutboxEmail)
-            .where(OutboxEmail.id == email.id, OutboxEmail.attempts == email.attempts)
+            update(model)
+            .where(model.id == row.id, model.attempts == row.attempts)
             .values(
                 attempts=attempt, last_attempt_at=moment, next_attempt_at=moment + SENDING_LEASE
             )
@@ -205,7 +237,7 @@ def deliver_outbox(
         if claimed.rowcount != 1:
             continue  # another worker took it
         try:
-            send(to, subject, with_absolute_links(body, public_url))
+            send(row)
         except Exception as exc:  # any transport failure: keep the row, record why
             outcome: dict[str, object] = {
                 "status": OutboxStatus.FAILED,
@@ -224,8 +256,8 @@ def deliver_outbox(
             }
             sent += 1
         session.execute(
-            update(OutboxEmail)
-            .where(OutboxEmail.id == email.id, OutboxEmail.attempts == attempt)
+            update(model)
+            .where(model.id == row.id, model.attempts == attempt)
             .values(outcome)
             .execution_options(synchronize_session=False)
         )

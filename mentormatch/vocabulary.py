@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from sqlalchemy.orm import Session
 
@@ -30,7 +31,9 @@ class Vocabulary:
     noun: str
     entries: tuple[tuple[str, str], ...]
 
+    @cached_property
     def _index(self) -> dict[str, str]:
+        # Built once per vocabulary: an import parses tens of thousands of cells.
         index: dict[str, str] = {}
         for code, label in self.entries:
             index[code.casefold()] = code
@@ -44,7 +47,7 @@ class Vocabulary:
     def parse(self, text: str) -> str:
         """Return the code for a code or a label; raise VocabularyError with a suggestion."""
         key = text.strip().casefold()
-        code = self._index().get(key)
+        code = self._index.get(key)
         if code is not None:
             return code
         raise VocabularyError(self.unknown_message(text.strip()))

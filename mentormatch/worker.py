@@ -33,6 +33,8 @@ from mentormatch.matches.builds import build_full, build_full_in_child, index_ro
 from mentormatch.notifications import deliver_outbox
 from mentormatch.pairings.schedule import expire_and_remind
 from mentormatch.pairings.service import Policy
+from mentormatch.sms import SmsGateway, deliver_sms_outbox, load_gateway
+from mentormatch.transfers.jobs import run_next as run_next_import
 
 logger = logging.getLogger("mentormatch.worker")
 
@@ -113,12 +115,43 @@ def check_ins(session: Session, config: Mapping[str, Any]) -> str:
     return f"check-ins asked {report.asked}" if report.asked else ""
 
 
+def deliver_sms(session: Session, config: Mapping[str, Any]) -> str:
+    """Send the queued text messages that are due through the configured gateway."""
+    report = deliver_sms_outbox(
+        session,
+        _sms_gateway(config),
+        retry_seconds=float(config["MAIL_RETRY_SECONDS"]),
+        keep_going=lambda: not stop_requested(),
+    )
+    if not report.sent and not report.failed:
+        return ""
+    return f"text messages sent {report.sent}, failed {report.failed}"
+
+
+_gateways: dict[str, SmsGateway] = {}
+
+
+def _sms_gateway(config: Mapping[str, Any]) -> SmsGateway:
+    # One gateway per process and setting (a provider's client keeps its connection).
+    name = str(config.get("SMS_GATEWAY") or "log")
+    if name not in _gateways:
+        _gateways[name] = load_gateway(config)
+    return _gateways[name]
+
+
+def profile_imports(session: Session, config: Mapping[str, Any]) -> str:
+    """Check the next file uploaded on the import page, or import the next confirmed one."""
+    return run_next_import(session, keep_going=lambda: not stop_requested())
+
+
 # In this order, so one `--once` run also sends the emails the schedule just queued.
 JOBS: list[Job] = [
     Job("matching-index", "MATCHING_INDEX_INTERVAL", matching_index),
+    Job("profile-imports", "IMPORT_INTERVAL", profile_imports),
     Job("pairing-schedule", "PAIRING_SCHEDULE_INTERVAL", pairing_schedule),
     Job("check-ins", "PAIRING_SCHEDULE_INTERVAL", check_ins),
     Job("deliver-email", "MAIL_DELIVERY_INTERVAL", deliver_email),
+    Job("deliver-sms", "SMS_DELIVERY_INTERVAL", deliver_sms),
 ]
 
 

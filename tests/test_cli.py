@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from mentormatch.config import PROJECT_ROOT
-from mentormatch.models import DiasporaProfile, EntrepreneurProfile, Role, User
+from mentormatch.models import DiasporaProfile, EntrepreneurProfile, ReviewStatus, Role, User
 from mentormatch.seeding import DEMO_ACCOUNTS
 
 EXAMPLES = PROJECT_ROOT / "seed_data" / "examples"
@@ -214,3 +214,11 @@ def test_seed_makes_sure_the_gazetteer_is_built(runner, db):
     result = runner.invoke(args=["seed"])
     assert result.exit_code == 0, result.output
     assert "Gazetteer up to date: " in result.output
+
+
+def test_import_profiles_gives_the_status_chosen(runner, db):
+    result = runner.invoke(args=["import-profiles", str(EXAMPLES / "entrepreneurs_example.csv"),
+                                 "--status", "pending"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    statuses = set(db.scalars(select(EntrepreneurProfile.review_status)))
+    assert statuses == {ReviewStatus.PENDING}

@@ -215,7 +215,7 @@ def test_region_must_belong_to_the_country(client, db, kofi, post_form):
     )
     assert response.status_code == 400
     html = response.get_data(as_text=True)
-    assert "Choose a region of Ghana." in html
+    assert "is not a known region of Ghana." in html
     assert 'class="error-summary"' in html
     # The regions of the chosen country are listed again, to choose from.
     assert '<option value="GH-AH">Ashanti</option>' in html
@@ -242,7 +242,7 @@ def test_diaspora_needs_at_least_one_origin_region(client, db, wanjiru, post_for
     post_form("/profile/edit/about", DIASPORA_ANSWERS["about"])
     response = post_form("/profile/edit/roots", {"country": "KE", "interest_regions": ["KE-31"]})
     assert response.status_code == 400
-    assert "Choose at least one region you come from" in response.get_data(as_text=True)
+    assert "Choose at least one region of origin." in response.get_data(as_text=True)
     assert one_profile(db, DiasporaProfile).interest_regions == []
 
 
@@ -386,7 +386,7 @@ def test_service_refuses_a_region_of_another_country_and_changes_nothing(db, peo
     amina = people.amina
     with pytest.raises(service.ProfileInputError) as refused:
         service.save_step(db, amina.user, "where", {"country_code": "NG", "region_code": "ET-OR"})
-    assert refused.value.errors == {"region_code": "Choose a region of Nigeria."}
+    assert refused.value.errors == {"region_code": '"ET-OR" is not a known region of Nigeria.'}
     assert (amina.country_code, amina.region_code) == ("NG", "NG-KN")
 
 

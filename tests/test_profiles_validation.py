@@ -52,18 +52,23 @@ BUSINESS = ENTREPRENEUR_ANSWERS["business"]
 @pytest.mark.parametrize(
     ("answers", "message"),
     [
-        ({**BUSINESS, "business_name": "   "}, "Enter the name of your business."),
-        ({**BUSINESS, "business_name": ONE_MEGABYTE}, "Keep this to 120 characters or fewer."),
-        ({**BUSINESS, "description": ONE_MEGABYTE}, "Keep this to 2,000 characters or fewer."),
+        ({**BUSINESS, "business_name": "   "}, "Enter the name of the business."),
+        ({**BUSINESS, "business_name": ONE_MEGABYTE}, "Keep this to 120 characters or fewer"),
+        ({**BUSINESS, "description": ONE_MEGABYTE}, "Keep this to 2,000 characters or fewer"),
         ({**BUSINESS, "stage": "unicorn"}, "Choose one of the options listed."),
-        ({k: v for k, v in BUSINESS.items() if k != "stage"}, "Choose the stage your business"),
     ],
-    ids=["empty name", "1 MB name", "1 MB description", "forged stage", "no stage"],
+    ids=["empty name", "1 MB name", "1 MB description", "forged stage"],
 )
 def test_bad_first_step_creates_no_profile(client, db, kofi, post_form, answers, message):
     html = refused(post_form("/profile/edit/business", answers), message)
     assert profile_count(db) == 0
     assert len(html) < 100_000, "a 1 MB value is not sent back"
+
+
+def test_a_business_without_a_stage_is_starting(client, db, kofi, post_form):
+    answers = {k: v for k, v in BUSINESS.items() if k != "stage"}
+    assert post_form("/profile/edit/business", answers).status_code == 302
+    assert entrepreneur(db).stage.value == "starting"
 
 
 def test_a_description_a_little_too_long_comes_back_to_be_trimmed(client, kofi, post_form):
@@ -79,13 +84,13 @@ def test_a_description_a_little_too_long_comes_back_to_be_trimmed(client, kofi, 
         (
             "where",
             {"country_code": "GH", "region_code": ONE_MEGABYTE},
-            "Write your town or village, or choose your region from the list.",
+            "is not a known region of Ghana.",
         ),
-        ("where", {"country_code": "GH", "region_code": "NG-KN"}, "Choose a region of Ghana."),
+        ("where", {"country_code": "GH", "region_code": "NG-KN"}, "NG-KN&#34; is not a known"),
         (
             "where",
             {"country_code": "GH", "region_code": "", "locality": ""},
-            "Write your town or village, or choose your region from the list.",
+            "Write the town or village, or choose the region from the list.",
         ),
         ("value-chains", {}, "Choose at least one value chain."),
         ("value-chains", {"value_chains": ["unicorns"]}, "is not one of the options"),
@@ -122,15 +127,6 @@ def test_a_description_a_little_too_long_comes_back_to_be_trimmed(client, kofi, 
             {
                 "seeking_investment": "yes",
                 "investment_amount": "5000",
-                "investment_currency": "GHS",
-            },
-            "Choose at least one kind of money you would accept.",
-        ),
-        (
-            "investment",
-            {
-                "seeking_investment": "yes",
-                "investment_amount": "5000",
                 "investment_currency": "XYZ",
                 "investment_instruments": ["loan"],
             },
@@ -147,8 +143,9 @@ def test_a_description_a_little_too_long_comes_back_to_be_trimmed(client, kofi, 
             "There is no exchange rate for BIF, so the amount cannot be compared",
         ),
         ("investment", {"seeking_investment": "maybe"}, "Choose one of the options listed."),
-        ("contact", {"contact_email": "kofi at example"}, "Enter an email address like"),
-        ("contact", {"contact_phone": "call me"}, "Enter a phone number of 6 to 15 digits"),
+        ("contact", {"contact_email": "kofi at example"}, "is not an email address"),
+        ("contact", {"contact_phone": "call me"}, "has characters a phone number does not have"),
+        ("contact", {"contact_phone": "024 412"}, "is too short for a phone number in Ghana"),
     ],
 )
 def test_bad_later_step_keeps_the_saved_answers(
@@ -244,16 +241,13 @@ OFFERS = DIASPORA_ANSWERS["offers"]
     ("answers", "message"),
     [
         ({}, "Choose coaching, investment or both"),
-        ({**OFFERS, "mentee_capacity": "21"}, "Enter a whole number from 0 to 20."),
+        ({**OFFERS, "mentee_capacity": "21"}, "Enter a whole number from 1 to 20."),
+        ({**OFFERS, "mentee_capacity": "0"}, "Enter a whole number from 1 to 20."),
         ({**OFFERS, "hours_per_month": "161"}, "Enter a whole number from 0 to 160."),
         ({**OFFERS, "mentee_capacity": "two"}, "Enter a whole number, for example 5000."),
-        ({**OFFERS, "mentee_capacity": ""}, "Enter how many entrepreneurs you can coach at once."),
+        ({**OFFERS, "mentee_capacity": ""}, "Enter how many entrepreneurs can be coached at once"),
         ({**OFFERS, "ticket_min": "20000", "ticket_max": "2000"}, "must be at least the smallest"),
-        ({**OFFERS, "ticket_min": ""}, "Enter the smallest amount you would invest."),
-        (
-            {**OFFERS, "investment_instruments": []},
-            "Choose at least one kind of money you would offer.",
-        ),
+        ({**OFFERS, "ticket_min": ""}, "Enter the smallest amount to invest."),
     ],
 )
 def test_bad_offers_are_refused(client, db, wanjiru_started, post_form, answers, message):
@@ -265,7 +259,7 @@ def test_bad_offers_are_refused(client, db, wanjiru_started, post_form, answers,
 
 def test_headline_longer_than_140_characters_is_refused(client, db, wanjiru_started, post_form):
     answers = {**DIASPORA_ANSWERS["about"], "headline": "h" * 141}
-    refused(post_form("/profile/edit/about", answers), "Keep this to 140 characters or fewer.")
+    refused(post_form("/profile/edit/about", answers), "Keep this to 140 characters or fewer")
     db.expire_all()
     assert db.scalars(select(DiasporaProfile)).one().headline.startswith("Dairy farmer")
 

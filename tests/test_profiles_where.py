@@ -125,4 +125,4 @@ def test_neither_region_nor_town_says_what_to_write(started, post_form):
     response = save_where(post_form, "KE")
     html = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert html.count("Write your town or village, or choose your region from the list.") >= 2
+    assert html.count("Write the town or village, or choose the region from the list.") >= 2

@@ -17,8 +17,9 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from mentormatch import phones
 from mentormatch.auth.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, password_problem
-from mentormatch.auth.service import SELF_SERVICE_ROLES, full_name_problem, phone_problem
+from mentormatch.auth.service import SELF_SERVICE_ROLES, full_name_problem
 from mentormatch.forms import choices
 from mentormatch.models import Role
 
@@ -153,7 +154,8 @@ class SignupForm(NewPasswordForm):
             raise ValidationError(problem)
 
     def validate_phone(self, field: Field) -> None:
-        problem = phone_problem(field.data or "")
+        # No profile yet, so no country to read a national number in: the country code.
+        problem = phones.phone_problem(field.data or "", None)
         if problem:
             raise ValidationError(problem)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass, replace
 
@@ -10,20 +9,37 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from mentormatch import phones
 from mentormatch.auth.passwords import hash_password, needs_rehash, verify_password
 from mentormatch.db import utcnow
 from mentormatch.models import Role, User, normalize_email, normalize_phone
 
 
+def home_country(user: User) -> str | None:
+    """The country of the person's profile (where the business is, or where the diaspora
+    member lives): the one a phone number written without its country code is read in."""
+    if user.entrepreneur_profile is not None:
+        return user.entrepreneur_profile.country_code or None
+    if user.diaspora_profile is not None:
+        return user.diaspora_profile.residence_country or None
+    return None
+
+
 def find_user_by_login(session: Session, login: str) -> User | None:
-    """Find a user by email (any case) or by phone number."""
+    """Find a user by email (any case) or by phone number, written with its country code
+    or as it is dialled in the country of the person's profile ('0803 123 4567')."""
     login = login.strip()
     if "@" in login:
         return session.scalar(select(User).where(User.email == normalize_email(login)))
-    phone = normalize_phone(login)
-    if not phone:
+    if len(login) > phones.MAX_TYPED_LENGTH:
         return None
-    return session.scalar(select(User).where(User.phone == phone))
+    numbers = phones.login_numbers(login)
+    if not numbers:
+        return None
+    users = session.scalars(select(User).where(User.phone.in_(list(numbers)))).all()
+    # A national number is the account's only when it was read in the account's country.
+    found = [u for u in users if numbers[u.phone or ""] in (None, home_country(u))]
+    return found[0] if len(found) == 1 else None
 
 
 def canonical_login(login: str) -> str:
@@ -31,7 +47,10 @@ def canonical_login(login: str) -> str:
     login = login.strip()
     if "@" in login:
         return normalize_email(login) or ""
-    return normalize_phone(login) or login.casefold()
+    try:
+        return phones.parse_phone(login, None)
+    except phones.PhoneError:
+        return normalize_phone(login) or login.casefold()
 
 
 def authenticate(session: Session, login: str, password: str) -> User | None:
@@ -56,11 +75,14 @@ def create_user(
     password: str | None = None,
     registered_by: User | None = None,
     email_confirmed: bool = True,
+    flush: bool = True,
 ) -> User:
-    """Add a user; without a password the account cannot log in until a reset.
+    """Add a user; without a password the account cannot log in until it is claimed.
 
-    Accounts made by a coordinator, the CLI or an import count their email as confirmed;
-    a self-registered one passes `email_confirmed=False` until its link is followed.
+    `phone` is already in E.164 (mentormatch.phones.parse_phone). Accounts made by a
+    coordinator, the CLI or an import count their email as confirmed; a self-registered
+    one passes `email_confirmed=False` until its link is followed. An import of many
+    rows passes `flush=False` and flushes once.
     """
     user = User(
         full_name=full_name.strip(),
@@ -73,7 +95,8 @@ def create_user(
         email_confirmed_at=utcnow() if email and email_confirmed else None,
     )
     session.add(user)
-    session.flush()
+    if flush:
+        session.flush()
     return user
 
 
@@ -98,7 +121,7 @@ def email_taken(session: Session, email: str, exclude_user_id: int | None = None
 
 
 def phone_taken(session: Session, phone: str, exclude_user_id: int | None = None) -> bool:
-    """True when another account already uses this phone number (however it is written)."""
+    """True when another account already uses this phone number (in E.164)."""
     query = select(User.id).where(User.phone == normalize_phone(phone))
     if exclude_user_id is not None:
         query = query.where(User.id != exclude_user_id)
@@ -110,8 +133,6 @@ SELF_SERVICE_ROLES = (Role.ENTREPRENEUR, Role.DIASPORA)
 MAX_FULL_NAME_LENGTH = 120
 # Bidirectional embedding, override and isolate marks: invisible, and used to disguise text.
 BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-# Only ASCII digits, spaces and the usual separators; \d would also accept other scripts' digits.
-_PHONE_RE = re.compile(r"\+?[0-9 ().\-]+")
 
 
 def full_name_problem(full_name: str) -> str | None:
@@ -124,19 +145,6 @@ def full_name_problem(full_name: str) -> str | None:
     # Cc: tabs, line breaks; Zl, Zp: the line and paragraph separators U+2028 and U+2029.
     if any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") or ch in BIDI_CONTROLS for ch in name):
         return "Remove the invisible control characters (such as tabs or line breaks)."
-    return None
-
-
-def phone_problem(phone: str) -> str | None:
-    """Say what is wrong with a phone number, or None: an optional + and 7 to 15 digits."""
-    phone = phone.strip()
-    if not _PHONE_RE.fullmatch(phone) or "+" in phone[1:]:
-        return (
-            "Use only digits, spaces and dashes, with an optional + first, e.g. +234 803 123 4567."
-        )
-    digits = sum(ch.isdigit() for ch in phone)
-    if not 7 <= digits <= 15:
-        return f"A phone number has 7 to 15 digits; this one has {digits}."
     return None
 
 

@@ -21,6 +21,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import Session
 
+from mentormatch import phones
 from mentormatch.auth.access import current_account
 from mentormatch.auth.confirmation import (
     LinkState,
@@ -178,7 +179,7 @@ def signup() -> ResponseReturnValue:
             full_name=form.full_name.data or "",
             role=Role(form.role.data),
             email=form.email.data or "",
-            phone=form.phone.data or None,
+            phone=phones.parse_phone(form.phone.data, None) if form.phone.data else None,
             password=form.password.data or "",
         )
         if registration.user is not None:

@@ -24,11 +24,27 @@ from mentormatch.models.profiles import (
     ReviewStatus,
     Stage,
 )
+from mentormatch.models.registration import (
+    AccountClaim,
+    ClaimChannel,
+    ConsentMethod,
+    ConsentRecord,
+    OutboxSms,
+)
 from mentormatch.models.rounds import MatchingRound, RoundStatus
 from mentormatch.models.taxonomy import Skill, ValueChain, ValueChainGroup
+from mentormatch.models.transfers import ExportLog, ImportJob, ImportState
 from mentormatch.models.users import Role, User, normalize_email, normalize_phone
 
 __all__ = [
+    "AccountClaim",
+    "ClaimChannel",
+    "ConsentMethod",
+    "ConsentRecord",
+    "ExportLog",
+    "ImportJob",
+    "ImportState",
+    "OutboxSms",
     "ChangedSide",
     "MatchingChange",
     "MatchingState",

@@ -212,6 +212,11 @@ class OutboxEmail(Base):
     to_address: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text, default="")
+    # An account claim's email: "{code}" in the body becomes its one-time code only when
+    # sent (registration/claims.py), so no code is ever stored.
+    claim_id: Mapped[int | None] = mapped_column(
+        ForeignKey("account_claims.id", ondelete="SET NULL"), index=True
+    )
     status: Mapped[OutboxStatus] = mapped_column(
         enum_column(OutboxStatus), default=OutboxStatus.PENDING, index=True
     )

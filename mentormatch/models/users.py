@@ -24,6 +24,8 @@ class Role(enum.StrEnum):
     DIASPORA = "diaspora"
     COORDINATOR = "coordinator"
     ADMIN = "admin"
+    # Registers entrepreneurs met in the field and edits only the people they registered.
+    FIELD_OFFICER = "field_officer"
 
     @property
     def label(self) -> str:
@@ -32,6 +34,7 @@ class Role(enum.StrEnum):
             "diaspora": "Diaspora mentor or investor",
             "coordinator": "Programme coordinator",
             "admin": "Administrator",
+            "field_officer": "Field officer",
         }[self.value]
 
 
@@ -110,7 +113,9 @@ def normalize_email(email: str | None) -> str | None:
 
 
 def normalize_phone(phone: str | None) -> str | None:
-    """Keep a leading + and the digits: '+254 712-345 678' -> '+254712345678'."""
+    """Keep a leading + and the digits: '+254 712-345 678' -> '+254712345678'. Numbers are
+    read and checked by mentormatch.phones.parse_phone first; this only keeps a number
+    already in E.164 as it is, for look-ups."""
     if phone is None:
         return None
     phone = phone.strip()

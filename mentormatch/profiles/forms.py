@@ -1,14 +1,14 @@
-"""One short form per profile step; each checks types, lengths and choices of its own fields.
+"""One short form per profile step: the widgets, their choices and the CSRF token.
 
-Rules that tie fields together (a region of the chosen country, one to five value chains)
-live in mentormatch.profiles.service, so the CSV import and the API can share them.
+A form refuses only what its widgets cannot send (a value that is not among the boxes
+offered); every other rule (required answers, lengths, numbers, ranges, phones, how
+answers tie together) is in mentormatch.profiles.rules, which the CSV import and
+assisted registration call too, so the same answer gets the same message everywhere.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 from wtforms import (
     BooleanField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -24,15 +23,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import (
-    DataRequired,
-    Email,
-    InputRequired,
-    Length,
-    NumberRange,
-    Optional,
-    ValidationError,
-)
+from wtforms.validators import Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from mentormatch import places, taxonomy, vocabulary
@@ -40,30 +31,21 @@ from mentormatch.forms import choices
 from mentormatch.models import DiasporaProfile, EntrepreneurProfile, Instrument, Role, Stage, User
 from mentormatch.money.rates import Rates
 from mentormatch.money.store import latest_rates
-from mentormatch.profiles import service
+from mentormatch.profiles import rules, service
 
-TEXT_MAX = 2000
-LINE_MAX = 120
-WHOLE_NUMBER = "Enter a whole number, for example 5000."
 FROM_LIST = "Choose one of the options listed."
 # A refused value longer than this is not sent back into the page (a 1 MB paste stays on
 # the server); shorter ones are, so a description a little too long can be trimmed.
 ECHO_LIMIT = 10_000
-# Thousands written the way people do: 5,000 / 5 000 / 5.000
-_GROUPED_DIGITS = re.compile(r"\d{1,3}(?:[ ,.\u00a0\u202f]\d{3})+")
 
 
-def clean_text(value: Any) -> Any:
-    """Trim and drop control characters (a NUL byte breaks PostgreSQL); keep line breaks."""
-    if not isinstance(value, str):
-        return value
-    value = value.replace("\r\n", "\n").replace("\r", "\n")
-    kept = (ch for ch in value if ch in "\n\t" or unicodedata.category(ch) != "Cc")
-    return "".join(kept).strip()
+class Needed:
+    """Marks a field as required in its label (the rules say what is missing)."""
 
+    field_flags = {"required": True}
 
-def _length(maximum: int) -> Length:
-    return Length(max=maximum, message=f"Keep this to {maximum:,} characters or fewer.")
+    def __call__(self, form: Any, field: Any) -> None:
+        """Check nothing: the profile rules give the message, the same as in an import."""
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -91,61 +73,30 @@ class ChoiceField(SelectField):
             super().pre_validate(form)
 
 
-class WholeNumberField(IntegerField):
-    """A whole number typed as people write it ("5000", "5,000"); anything else is refused."""
+class WholeNumberField(StringField):
+    """A whole number typed as people write it ("5000", "5,000"); the rules read it."""
 
     # A text box with the phone's number pad: type=number would drop "5,000" silently.
     widget = TextInput()
 
     def __init__(self, label: str, validators: Sequence[Any] = (), **kwargs: Any) -> None:
         render_kw = {"inputmode": "numeric", **kwargs.pop("render_kw", {})}
-        super().__init__(
-            label,
-            [Optional(), *validators],
-            invalid_value_message=WHOLE_NUMBER,
-            render_kw=render_kw,
-            **kwargs,
-        )
+        super().__init__(label, validators, render_kw=render_kw, **kwargs)
 
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        raw = str(valuelist[0]).strip() if valuelist else ""
-        if _GROUPED_DIGITS.fullmatch(raw):
-            raw = re.sub(r"\D", "", raw)
-        if len(raw) > 12:
-            self.data = None
-            raise ValueError(WHOLE_NUMBER)
-        super().process_formdata([raw] if valuelist else valuelist)
-
-
-def _amount_range(low: int, high: int) -> Callable[[Any, Any], None]:
-    in_range = NumberRange(low, high, message=f"Enter a whole number from {low:,} to {high:,}.")
-
-    def check(form: Any, field: Any) -> None:
-        # Text that is not a number already has its own message: say one thing at a time.
-        if field.data is not None:
-            in_range(form, field)
-
-    return check
+    def _value(self) -> str:
+        return "" if self.data is None else str(self.data)
 
 
 class StepForm(FlaskForm):
     """A wizard step: fields named like the profile's attributes."""
 
-    class Meta:
-        # Text fields arrive trimmed and without control characters.
-        def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
-            if issubclass(unbound_field.field_class, StringField):
-                filters = unbound_field.kwargs.get("filters", ())
-                options = {**options, "filters": [clean_text, *filters]}
-            return unbound_field.bind(form=form, **options)
-
-    def validate(self, extra_validators: Any = None) -> bool:
-        valid: bool = super().validate(extra_validators)
+    def forget_oversized(self) -> None:
+        """Before the page is shown again: drop answers too long to send back (a 1 MB paste
+        stays on the server); shorter ones stay, so a text a little too long can be trimmed."""
         for field in self:
             raw = field.raw_data[0] if field.raw_data else None
             if isinstance(raw, str) and len(raw) > ECHO_LIMIT:
                 field.data, field.raw_data = None, []
-        return valid
 
     def prepare(self, session: Session, profile: Any, user: User) -> None:
         """Set the choices that depend on the database or on the answers so far."""
@@ -174,7 +125,7 @@ class LanguagesMixin:
     languages = MultiCheckboxField("Languages you speak", coerce=_code)
     other_languages = StringField(
         "Other languages",
-        validators=[_length(200)],
+        validators=[Length(max=200, message="Keep this to 200 characters or fewer.")],
         description="Names or codes, separated by ; for example: Hausa; Fula",
     )
 
@@ -209,18 +160,17 @@ class LanguagesMixin:
 class BusinessForm(StepForm):
     business_name = StringField(
         "Business name",
-        validators=[DataRequired("Enter the name of your business."), _length(LINE_MAX)],
+        validators=[Needed()],
         description="The name people know your farm or business by.",
     )
     description = TextAreaField(
         "What your business does",
-        validators=[_length(TEXT_MAX)],
         description="What you grow, make or sell, and to whom.",
     )
     stage = RadioField(
         "Stage of your business",
         choices=choices((s.value, s.label) for s in Stage),
-        validators=[InputRequired("Choose the stage your business is at.")],
+        default=Stage.STARTING.value,
         invalid_choice_message=FROM_LIST,
     )
 
@@ -228,7 +178,7 @@ class BusinessForm(StepForm):
 class WhereForm(StepForm):
     country_code = SelectField(
         "Country",
-        validators=[DataRequired("Choose the country where your business is.")],
+        validators=[Needed()],
         invalid_choice_message="Choose a country from the list.",
     )
     region_code = SelectField(
@@ -241,7 +191,6 @@ class WhereForm(StepForm):
     )
     locality = StringField(
         "Town, village or district",
-        validators=[_length(LINE_MAX)],
         description="For example: Liloan, Cebu. We use it to find your region.",
     )
     # Offered when the town could be in several regions; nothing is saved from it but the
@@ -286,7 +235,7 @@ class ValueChainsForm(StepForm):
         # "Value chain" is programme jargon: the hint says it in everyday words.
         description=(
             "The crops, animals or products the business is about. "
-            f"Choose from 1 to {service.MAX_VALUE_CHAINS}: the main ones."
+            f"Choose from 1 to {rules.MAX_VALUE_CHAINS}: the main ones."
         ),
     )
 
@@ -309,7 +258,6 @@ class NeedsForm(LanguagesMixin, StepForm):
     skills_needed = MultiCheckboxField("Skills you need help with", coerce=_code)
     skills_needed_text = TextAreaField(
         "Tell us more about what you need",
-        validators=[_length(TEXT_MAX)],
         description="Optional. For example: keeping records of feed costs and egg sales.",
     )
 
@@ -352,7 +300,7 @@ def _offer_currencies(field: ChoiceField, rates: Rates, country: str | None, fir
         field.data = service.default_currency(country, rates)
     elif field.data not in rates:
         # Saved before its rate went away: say so rather than switch currency behind their back.
-        field.errors = [service.no_rate_message(field.data, rates, field.name)]
+        field.errors = [rules.no_rate_message(field.data, rates, field.name)]
 
 
 def _instruments_field(label: str) -> MultiCheckboxField:
@@ -364,13 +312,11 @@ class InvestmentForm(StepForm):
         "Are you looking for investment or a loan?",
         choices=YES_NO,
         coerce=_yes,
-        validators=[InputRequired("Answer yes or no.")],
         invalid_choice_message=FROM_LIST,
         invalid_value_message=FROM_LIST,
     )
     investment_amount = WholeNumberField(
         "How much?",
-        [_amount_range(1, service.MAX_INVESTMENT_AMOUNT)],
         description="If you are looking for investment. A whole number, for example 5000.",
     )
     investment_currency = _currency_field("Currency")
@@ -388,26 +334,13 @@ class InvestmentForm(StepForm):
 class ContactForm(StepForm):
     contact_email = StringField(
         "Email for introductions",
-        validators=[
-            Optional(),
-            _length(254),
-            Email("Enter an email address like name@example.org."),
-        ],
         description="Optional.",
     )
     contact_phone = StringField(
         "Phone or WhatsApp number",
-        validators=[Optional(), Length(max=30, message="Enter a phone number of up to 15 digits.")],
-        description="Optional. With the country code, for example +234 803 123 4567.",
+        description="Optional. A number of the country of your profile, or with its country "
+        "code, for example +234 803 123 4567.",
     )
-
-    def validate_contact_phone(self, field: StringField) -> None:
-        digits = re.sub(r"\D", "", field.data or "")
-        shaped = re.fullmatch(r"\+?[\d\s().-]+", field.data or "")
-        if not field.errors and not (shaped and 6 <= len(digits) <= 15):
-            raise ValidationError(
-                "Enter a phone number of 6 to 15 digits, for example +234 803 123 4567."
-            )
 
     def fill_defaults(self, profile: Any, user: User) -> None:
         if not self.contact_email.data:
@@ -422,17 +355,16 @@ class ContactForm(StepForm):
 class AboutForm(StepForm):
     headline = StringField(
         "Headline",
-        validators=[DataRequired("Write one line about what you do."), _length(140)],
+        validators=[Needed()],
         description="One line, for example: Agronomist, coffee quality and export.",
     )
     bio = TextAreaField(
         "About you",
-        validators=[_length(TEXT_MAX)],
         description="Optional. Your experience and what you would like to pass on.",
     )
     residence_country = SelectField(
         "Country where you live",
-        validators=[DataRequired("Choose the country where you live.")],
+        validators=[Needed()],
         invalid_choice_message="Choose a country from the list.",
     )
 
@@ -447,7 +379,10 @@ class RootsForm(StepForm):
         description="Choose a country and press “Show regions” to list its regions.",
         invalid_choice_message="Choose a country from the list.",
     )
-    origin_regions = MultiCheckboxField("Regions you come from")
+    origin_regions = MultiCheckboxField(
+        "Regions you come from",
+        description="Choose the country, press “Show regions”, then tick the region.",
+    )
     interest_regions = MultiCheckboxField(
         "Regions you want to support",
         description="Optional. Leave empty if they are the regions you come from.",
@@ -497,7 +432,6 @@ class SkillsForm(LanguagesMixin, StepForm):
     skills_offered = MultiCheckboxField("Skills you can offer", coerce=_code)
     skills_offered_text = TextAreaField(
         "Tell us more about your skills",
-        validators=[_length(TEXT_MAX)],
         description="Optional. For example: coffee cupping, washing stations, export papers.",
     )
 
@@ -511,19 +445,15 @@ class OffersForm(StepForm):
     offers_coaching = BooleanField("I can coach or mentor entrepreneurs")
     mentee_capacity = WholeNumberField(
         "How many entrepreneurs at once?",
-        [_amount_range(0, 20)],
-        description="From 0 to 20. We never suggest more than this.",
+        description=f"From 1 to {rules.MAX_MENTEES}. We never suggest more than this.",
     )
     hours_per_month = WholeNumberField(
-        "Hours a month", [_amount_range(0, 160)], description="From 0 to 160."
+        "Hours a month",
+        description=f"Optional, up to {rules.MAX_HOURS_PER_MONTH}.",
     )
     offers_investment = BooleanField("I can invest or lend money")
-    ticket_min = WholeNumberField(
-        "Smallest amount", [_amount_range(1, service.MAX_INVESTMENT_AMOUNT)]
-    )
-    ticket_max = WholeNumberField(
-        "Largest amount", [_amount_range(1, service.MAX_INVESTMENT_AMOUNT)]
-    )
+    ticket_min = WholeNumberField("Smallest amount")
+    ticket_max = WholeNumberField("Largest amount")
     ticket_currency = _currency_field("Currency")
     investment_instruments = _instruments_field("Kinds of money you would offer")
 

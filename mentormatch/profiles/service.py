@@ -1,8 +1,9 @@
-"""Profile rules shared by the pages (and later the API): steps, saving, completeness, visibility.
+"""Profile pages' side of the profile rules: the wizard's steps, saving a step,
+completeness, visibility.
 
-Forms check the shape of each value (type, length, choice); this module checks the rules
-that tie values together (a region of the chosen country, one to five value chains, an
-amount when seeking investment) and writes nothing when one is broken.
+What an answer must be lives in mentormatch.profiles.rules (shared with the import and
+assisted registration); this module says which rules each wizard step runs and writes
+the result, or nothing when a rule is broken.
 """
 
 from __future__ import annotations
@@ -14,32 +15,33 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mentormatch import places, taxonomy, vocabulary
+from mentormatch import places, taxonomy
 from mentormatch.models import (
     DiasporaProfile,
     EntrepreneurProfile,
-    Instrument,
     RegionSource,
     ReviewStatus,
     Role,
     Skill,
-    Stage,
     User,
     ValueChain,
-    normalize_email,
-    normalize_phone,
 )
 from mentormatch.money.rates import BASE, Rates
-from mentormatch.money.store import latest_rates
+from mentormatch.profiles import rules
+from mentormatch.profiles.rules import (  # noqa: F401  (their old home; callers import them here)
+    MAX_INVESTMENT_AMOUNT,
+    MAX_REGIONS,
+    MAX_VALUE_CHAINS,
+    ProfileInputError,
+    Whereabouts,
+    currency_with_rate,
+    locate,
+    no_rate_message,
+)
 
 # Self-registered profiles are matched as soon as they are complete, like seeded and
 # imported ones, until the coordinator review queue exists; then this becomes PENDING.
 NEW_PROFILE_STATUS = ReviewStatus.APPROVED
-
-MAX_VALUE_CHAINS = 5
-# Local currency units, so it must allow large naira or sum amounts; fits a 32-bit column.
-MAX_INVESTMENT_AMOUNT = 2_000_000_000
-MAX_REGIONS = 10
 
 # Offered as checkboxes to everybody; the "other languages" box takes any other.
 COMMON_LANGUAGES = ("eng", "fra", "ara", "spa", "por", "rus")
@@ -93,12 +95,6 @@ COUNTRY_CURRENCIES: dict[str, str] = {
 }  # fmt: skip
 DEFAULT_CURRENCY = BASE
 
-# Why a currency needs a rate, for each field that holds one.
-COMPARED_WITH = {
-    "investment_currency": "the amount cannot be compared with investors' tickets",
-    "ticket_currency": "the ticket cannot be compared with the amounts entrepreneurs seek",
-}
-
 Profile = EntrepreneurProfile | DiasporaProfile
 
 
@@ -126,14 +122,6 @@ DIASPORA_STEPS = (
     Step("offers", "What you offer"),
     Step("contact", "Contact details"),
 )
-
-
-class ProfileInputError(ValueError):
-    """Input that breaks a profile rule; `errors` maps each field name to what to fix."""
-
-    def __init__(self, errors: Mapping[str, str]) -> None:
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = dict(errors)
 
 
 class ProfileMissing(LookupError):
@@ -245,29 +233,6 @@ def default_currency(country_code: str | None, rates: Rates) -> str | None:
     return None
 
 
-def no_rate_message(currency: str, rates: Rates, field: str) -> str:
-    """What to tell someone whose amount is in a currency without an exchange rate."""
-    offered = rates.offered()
-    choose = f"use one of {', '.join(offered)}, or" if offered else "no rates are loaded yet:"
-    return (
-        f"There is no exchange rate for {currency}, so {COMPARED_WITH[field]}; "
-        f"{choose} ask a coordinator to load rates."
-    )
-
-
-def currency_with_rate(text: str, rates: Rates, field: str) -> str:
-    """The code of the currency `text` names (ISO code or name, any case) when it has an
-    exchange rate; ProfileInputError for `field` otherwise. The wizard and the CSV import
-    both call this: an amount that cannot be compared is refused where it is typed."""
-    try:
-        code = vocabulary.currencies().parse(text)
-    except vocabulary.VocabularyError as exc:
-        raise ProfileInputError({field: str(exc)}) from None
-    if code not in rates:
-        raise ProfileInputError({field: no_rate_message(code, rates, field)})
-    return code
-
-
 # --- saving a step ------------------------------------------------------------------------
 
 Data = Mapping[str, Any]
@@ -283,18 +248,19 @@ def save_step(session: Session, user: User, step: str, data: Data) -> Profile:
     if kind is None:
         raise PermissionError(f"a {user.role.value} has no profile")
     profile = profile_of(user)
+    vocabs = rules.Vocabularies(session)
     if profile is None:
         if step != kind.steps[0].name:
             raise ProfileMissing(step)
         # NOT NULL columns of later steps (an entrepreneur's country) start empty.
         profile = kind.model(**kind.blank)
-        kind.appliers[step](session, profile, data)
+        kind.appliers[step](session, vocabs, profile, data)
         # Linked to the user only once the step is valid, so a refused step leaves no row.
         profile.user = user
         session.add(profile)
     else:
         was_complete = is_complete(profile, user.role)
-        kind.appliers[step](session, profile, data)
+        kind.appliers[step](session, vocabs, profile, data)
         _approve_when_first_complete(profile, user.role, was_complete)
     session.flush()
     return profile
@@ -307,75 +273,54 @@ def _approve_when_first_complete(profile: Profile, role: Role, was_complete: boo
         profile.review_status = NEW_PROFILE_STATUS
 
 
+def _checked(section: rules.Section, data: Data, vocabs: rules.Vocabularies) -> dict[str, Any]:
+    """The section's clean values; ProfileInputError (nothing changed) on any problem."""
+    problems = rules.Problems()
+    values = section(data, vocabs, problems)
+    problems.check()
+    return values
+
+
 def _text(data: Data, key: str) -> str:
     return str(data.get(key) or "").strip()
 
 
-def _apply_business(session: Session, profile: EntrepreneurProfile, data: Data) -> None:
-    name = _text(data, "business_name")
-    if not name:
-        raise ProfileInputError({"business_name": "Enter the name of your business."})
-    profile.business_name = name
-    profile.description = _text(data, "description")
-    profile.stage = Stage(data["stage"])
+def _set(profile: Profile, values: Mapping[str, Any]) -> None:
+    for name, value in values.items():
+        setattr(profile, name, value)
 
 
-def _check_region(country: str, region: str | None, field: str) -> str | None:
-    """The region code when it belongs to the country; None when none is given."""
-    if not taxonomy.is_country(country):
-        raise ProfileInputError({"country_code": "Choose a country from the list."})
-    if not region or not taxonomy.regions_for(country):
-        return None
-    if not taxonomy.is_region_of(region, country):
-        raise ProfileInputError({field: f"Choose a region of {taxonomy.country_name(country)}."})
-    return region.upper()
+def apply_taxonomy(session: Session, profile: Profile, values: dict[str, Any]) -> None:
+    """Set every value, the value-chain and skill codes in `values` as rows."""
+    codes = {
+        name: values.pop(name)
+        for name in ("value_chains", "skills_needed", "skills_offered")
+        if name in values
+    }
+    _set(profile, values)
+    # The look-ups must not flush a new profile before its other columns are set.
+    with session.no_autoflush:
+        if "value_chains" in codes:
+            found = {
+                c.code: c
+                for c in session.scalars(
+                    select(ValueChain).where(ValueChain.code.in_(codes["value_chains"]))
+                )
+            }
+            profile.value_chains = [found[code] for code in codes["value_chains"]]
+        for field in ("skills_needed", "skills_offered"):
+            if field in codes:
+                skills = {
+                    s.code: s
+                    for s in session.scalars(select(Skill).where(Skill.code.in_(codes[field])))
+                }
+                setattr(profile, field, [skills[code] for code in codes[field]])
 
 
-@dataclass(frozen=True)
-class Whereabouts:
-    """Where an entrepreneur works: the country, the region (chosen, resolved from the
-    locality, or none: country level) and the locality as written."""
-
-    country_code: str
-    region_code: str | None
-    region_source: RegionSource
-    region_confidence: float | None
-    locality: str
-    # The resolver's answer when the region came from (or was sought in) the locality.
-    placement: places.Placement | None = None
-
-    @property
-    def place_name(self) -> str:
-        """'Central Visayas (Region VII), Philippines', or 'Nkubu, Kenya' at country level."""
-        return taxonomy.place_name(self.country_code, self.region_code, self.locality)
-
-
-def locate(country: str, region: str | None, locality: str) -> Whereabouts:
-    """Where an entrepreneur works, from the answers of the wizard or of an import row.
-
-    A region the person chose always wins. Without one, the locality is resolved to a
-    region when the resolver is sure; otherwise the profile matches at country level and
-    `placement` says why (ambiguous, not found, another script). Raises ProfileInputError
-    for an unknown country or a region of another country.
-    """
-    country = country.strip().upper()
-    chosen = _check_region(country, region, "region_code")
-    locality = locality.strip()
-    if chosen:
-        return Whereabouts(country, chosen, RegionSource.CHOSEN, None, locality)
-    if not locality:
-        return Whereabouts(country, None, RegionSource.UNRESOLVED, None, locality)
-    placement = places.resolve(country, locality)
-    if placement.status is places.Status.RESOLVED:
-        return Whereabouts(
-            country,
-            placement.region_code,
-            RegionSource.RESOLVED,
-            placement.confidence,
-            locality,
-            placement,
-        )
-    return Whereabouts(country, None, RegionSource.UNRESOLVED, None, locality, placement)
+def _apply_business(
+    session: Session, vocabs: rules.Vocabularies, profile: EntrepreneurProfile, data: Data
+) -> None:
+    _set(profile, _checked(rules.business, data, vocabs))
 
 
 def placement_of(profile: EntrepreneurProfile) -> places.Placement | None:
@@ -398,27 +343,28 @@ def should_show_placement(profile: Profile, shown_locality: str | None) -> bool:
     )
 
 
-def _apply_where(session: Session, profile: EntrepreneurProfile, data: Data) -> None:
+def where_answers(profile: EntrepreneurProfile | None, data: Data) -> dict[str, Any]:
+    """The wizard's 'where' answers as the rules read them: the region chosen in the list
+    or among the places a town could be in; our earlier guess is not a choice."""
     region = _text(data, "region_code") or _text(data, "suggested_region")
     locality = _text(data, "locality")
     if (
-        profile.region_source is RegionSource.RESOLVED
+        profile is not None
+        and profile.region_source is RegionSource.RESOLVED
         and region.upper() == (profile.region_code or "")
         and locality != profile.locality
     ):
         # The page showed our guess in the region list; with a new town it is not a choice.
         region = ""
-    where = locate(_text(data, "country_code"), region, locality)
-    if (
-        where.region_code is None
-        and not where.locality
-        and taxonomy.regions_for(where.country_code)
-    ):
-        raise ProfileInputError(
-            {
-                "locality": "Write your town or village, or choose your region from the list.",
-            }
-        )
+    return {
+        "country_code": _text(data, "country_code"),
+        "region_code": region,
+        "locality": locality,
+    }
+
+
+def apply_where(profile: EntrepreneurProfile, where: rules.Whereabouts) -> None:
+    """Set where the business is, as the rules worked it out."""
     profile.country_code = where.country_code
     profile.region_code = where.region_code
     profile.region_source = where.region_source
@@ -426,181 +372,72 @@ def _apply_where(session: Session, profile: EntrepreneurProfile, data: Data) -> 
     profile.locality = where.locality
 
 
-def _value_chains(session: Session, codes: Sequence[str]) -> list[ValueChain]:
-    codes = list(dict.fromkeys(codes))
-    if not codes:
-        raise ProfileInputError({"value_chains": "Choose at least one value chain."})
-    if len(codes) > MAX_VALUE_CHAINS:
-        raise ProfileInputError(
-            {"value_chains": f"Choose at most {MAX_VALUE_CHAINS} value chains, the main ones."}
-        )
-    found = {
-        c.code: c for c in session.scalars(select(ValueChain).where(ValueChain.code.in_(codes)))
-    }
-    if len(found) != len(codes):
-        raise ProfileInputError({"value_chains": "Choose value chains from the list."})
-    return [found[code] for code in codes]
+def _apply_where(
+    session: Session, vocabs: rules.Vocabularies, profile: EntrepreneurProfile, data: Data
+) -> None:
+    problems = rules.Problems()
+    where = rules.where(where_answers(profile, data), vocabs, problems, place_required=True)
+    problems.check()
+    assert where is not None  # no problem means a place
+    apply_where(profile, where)
 
 
-def _skills(session: Session, codes: Sequence[str], field: str) -> list[Skill]:
-    codes = list(dict.fromkeys(codes))
-    found = {s.code: s for s in session.scalars(select(Skill).where(Skill.code.in_(codes)))}
-    if len(found) != len(codes):
-        raise ProfileInputError({field: "Choose skills from the list."})
-    return [found[code] for code in codes]
-
-
-def _languages(data: Data) -> list[str]:
-    codes = list(dict.fromkeys(data.get("languages") or []))
-    if not codes:
-        raise ProfileInputError(
-            {"languages": "Choose at least one language you can speak with a partner."}
-        )
-    return codes
-
-
-def _apply_value_chains(session: Session, profile: Profile, data: Data) -> None:
-    chains = _value_chains(session, data.get("value_chains") or [])
+def _apply_value_chains(
+    session: Session, vocabs: rules.Vocabularies, profile: Profile, data: Data
+) -> None:
+    answers = dict(data)
     if isinstance(profile, DiasporaProfile):
-        stages = [Stage(s).value for s in dict.fromkeys(data.get("preferred_stages") or [])]
-        profile.preferred_stages = stages
-    profile.value_chains = chains
+        answers.setdefault("preferred_stages", [])
+    else:
+        answers.pop("preferred_stages", None)
+    apply_taxonomy(session, profile, _checked(rules.value_chains, answers, vocabs))
 
 
-def _apply_skills_and_languages(session: Session, profile: Profile, data: Data) -> None:
+def _apply_skills_and_languages(
+    session: Session, vocabs: rules.Vocabularies, profile: Profile, data: Data
+) -> None:
     """The skills an entrepreneur needs or a diaspora member offers, and their languages."""
     field = "skills_offered" if isinstance(profile, DiasporaProfile) else "skills_needed"
-    skills = _skills(session, data.get(field) or [], field)
-    languages = _languages(data)
-    text = _text(data, f"{field}_text")
-    if isinstance(profile, DiasporaProfile):
-        profile.skills_offered, profile.skills_offered_text = skills, text
-    else:
-        profile.skills_needed, profile.skills_needed_text = skills, text
-    profile.languages = languages
+    values = _checked(lambda a, v, p: rules.skills_and_languages(a, v, p, field), data, vocabs)
+    apply_taxonomy(session, profile, values)
 
 
-def _instruments(data: Data, field: str, when: str) -> list[str]:
-    values = [Instrument(v).value for v in dict.fromkeys(data.get(field) or [])]
-    if not values:
-        raise ProfileInputError({field: f"Choose at least one kind of money {when}."})
-    return values
+def _apply_investment(
+    session: Session, vocabs: rules.Vocabularies, profile: EntrepreneurProfile, data: Data
+) -> None:
+    _set(profile, _checked(rules.investment, data, vocabs))
 
 
-def _currency(session: Session, data: Data, field: str) -> str:
-    text = _text(data, field)
-    if not text:
-        raise ProfileInputError({field: "Choose a currency from the list."})
-    return currency_with_rate(text, latest_rates(session), field)
-
-
-def _apply_investment(session: Session, profile: EntrepreneurProfile, data: Data) -> None:
-    seeking = bool(data.get("seeking_investment"))
-    if seeking:
-        amount = data.get("investment_amount")
-        if amount is None:
-            raise ProfileInputError(
-                {"investment_amount": "Enter how much you are looking for, for example 5000."}
-            )
-        if not 0 < amount <= MAX_INVESTMENT_AMOUNT:
-            raise ProfileInputError(
-                {"investment_amount": f"Enter an amount from 1 to {MAX_INVESTMENT_AMOUNT:,}."}
-            )
-        currency = _currency(session, data, "investment_currency")
-        instruments = _instruments(data, "investment_instruments", "you would accept")
-        profile.investment_amount = amount
-        profile.investment_currency = currency
-        profile.investment_instruments = instruments
-    else:
-        profile.investment_amount = None
-        profile.investment_currency = None
-        profile.investment_instruments = []
-    profile.seeking_investment = seeking
-    profile.is_returnee = bool(data.get("is_returnee"))
-    profile.is_women_led = bool(data.get("is_women_led"))
-    profile.is_youth_led = bool(data.get("is_youth_led"))
-
-
-def _apply_contact(session: Session, profile: Profile, data: Data) -> None:
-    profile.contact_email = normalize_email(data.get("contact_email"))
-    profile.contact_phone = normalize_phone(data.get("contact_phone"))
-
-
-def _apply_about(session: Session, profile: DiasporaProfile, data: Data) -> None:
-    headline = _text(data, "headline")
-    if not headline:
-        raise ProfileInputError({"headline": "Write one line about what you do."})
-    country = _text(data, "residence_country").upper()
-    if not taxonomy.is_country(country):
-        raise ProfileInputError({"residence_country": "Choose a country from the list."})
-    profile.headline = headline
-    profile.bio = _text(data, "bio")
-    profile.residence_country = country
-
-
-def _regions(data: Data, field: str) -> list[str]:
-    codes = [str(c).upper() for c in dict.fromkeys(data.get(field) or [])]
-    if any(not taxonomy.is_region(code) for code in codes):
-        raise ProfileInputError({field: "Choose regions from the list."})
-    if len(codes) > MAX_REGIONS:
-        raise ProfileInputError({field: f"Choose at most {MAX_REGIONS} regions."})
-    return codes
-
-
-def _apply_roots(session: Session, profile: DiasporaProfile, data: Data) -> None:
-    origin = _regions(data, "origin_regions")
-    if not origin:
-        raise ProfileInputError(
-            {
-                "origin_regions": "Choose at least one region you come from: choose the country, "
-                "press “Show regions”, then tick the region."
-            }
-        )
-    interest = _regions(data, "interest_regions")
-    profile.origin_regions = origin
-    profile.interest_regions = interest
-
-
-def _apply_offers(session: Session, profile: DiasporaProfile, data: Data) -> None:
-    coaching = bool(data.get("offers_coaching"))
-    investment = bool(data.get("offers_investment"))
-    if not coaching and not investment:
-        raise ProfileInputError(
-            {"offers_coaching": "Choose coaching, investment or both: what you can offer."}
-        )
-    capacity, hours = (
-        (data.get("mentee_capacity"), data.get("hours_per_month")) if coaching else (0, 0)
+def _apply_contact(
+    session: Session, vocabs: rules.Vocabularies, profile: Profile, data: Data
+) -> None:
+    country = rules.home_country(
+        {"country_code": getattr(profile, "country_code", None)}
+        if isinstance(profile, EntrepreneurProfile)
+        else {"residence_country": profile.residence_country}
     )
-    if capacity is None:
-        raise ProfileInputError(
-            {"mentee_capacity": "Enter how many entrepreneurs you can coach at once."}
-        )
-    if hours is None:
-        raise ProfileInputError({"hours_per_month": "Enter the hours a month you can give."})
-    low, high, currency, instruments = None, None, None, []
-    if investment:
-        low, high = data.get("ticket_min"), data.get("ticket_max")
-        if low is None or low <= 0:
-            raise ProfileInputError({"ticket_min": "Enter the smallest amount you would invest."})
-        if high is None or high <= 0:
-            raise ProfileInputError({"ticket_max": "Enter the largest amount you would invest."})
-        if low > high:
-            raise ProfileInputError(
-                {"ticket_max": "The largest amount must be at least the smallest amount."}
-            )
-        currency = _currency(session, data, "ticket_currency")
-        instruments = _instruments(data, "investment_instruments", "you would offer")
-    profile.offers_coaching, profile.mentee_capacity, profile.hours_per_month = (
-        coaching,
-        capacity,
-        hours,
-    )
-    profile.offers_investment = investment
-    profile.ticket_min, profile.ticket_max, profile.ticket_currency = low, high, currency
-    profile.investment_instruments = instruments
+    _set(profile, _checked(lambda a, v, p: rules.contact(a, v, p, country), data, vocabs))
 
 
-Applier = Callable[[Session, Any, Data], None]
+def _apply_about(
+    session: Session, vocabs: rules.Vocabularies, profile: DiasporaProfile, data: Data
+) -> None:
+    _set(profile, _checked(rules.about, data, vocabs))
+
+
+def _apply_roots(
+    session: Session, vocabs: rules.Vocabularies, profile: DiasporaProfile, data: Data
+) -> None:
+    _set(profile, _checked(rules.roots, data, vocabs))
+
+
+def _apply_offers(
+    session: Session, vocabs: rules.Vocabularies, profile: DiasporaProfile, data: Data
+) -> None:
+    _set(profile, _checked(rules.offers, data, vocabs))
+
+
+Applier = Callable[[Session, rules.Vocabularies, Any, Data], None]
 
 
 @dataclass(frozen=True)

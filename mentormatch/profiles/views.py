@@ -102,6 +102,7 @@ def edit(step: str) -> ResponseReturnValue:
                     return redirect(url_for("profiles.mine"))
                 return redirect(url_for("profiles.edit", step=after))
         status = 400
+        form.forget_oversized()
     return render_template(
         f"profiles/steps/{step.replace('-', '_')}.html",
         form=form,
