@@ -45,6 +45,7 @@ from mentormatch.pairings.service import (
     request_introduction,
     tell,
 )
+from mentormatch.profiles.rules import Problems, whole_number
 from mentormatch.profiles.service import no_rate_message
 
 S = PairingState
@@ -124,7 +125,7 @@ def file_check_in(
     sessions: int,
     what_changed: str = "",
     money_committed: bool | None = None,
-    amount: int | None = None,
+    amount: int | str | None = None,
     currency: str | None = None,
     instrument: str | None = None,
     policy: CheckInPolicy | None = None,
@@ -182,14 +183,16 @@ def file_check_in(
 def _money(
     pairing: Pairing,
     committed: bool | None,
-    amount: int | None,
+    amount: int | str | None,
     currency: str | None,
     instrument: str | None,
     rates: Rates,
 ) -> dict[str, Any]:
     """The investment part of a check-in, checked: all of it when money was committed,
     none of it otherwise, and nothing at all for coaching. The amount is kept as typed and
-    in dollars at the latest rate; a currency without a rate is refused, as on profiles."""
+    in dollars at the latest rate; a currency without a rate is refused, as on profiles.
+    The amount is read as people type it ("4,000", "4 000"), by the profiles' rule."""
+    amount = _whole_amount(amount)
     if pairing.kind is PairingKind.COACHING:
         if committed or amount or currency or instrument:
             raise InvalidInput("Money is reported on investment introductions only.")
@@ -220,6 +223,17 @@ def _money(
         "instrument": instrument,
         "amount_usd": rates.to_usd(amount, currency),
     }
+
+
+def _whole_amount(amount: int | str | None) -> int | None:
+    """The amount as a number when it reads as one (the profile rules' reading), else None."""
+    if amount is None or isinstance(amount, int):
+        return amount
+    problems = Problems()
+    number = whole_number(problems, {"amount": amount}, "amount", 1, MAX_AMOUNT)
+    if problems.errors:
+        raise InvalidInput(f"Give the amount committed as a whole number from 1 to {MAX_AMOUNT:,}.")
+    return number
 
 
 # --- the job: ask both sides for each check-in once ----------------------------------------
