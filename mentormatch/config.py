@@ -148,6 +148,20 @@ class Config:
         settings["MATCHING_INDEX_DIR"] = os.environ.get("MATCHING_INDEX_DIR") or str(
             instance_path / "index"
         )
+        if os.environ.get("MATCHING_INDEX"):
+            mode = os.environ["MATCHING_INDEX"]
+            if mode not in ("published", "inline"):
+                raise ConfigError(
+                    f'MATCHING_INDEX must be "published" or "inline", not "{mode}".'
+                )
+            settings["MATCHING_INDEX"] = mode
+        for key, kind in (
+            ("MATCHING_INDEX_INTERVAL", float),
+            ("MATCHING_OVERLAY_LIMIT", int),
+            ("MATCHING_FULL_BUILD_HOURS", float),
+        ):
+            if os.environ.get(key):
+                settings[key] = kind(os.environ[key])
         if os.environ.get("PROXY_COUNT"):
             settings["PROXY_COUNT"] = int(os.environ["PROXY_COUNT"])
         if os.environ.get("TRUSTED_HOSTS"):
