@@ -92,6 +92,9 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(introductions_bp)
     app.register_blueprint(coordinator_bp)
+    from mentormatch.safety.views import bp as safety_bp
+
+    app.register_blueprint(safety_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -39,6 +39,7 @@ from mentormatch.models import (
 )
 from mentormatch.money.rates import Rates
 from mentormatch.money.store import latest_rates
+from mentormatch.people import vetting
 from mentormatch.profiles.service import (
     MAX_INVESTMENT_AMOUNT,
     MAX_REGIONS,
@@ -693,9 +694,11 @@ def import_profiles(
     kind: str | None = None,
     skip_invalid: bool = False,
     registered_by: User | None = None,
+    status: ReviewStatus = ReviewStatus.APPROVED,
     track: Track = _no_tracking,
 ) -> ImportResult:
-    """Check every row of a CSV file, then create the profiles (all, or the good ones)."""
+    """Check every row of a CSV file, then create the profiles (all, or the good ones)
+    with the review status the importer chose (approved, or pending for vetting)."""
     table = read_table(decode(data), kind)
     return import_records(
         session,
@@ -703,6 +706,7 @@ def import_profiles(
         table.rows,
         skip_invalid=skip_invalid,
         registered_by=registered_by,
+        status=status,
         track=track,
         read_errors=table.errors,
     )
@@ -715,6 +719,7 @@ def import_records(
     *,
     skip_invalid: bool = False,
     registered_by: User | None = None,
+    status: ReviewStatus = ReviewStatus.APPROVED,
     track: Track = _no_tracking,
     read_errors: Sequence[RowError] = (),
 ) -> ImportResult:
@@ -734,7 +739,7 @@ def import_records(
     rejected = set(result.rejected_rows)
     good = [record for record in records if record.row not in rejected]
     result.notes = [note for record in good for note in record.notes]
-    _write(session, kind, good, registered_by, track)
+    _write(session, kind, good, registered_by, status, track)
     result.created = len(good)
     return result
 
@@ -744,6 +749,7 @@ def _write(
     kind: str,
     records: Sequence[ProfileRecord],
     registered_by: User | None,
+    status: ReviewStatus,
     track: Track,
 ) -> None:
     chains = {chain.code: chain for chain in session.scalars(select(ValueChain))}
@@ -762,8 +768,6 @@ def _write(
             "user": user,
             "contact_email": user.email,
             "contact_phone": user.phone,
-            # Until coordinators review profiles, imported ones start approved (issue 2).
-            "review_status": ReviewStatus.APPROVED,
             **record.fields,
         }
         profile: EntrepreneurProfile | DiasporaProfile
@@ -775,4 +779,6 @@ def _write(
             profile.skills_offered = [skills[code] for code in record.skills]
         profile.value_chains = [chains[code] for code in record.value_chains]
         session.add(profile)
+        # The importer chose the status (approved, or pending for vetting): in the trail.
+        vetting.record_initial_status(session, profile, status, registered_by)
     session.flush()

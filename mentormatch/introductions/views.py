@@ -15,7 +15,12 @@ from mentormatch.db import get_session
 from mentormatch.introductions.forms import FeedbackForm, RequestForm, TransitionForm
 from mentormatch.main.errors import render_error
 from mentormatch.models import Pairing, Role, User
-from mentormatch.notifications import mark_all_read, recent_notifications, unread_count
+from mentormatch.notifications import (
+    link_of,
+    mark_all_read,
+    recent_notifications,
+    unread_count,
+)
 from mentormatch.pairings import contacts, parties, queries, service
 from mentormatch.pairings.rules import (
     ACTION_LABELS,
@@ -54,6 +59,12 @@ def _header_counts() -> dict[str, Any]:
 def reason_label(code: str | None) -> str:
     """The words for a reason code, for templates."""
     return REASON_LABELS.get(code or "", code or "")
+
+
+@bp.app_template_global()
+def notification_link(body: str) -> str | None:
+    """Where a notification points (a page of this site), for templates."""
+    return link_of(body)
 
 
 @bp.app_template_global()
@@ -136,8 +147,11 @@ def new() -> ResponseReturnValue:
 
 
 def _forms_for(pairing: Pairing, user: User) -> dict[str, TransitionForm]:
+    coordinator = parties.is_coordinator(user)
     return {
-        action: TransitionForm(action, pairing.id, data={"version": pairing.version})
+        action: TransitionForm(
+            action, pairing.id, coordinator=coordinator, data={"version": pairing.version}
+        )
         for action in parties.available_actions(pairing, user)
     }
 
@@ -195,7 +209,7 @@ def act(pairing_id: int, action: str) -> ResponseReturnValue:
     pairing = _visible_pairing(pairing_id, me)
     if not parties.may(pairing, me, action):
         return render_error(403, parties.not_allowed_message(action))
-    form = TransitionForm(action, pairing.id)
+    form = TransitionForm(action, pairing.id, coordinator=parties.is_coordinator(me))
     if not form.validate_on_submit():
         return _pairing_page(pairing, me, failed=form)
     arguments: dict[str, Any] = {
@@ -204,6 +218,8 @@ def act(pairing_id: int, action: str) -> ResponseReturnValue:
     }
     if "reason" in form:
         arguments["reason"] = form.reason.data
+    if "private_note" in form:
+        arguments["private_note"] = form.private_note.data or ""
     try:
         service.TRANSITION_FUNCTIONS[action](get_session(), pairing, me, **arguments)
     except PairingError as error:
@@ -212,6 +228,8 @@ def act(pairing_id: int, action: str) -> ResponseReturnValue:
     flash(DONE_MESSAGES[action], "success")
     if action in ("approve", "reject"):
         return redirect(url_for("coordinator.queue"))
+    if parties.is_coordinator(me):
+        return redirect(url_for("coordinator.review", pairing_id=pairing.id))
     if action in ("accept", "decline", "withdraw"):
         return redirect(url_for("introductions.inbox"))
     return redirect(url_for("introductions.pairing", pairing_id=pairing.id))

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Collection, Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from mentormatch import taxonomy as tx
@@ -21,22 +22,20 @@ from mentormatch.matching import DiasporaRecord, EntrepreneurRecord, Kind, Taxon
 from mentormatch.models import (
     DiasporaProfile,
     EntrepreneurProfile,
-    ReviewStatus,
     Skill,
-    User,
     ValueChain,
     ValueChainGroup,
 )
-from mentormatch.models.pairings import OPEN_STATES, Pairing, PairingKind, PairingState
+from mentormatch.models.pairings import OPEN_STATES, Pairing, PairingKind
 from mentormatch.models.taxonomy import short_label
 from mentormatch.money.rates import Rates
 from mentormatch.money.store import latest_rates
+from mentormatch.pairings.queries import coaching_loads, no_second_chance_yet
+from mentormatch.people.visibility import is_public
 
 log = logging.getLogger(__name__)
 
 Pair = tuple[int, int]
-# A declined request is not suggested again; a rejected or withdrawn one may be.
-EXCLUDING_STATES = (*OPEN_STATES, PairingState.DECLINED)
 
 # The profile attributes the records below are made of (and the account's is_active):
 # changing any of them changes suggestions, so mentormatch.matches.changes watches them.
@@ -83,10 +82,6 @@ def _investment_in_usd(
     return None
 
 
-def _active(user: User, status: ReviewStatus) -> bool:
-    return bool(user.is_active) and status == ReviewStatus.APPROVED
-
-
 def _with_relations(
     session: Session, model: type[Any], skills: str, ids: Collection[int] | None
 ) -> Any:
@@ -114,7 +109,7 @@ def entrepreneur_records(
             EntrepreneurRecord(
                 id=p.id,
                 user_id=p.user_id,
-                active=_active(p.user, p.review_status),
+                active=is_public(p),
                 country_code=p.country_code,
                 region_code=p.region_code or None,
                 value_chains=tuple(c.code for c in p.value_chains),
@@ -145,7 +140,7 @@ def diaspora_records(session: Session, ids: Collection[int] | None = None) -> li
             DiasporaRecord(
                 id=p.id,
                 user_id=p.user_id,
-                active=_active(p.user, p.review_status),
+                active=is_public(p),
                 residence_country=p.residence_country,
                 origin_regions=tuple(p.origin_regions or ()),
                 interest_regions=tuple(p.interest_regions or ()),
@@ -205,11 +200,13 @@ def build_taxonomy(
     )
 
 
-def excluded_pairs(session: Session, kind: Kind, **party: int) -> set[Pair]:
-    """(entrepreneur id, diaspora id) pairs with an open or declined pairing of this kind,
-    optionally only those of one party (entrepreneur_id=… or diaspora_id=…)."""
+def excluded_pairs(session: Session, kind: Kind, since: datetime, **party: int) -> set[Pair]:
+    """(entrepreneur id, diaspora id) pairs not to suggest for this kind: an open pairing,
+    or one declined or rejected after `since` (the cooling-off period) or closed for
+    conduct; optionally only those of one party (entrepreneur_id=… or diaspora_id=…)."""
     statement = select(Pairing.entrepreneur_id, Pairing.diaspora_id).where(
-        Pairing.kind == PairingKind(kind.value), Pairing.state.in_(EXCLUDING_STATES)
+        Pairing.kind == PairingKind(kind.value),
+        or_(Pairing.state.in_(OPEN_STATES), no_second_chance_yet(since)),
     )
     for column, value in party.items():
         statement = statement.where(getattr(Pairing, column) == value)
@@ -217,11 +214,6 @@ def excluded_pairs(session: Session, kind: Kind, **party: int) -> set[Pair]:
 
 
 def load(session: Session) -> dict[int, int]:
-    """Approved coaching pairings per diaspora profile id: what counts against capacity
-    (the same rule the coordinator's approval checks)."""
-    rows = session.execute(
-        select(Pairing.diaspora_id, func.count())
-        .where(Pairing.kind == PairingKind.COACHING, Pairing.state == PairingState.APPROVED)
-        .group_by(Pairing.diaspora_id)
-    )
-    return {d: n for d, n in rows}
+    """Coaching places taken per diaspora profile id (accepted or approved pairings): the
+    same count accepting and approving check, so a full mentor is not suggested."""
+    return coaching_loads(session)

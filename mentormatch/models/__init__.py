@@ -3,6 +3,7 @@
 from mentormatch.models.matching import ChangedSide, MatchingChange, MatchingState
 from mentormatch.models.money import ExchangeRate
 from mentormatch.models.pairings import (
+    CAPACITY_STATES,
     OPEN_STATES,
     ContactView,
     Feedback,
@@ -14,6 +15,7 @@ from mentormatch.models.pairings import (
     PairingKind,
     PairingState,
 )
+from mentormatch.models.people import AccountEvent, ReportState, SafetyReport
 from mentormatch.models.profiles import (
     DiasporaProfile,
     EntrepreneurProfile,
@@ -26,6 +28,10 @@ from mentormatch.models.taxonomy import Skill, ValueChain, ValueChainGroup
 from mentormatch.models.users import Role, User, normalize_email, normalize_phone
 
 __all__ = [
+    "AccountEvent",
+    "CAPACITY_STATES",
+    "ReportState",
+    "SafetyReport",
     "ChangedSide",
     "MatchingChange",
     "MatchingState",

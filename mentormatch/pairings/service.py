@@ -20,14 +20,13 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from mentormatch.db import utcnow
 from mentormatch.models import (
+    OPEN_STATES,
     DiasporaProfile,
     EntrepreneurProfile,
     Pairing,
     PairingEvent,
     PairingKind,
     PairingState,
-    ReviewStatus,
-    Role,
     User,
 )
 from mentormatch.notifications import display_name, notify, with_link
@@ -35,12 +34,13 @@ from mentormatch.pairings.locking import lock_and_refresh, lock_row
 from mentormatch.pairings.parties import (
     counterpart_user_id,
     is_coordinator,
+    is_party,
     may,
     not_allowed_message,
     other_party,
     requester_user_id,
 )
-from mentormatch.pairings.queries import coaching_load
+from mentormatch.pairings.queries import coaching_load, cooling_off
 from mentormatch.pairings.rules import (
     ACTION_LABELS,
     PENDING_STATES,
@@ -54,6 +54,8 @@ from mentormatch.pairings.rules import (
     PairingNotFound,
     RequestRefused,
 )
+from mentormatch.people.visibility import is_public
+from mentormatch.safety import alerts
 
 S = PairingState
 MAX_TEXT = 2000
@@ -74,17 +76,25 @@ class Policy:
     # Requests one person may send in 24 hours, withdrawn ones included: each one emails
     # someone, so this caps what a request-then-withdraw loop can send.
     max_requests_per_day: int = 10
+    # After a decline or a rejection, the same two are not suggested or introduced again
+    # (for that kind) for this many days.
+    cooling_off_days: int = 90
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Policy:
-        """Read PAIRING_REQUEST_TTL_DAYS, PAIRING_REMINDER_DAYS, MAX_OPEN_REQUESTS and
-        MAX_REQUESTS_PER_DAY."""
+        """Read PAIRING_REQUEST_TTL_DAYS, PAIRING_REMINDER_DAYS, MAX_OPEN_REQUESTS,
+        MAX_REQUESTS_PER_DAY and PAIRING_COOLING_OFF_DAYS."""
         return cls(
             ttl_days=int(config.get("PAIRING_REQUEST_TTL_DAYS", cls.ttl_days)),
             reminder_days=int(config.get("PAIRING_REMINDER_DAYS", cls.reminder_days)),
             max_open_requests=int(config.get("MAX_OPEN_REQUESTS", cls.max_open_requests)),
             max_requests_per_day=int(config.get("MAX_REQUESTS_PER_DAY", cls.max_requests_per_day)),
+            cooling_off_days=int(config.get("PAIRING_COOLING_OFF_DAYS", cls.cooling_off_days)),
         )
+
+    def cooling_off_since(self, now: datetime) -> datetime:
+        """Declines and rejections after this moment still keep a pair apart."""
+        return now - timedelta(days=self.cooling_off_days)
 
 
 # --- transitions -------------------------------------------------------------------
@@ -115,11 +125,15 @@ def transition(
     *,
     reason: str | None = None,
     note: str = "",
+    private_note: str = "",
     expected_version: int | None = None,
     now: datetime | None = None,
     automatic: bool = False,
 ) -> PairingEvent:
-    """Move the pairing by `action` if the table allows it and the actor may; audit it."""
+    """Move the pairing by `action` if the table allows it and the actor may; audit it.
+
+    `note` is shown to the two people; `private_note` (a coordinator's) only to coordinators.
+    """
     if not automatic and (actor is None or not may(pairing, actor, action)):
         raise NotAllowed(not_allowed_message(action))
     if expected_version is not None and expected_version != pairing.version:
@@ -134,7 +148,10 @@ def transition(
             f"{ACTION_LABELS.get(action, action).lower()}. Nothing was changed."
         )
     reason = _check_reason(action, reason)
-    note = clean_text(note, "note")
+    note = clean_text(note, "message")
+    private_note = clean_text(private_note, "private note")
+    if private_note and not (actor is not None and is_coordinator(actor)):
+        raise NotAllowed("Only coordinators can add a private note.")
     now = now or utcnow()
     event = PairingEvent(
         pairing=pairing,
@@ -145,6 +162,7 @@ def transition(
         automatic=automatic,
         reason_code=reason,
         note=note,
+        private_note=private_note,
         created_at=now,
     )
     session.add(event)
@@ -164,7 +182,7 @@ def transition(
 
 
 def _locked_transition(
-    session: Session, pairing: Pairing, action: str, actor: User, **kwargs: Any
+    session: Session, pairing: Pairing, action: str, actor: User | None, **kwargs: Any
 ) -> PairingEvent:
     """Lock the pairing, re-read it, then make the transition (see `transition`)."""
     lock_and_refresh(session, pairing)
@@ -221,6 +239,87 @@ def _check_request_limits(
         )
 
 
+def check_can_be_introduced(
+    session: Session,
+    entrepreneur: EntrepreneurProfile,
+    diaspora: DiasporaProfile,
+    kind: PairingKind,
+    policy: Policy,
+    now: datetime,
+) -> None:
+    """RequestRefused unless both profiles are public (approved, active account), the member
+    offers this kind of help, the two have no open introduction of this kind and are not
+    cooling off after a decline, a rejection or a closure for conduct."""
+    for profile in (entrepreneur, diaspora):
+        if not is_public(profile):
+            raise RequestRefused(
+                f"{profile.display_name} cannot receive introductions at the moment."
+            )
+    if kind is PairingKind.COACHING and not diaspora.offers_coaching:
+        raise RequestRefused(f"{diaspora.display_name} does not offer coaching.")
+    if kind is PairingKind.INVESTMENT and not diaspora.offers_investment:
+        raise RequestRefused(f"{diaspora.display_name} does not offer investment.")
+    existing = session.scalar(
+        select(Pairing).where(
+            Pairing.entrepreneur_id == entrepreneur.id,
+            Pairing.diaspora_id == diaspora.id,
+            Pairing.kind == kind,
+            Pairing.state.in_(OPEN_STATES),
+        )
+    )
+    if existing is not None:
+        raise RequestRefused(
+            f"There is already an open {kind.value} introduction between "
+            f"{entrepreneur.display_name} and {diaspora.display_name} "
+            f"(“{existing.state.label}”)."
+        )
+    refused = cooling_off(
+        session, entrepreneur.id, diaspora.id, kind, policy.cooling_off_since(now)
+    )
+    if refused is not None:
+        raise RequestRefused(cooling_off_message(refused, policy))
+
+
+def cooling_off_message(refused: Pairing, policy: Policy) -> str:
+    """Why these two cannot be introduced again yet, and until when."""
+    what = f"{refused.kind.an_introduction} between {refused.entrepreneur.display_name} and "
+    what += refused.diaspora.display_name
+    if refused.state is S.CLOSED:
+        return (
+            f"{what[0].upper()}{what[1:]} was closed for inappropriate conduct, so these two "
+            "are not introduced again."
+        )
+    until = refused.state_changed_at + timedelta(days=policy.cooling_off_days)
+    done = "declined" if refused.state is S.DECLINED else "not approved by a coordinator"
+    return (
+        f"{what[0].upper()}{what[1:]} was {done} on {refused.state_changed_at:%d %B %Y}. "
+        f"To give both a rest, they cannot be introduced again for {policy.cooling_off_days} "
+        f"days, until {until:%d %B %Y}."
+    )
+
+
+def _insert_new(session: Session, pairing: Pairing, event: PairingEvent) -> None:
+    """Add a new pairing and its creating event; refused if the same open pairing appeared
+    meanwhile (the partial unique index)."""
+    session.add(pairing)
+    session.add(event)
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError as exc:
+        # Someone created the same open pairing between our check and our insert.
+        raise RequestRefused(
+            f"There is already an open {pairing.kind.value} introduction between these two people."
+        ) from exc
+
+
+def _kind(kind: PairingKind | str) -> PairingKind:
+    try:
+        return PairingKind(kind)
+    except ValueError as exc:
+        raise InvalidInput("Choose coaching or investment.") from exc
+
+
 def request_introduction(
     session: Session,
     requester: User,
@@ -236,10 +335,7 @@ def request_introduction(
     """Ask for an introduction; the requester is one of the two sides, the other answers."""
     policy = policy or Policy()
     now = now or utcnow()
-    try:
-        kind = PairingKind(kind)
-    except ValueError as exc:
-        raise InvalidInput("Choose coaching or investment.") from exc
+    kind = _kind(kind)
     message = clean_text(message, "message")
     entrepreneur = session.get(EntrepreneurProfile, entrepreneur_id)
     diaspora = session.get(DiasporaProfile, diaspora_id)
@@ -251,33 +347,11 @@ def request_introduction(
         side, counterpart = "diaspora", entrepreneur.user
     else:
         raise NotAllowed("You can ask for introductions only for your own profile.")
-    for profile in (entrepreneur, diaspora):
-        if profile.review_status != ReviewStatus.APPROVED or not profile.user.is_active:
-            raise RequestRefused(
-                f"{profile.display_name} cannot receive introductions at the moment."
-            )
-    if kind is PairingKind.COACHING and not diaspora.offers_coaching:
-        raise RequestRefused(f"{diaspora.display_name} does not offer coaching.")
-    if kind is PairingKind.INVESTMENT and not diaspora.offers_investment:
-        raise RequestRefused(f"{diaspora.display_name} does not offer investment.")
+    check_can_be_introduced(session, entrepreneur, diaspora, kind, policy, now)
     # One request at a time per requester: the limits below are counted under this lock,
     # so concurrent requests (two tabs, a script) cannot all pass the same count.
     lock_row(session, User, requester.id)
     _check_request_limits(session, requester, kind, policy, now)
-    existing = session.scalar(
-        select(Pairing).where(
-            Pairing.entrepreneur_id == entrepreneur.id,
-            Pairing.diaspora_id == diaspora.id,
-            Pairing.kind == kind,
-            Pairing.state.in_((S.REQUESTED, S.ACCEPTED, S.APPROVED)),
-        )
-    )
-    if existing is not None:
-        raise RequestRefused(
-            f"There is already an open {kind.value} introduction between "
-            f"{entrepreneur.display_name} and {diaspora.display_name} "
-            f"(“{existing.state.label}”)."
-        )
     score, reasons = (explain or _default_explainer)(session, entrepreneur, diaspora, kind)
     pairing = Pairing(
         entrepreneur=entrepreneur,
@@ -293,8 +367,9 @@ def request_introduction(
         state_changed_at=now,
         expires_at=now + timedelta(days=policy.ttl_days),
     )
-    session.add(pairing)
-    session.add(
+    _insert_new(
+        session,
+        pairing,
         PairingEvent(
             pairing=pairing,
             action="request",
@@ -303,23 +378,15 @@ def request_introduction(
             actor_id=requester.id,
             note=message,
             created_at=now,
-        )
+        ),
     )
-    try:
-        with session.begin_nested():
-            session.flush()
-    except IntegrityError as exc:
-        # Someone created the same open pairing between our check and our insert.
-        raise RequestRefused(
-            f"There is already an open {kind.value} introduction between these two people."
-        ) from exc
     asker = requester.full_name
     notify(
         session,
         counterpart,
-        f"{display_name(asker)} asks for a {kind.value} introduction",
+        f"{display_name(asker)} asks for {kind.an_introduction}",
         with_link(
-            f"{asker} would like a {kind.value} introduction with you."
+            f"{asker} would like {kind.an_introduction} with you."
             + (f"\n\nTheir message:\n{message}" if message else "")
             + f"\n\nPlease answer by {pairing.expires_at:%d %B %Y}.",
             f"/pairings/{pairing.id}",
@@ -327,6 +394,119 @@ def request_introduction(
         pairing,
     )
     return pairing
+
+
+def propose_introduction(
+    session: Session,
+    coordinator: User,
+    *,
+    entrepreneur_id: int,
+    diaspora_id: int,
+    kind: PairingKind | str,
+    on_behalf_of: str,
+    message: str = "",
+    private_note: str = "",
+    policy: Policy | None = None,
+    now: datetime | None = None,
+    explain: Explainer | None = None,
+) -> Pairing:
+    """A coordinator proposes an introduction from one person's suggestions: a request made
+    on behalf of that person (`on_behalf_of`: "entrepreneur" or "diaspora"), who may
+    withdraw it; the other side accepts or declines, then a coordinator approves as usual.
+
+    Neither person's request limits apply (the coordinator asked); the same checks as a
+    request do (both public, the offer, one open pairing, the cooling-off period).
+    """
+    policy = policy or Policy()
+    now = now or utcnow()
+    if not is_coordinator(coordinator):
+        raise NotAllowed(not_allowed_message("propose"))
+    kind = _kind(kind)
+    if on_behalf_of not in ("entrepreneur", "diaspora"):
+        raise InvalidInput("Say on whose behalf the introduction is proposed.")
+    message = clean_text(message, "message")
+    private_note = clean_text(private_note, "private note")
+    entrepreneur = session.get(EntrepreneurProfile, entrepreneur_id)
+    diaspora = session.get(DiasporaProfile, diaspora_id)
+    if entrepreneur is None or diaspora is None:
+        raise PairingNotFound("That profile does not exist, or it is not available.")
+    check_can_be_introduced(session, entrepreneur, diaspora, kind, policy, now)
+    score, reasons = (explain or _default_explainer)(session, entrepreneur, diaspora, kind)
+    pairing = Pairing(
+        entrepreneur=entrepreneur,
+        diaspora=diaspora,
+        kind=kind,
+        state=S.REQUESTED,
+        requested_by_id=coordinator.id,
+        requester_side=on_behalf_of,
+        message=message,
+        score=score,
+        reasons=reasons,
+        created_at=now,
+        state_changed_at=now,
+        expires_at=now + timedelta(days=policy.ttl_days),
+    )
+    _insert_new(
+        session,
+        pairing,
+        PairingEvent(
+            pairing=pairing,
+            action="propose",
+            from_state=None,
+            to_state=S.REQUESTED,
+            actor_id=coordinator.id,
+            note=message,
+            private_note=private_note,
+            created_at=now,
+        ),
+    )
+    asker = session.get(User, requester_user_id(pairing))
+    answerer = session.get(User, counterpart_user_id(pairing))
+    assert asker is not None and answerer is not None
+    said = f"\n\nThe coordinator's message:\n{message}" if message else ""
+    notify(
+        session,
+        answerer,
+        f"A coordinator proposes {kind.an_introduction} with {display_name(asker.full_name)}",
+        with_link(
+            f"A programme coordinator proposes {kind.an_introduction} between you and "
+            f"{asker.full_name}.{said}\n\nPlease accept or decline it by "
+            f"{pairing.expires_at:%d %B %Y}.",
+            f"/pairings/{pairing.id}",
+        ),
+        pairing,
+    )
+    notify(
+        session,
+        asker,
+        f"A coordinator proposed you to {display_name(answerer.full_name)}",
+        with_link(
+            f"A programme coordinator asked {answerer.full_name} for "
+            f"{kind.an_introduction} with you.{said}\n\nYou will be told when they "
+            "answer; you can withdraw the request on its page.",
+            f"/pairings/{pairing.id}",
+        ),
+        pairing,
+    )
+    return pairing
+
+
+def _lock_parties(session: Session, pairing: Pairing) -> None:
+    """Lock the entrepreneur's row, then the mentor's, then the pairing (always in this
+    order, so two transitions cannot deadlock), and re-read the pairing and the mentor, so
+    counts made next see every change committed before (docs/decisions/011)."""
+    lock_row(session, EntrepreneurProfile, pairing.entrepreneur_id)
+    lock_row(session, DiasporaProfile, pairing.diaspora_id)
+    lock_and_refresh(session, pairing)
+    session.refresh(pairing.diaspora)
+
+
+def _mentor_full_message(mentor: DiasporaProfile, load: int) -> str:
+    places = "place" if mentor.mentee_capacity == 1 else "places"
+    return (
+        f"{mentor.display_name} is at full capacity: {mentor.mentee_capacity} coaching "
+        f"{places}, {load} taken by introductions accepted or approved."
+    )
 
 
 def accept(
@@ -337,10 +517,23 @@ def accept(
     expected_version: int | None = None,
     note: str = "",
 ) -> Pairing:
-    """The counterpart accepts; the pairing now waits for a coordinator."""
-    _locked_transition(
-        session, pairing, "accept", actor, note=note, expected_version=expected_version
-    )
+    """The counterpart accepts; the pairing now waits for a coordinator.
+
+    Accepting coaching takes one of the mentor's places: past capacity it is refused and
+    the request stays open for when a place frees up.
+    """
+    _lock_parties(session, pairing)
+    if pairing.kind is PairingKind.COACHING and pairing.state is S.REQUESTED:
+        mentor = pairing.diaspora
+        load = coaching_load(session, mentor)
+        if load >= mentor.mentee_capacity and may(pairing, actor, "accept"):
+            raise CapacityReached(
+                f"{_mentor_full_message(mentor, load)} Nothing was changed: the request "
+                "stays open, and can be accepted when a place frees up (an introduction "
+                "completed, closed or not approved), or after raising the number of "
+                "entrepreneurs in the profile's “What you offer” step."
+            )
+    transition(session, pairing, "accept", actor, note=note, expected_version=expected_version)
     requester = session.get(User, requester_user_id(pairing))
     if requester is not None:
         notify(
@@ -348,20 +541,20 @@ def accept(
             requester,
             f"{display_name(actor.full_name)} accepted your request",
             with_link(
-                f"{actor.full_name} accepted your {pairing.kind.value} introduction. "
+                f"{actor.full_name} accepted {pairing.kind.an_introduction} with you. "
                 "A programme coordinator will now review it.",
                 f"/pairings/{pairing.id}",
             ),
             pairing,
         )
-    for coordinator in _coordinators(session):
+    for coordinator in alerts.coordinators(session):
         notify(
             session,
             coordinator,
             "An introduction waits for your approval",
             with_link(
                 f"{pairing.entrepreneur.display_name} and {pairing.diaspora.display_name} "
-                f"agreed to a {pairing.kind.value} introduction. Please review it.",
+                f"agreed to {pairing.kind.an_introduction}. Please review it.",
                 f"/coordinator/pairings/{pairing.id}",
             ),
             pairing,
@@ -393,7 +586,7 @@ def decline(
         requester_user_id(pairing),
         pairing,
         f"{display_name(actor.full_name)} declined your request",
-        f"{actor.full_name} declined your {pairing.kind.value} introduction: "
+        f"{actor.full_name} declined {pairing.kind.an_introduction} with you: "
         f"{REASONS['decline'][reason]}.",
     )
     return pairing
@@ -423,9 +616,64 @@ def withdraw(
         counterpart_user_id(pairing),
         pairing,
         f"{display_name(actor.full_name)} withdrew a request",
-        f"{actor.full_name} withdrew the {pairing.kind.value} introduction request.",
+        f"{actor.full_name} withdrew the request for {pairing.kind.an_introduction}.",
     )
     return pairing
+
+
+@dataclass(frozen=True)
+class Blocker:
+    """Why a pairing cannot be approved now; `lasting` ones take it out of the queue."""
+
+    reason: str  # a code of REASONS["auto_withdraw"], or "profile_under_review"
+    message: str
+    lasting: bool
+
+
+def approval_blockers(session: Session, pairing: Pairing) -> list[Blocker]:
+    """Everything that makes approving this pairing fail now, in words for the review page.
+
+    The one list approve() refuses on, the review page shows instead of the button, and
+    withdraw_unapprovable() takes pairings out of the queue for (the lasting ones).
+    """
+    blockers = []
+    mentor = pairing.diaspora
+    for profile in (pairing.entrepreneur, mentor):
+        if not profile.user.is_active:
+            blockers.append(
+                Blocker(
+                    "account_closed",
+                    f"{profile.display_name}'s account is deactivated.",
+                    lasting=True,
+                )
+            )
+        elif not is_public(profile):
+            blockers.append(
+                Blocker(
+                    "profile_under_review",
+                    f"{profile.display_name}'s profile is “{profile.review_status.label}”: "
+                    "it must be approved first.",
+                    lasting=False,
+                )
+            )
+    offered = mentor.offers_coaching if pairing.kind is PairingKind.COACHING else None
+    if pairing.kind is PairingKind.INVESTMENT:
+        offered = mentor.offers_investment
+    if not offered:
+        blockers.append(
+            Blocker(
+                "offer_withdrawn",
+                f"{mentor.display_name} no longer offers {pairing.kind.value}.",
+                lasting=True,
+            )
+        )
+    elif pairing.kind is PairingKind.COACHING:
+        load = coaching_load(session, mentor, exclude=pairing.id)
+        if load >= mentor.mentee_capacity:
+            blockers.append(
+                Blocker("mentor_full", _mentor_full_message(mentor, load), lasting=True)
+            )
+    return blockers
 
 
 def approve(
@@ -434,34 +682,38 @@ def approve(
     actor: User,
     *,
     note: str = "",
+    private_note: str = "",
     expected_version: int | None = None,
     now: datetime | None = None,
 ) -> Pairing:
-    """A coordinator approves; coaching never goes past the mentor's capacity.
+    """A coordinator approves; never past the mentor's capacity, never with a profile that
+    is not approved (see approval_blockers). `note` is the message both people see.
 
     The entrepreneur's and the mentor's rows are locked (always in that order, so two
-    approvals cannot deadlock) before the approved coaching pairings are counted.
+    approvals cannot deadlock) before the mentor's places are counted.
     """
     now = now or utcnow()
     if not is_coordinator(actor):
         raise NotAllowed(not_allowed_message("approve"))
-    lock_row(session, EntrepreneurProfile, pairing.entrepreneur_id)
-    lock_row(session, DiasporaProfile, pairing.diaspora_id)
-    lock_and_refresh(session, pairing)
-    if pairing.kind is PairingKind.COACHING and pairing.state is S.ACCEPTED:
-        mentor = pairing.diaspora
-        session.refresh(mentor)
-        if coaching_load(session, mentor) >= mentor.mentee_capacity:
-            raise CapacityReached(
-                f"{mentor.display_name} already coaches {mentor.mentee_capacity} "
-                f"{'entrepreneur' if mentor.mentee_capacity == 1 else 'entrepreneurs'}, "
-                "their full capacity. Nothing was changed."
-            )
+    _lock_parties(session, pairing)
+    if pairing.state is S.ACCEPTED:
+        blockers = approval_blockers(session, pairing)
+        if blockers:
+            error = CapacityReached if blockers[0].reason == "mentor_full" else RequestRefused
+            raise error(" ".join(b.message for b in blockers) + " Nothing was changed.")
     event = transition(
-        session, pairing, "approve", actor, note=note, expected_version=expected_version, now=now
+        session,
+        pairing,
+        "approve",
+        actor,
+        note=note,
+        private_note=private_note,
+        expected_version=expected_version,
+        now=now,
     )
-    pairing.coordinator_note = event.note
+    pairing.coordinator_note = event.private_note
     pairing.decided_by_id = actor.id
+    said = f"\n\nThe coordinator's message:\n{event.note}" if event.note else ""
     for user in (pairing.entrepreneur.user, pairing.diaspora.user):
         other = other_party(pairing, user)
         notify(
@@ -469,9 +721,9 @@ def approve(
             user,
             f"Your introduction with {display_name(other.full_name)} is approved",
             with_link(
-                f"A coordinator approved your {pairing.kind.value} introduction with "
+                f"A coordinator approved {pairing.kind.an_introduction} between you and "
                 f"{other.full_name}. You can now see each other's contact details "
-                "on the introduction's page.",
+                f"on the introduction's page.{said}",
                 f"/pairings/{pairing.id}",
             ),
             pairing,
@@ -518,6 +770,101 @@ def _withdraw_other_coaching_requests(
         )
 
 
+def withdraw_unapprovable(
+    session: Session,
+    pairings: Sequence[Pairing],
+    actor: User | None,
+    now: datetime | None = None,
+) -> list[Pairing]:
+    """Take out of the approval queue the accepted pairings among `pairings` that can no
+    longer be approved (a lasting blocker: the mentor's places, an offer withdrawn, an
+    account closed), telling both people why. Returns those withdrawn.
+
+    The newest accepted are withdrawn first, so when a mentor lowers their places the
+    introductions accepted earliest keep theirs.
+    """
+    now = now or utcnow()
+    withdrawn = []
+    waiting = sorted(
+        (p for p in pairings if p.state is S.ACCEPTED),
+        key=lambda p: (p.state_changed_at, p.id),
+        reverse=True,
+    )
+    for pairing in waiting:
+        _lock_parties(session, pairing)
+        if pairing.state is not S.ACCEPTED:
+            continue
+        lasting = [b for b in approval_blockers(session, pairing) if b.lasting]
+        if not lasting:
+            continue
+        transition(
+            session,
+            pairing,
+            "auto_withdraw",
+            actor,
+            reason=lasting[0].reason,
+            note=lasting[0].message,
+            now=now,
+            automatic=True,
+        )
+        for user_id in (pairing.entrepreneur.user_id, pairing.diaspora.user_id):
+            tell(
+                session,
+                user_id,
+                pairing,
+                "An introduction can no longer be approved",
+                f"{pairing.kind.an_introduction[0].upper()}"
+                f"{pairing.kind.an_introduction[1:]} between "
+                f"{pairing.entrepreneur.display_name} and {pairing.diaspora.display_name} "
+                f"was withdrawn: {lasting[0].message}",
+            )
+        withdrawn.append(pairing)
+    return withdrawn
+
+
+def withdraw_requests_of(
+    session: Session,
+    profile: EntrepreneurProfile | DiasporaProfile,
+    actor: User,
+    reason: str,
+    note: str,
+    now: datetime | None = None,
+) -> list[Pairing]:
+    """Withdraw every waiting request (requested or accepted) the profile is part of, by
+    the system on `actor`'s decision (a deactivation), telling the other person."""
+    now = now or utcnow()
+    column = (
+        Pairing.entrepreneur_id if isinstance(profile, EntrepreneurProfile) else Pairing.diaspora_id
+    )
+    waiting = session.scalars(
+        select(Pairing)
+        .where(column == profile.id, Pairing.state.in_(PENDING_STATES))
+        .order_by(Pairing.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).all()
+    for pairing in waiting:
+        transition(
+            session, pairing, "auto_withdraw", actor, reason=reason, note=note, now=now,
+            automatic=True,
+        )  # fmt: skip
+        other = (
+            pairing.diaspora.user_id
+            if isinstance(profile, EntrepreneurProfile)
+            else pairing.entrepreneur.user_id
+        )
+        tell(
+            session,
+            other,
+            pairing,
+            "A request was withdrawn",
+            f"{profile.display_name} no longer takes part in the programme, so "
+            f"{pairing.kind.an_introduction} between you was withdrawn. "
+            "You can ask someone else from your suggestions.",
+        )
+    return list(waiting)
+
+
 def reject(
     session: Session,
     pairing: Pairing,
@@ -525,9 +872,11 @@ def reject(
     *,
     reason: str,
     note: str = "",
+    private_note: str = "",
     expected_version: int | None = None,
 ) -> Pairing:
-    """A coordinator rejects an accepted pairing, with a reason and a note."""
+    """A coordinator rejects an accepted pairing, with a reason, a message both people see
+    (`note`) and a private note."""
     event = _locked_transition(
         session,
         pairing,
@@ -535,19 +884,21 @@ def reject(
         actor,
         reason=reason,
         note=note,
+        private_note=private_note,
         expected_version=expected_version,
     )
-    pairing.coordinator_note = event.note
+    pairing.coordinator_note = event.private_note
     pairing.decided_by_id = actor.id
+    said = f"\n\nThe coordinator's message:\n{event.note}" if event.note else ""
     for user_id in (pairing.entrepreneur.user_id, pairing.diaspora.user_id):
         tell(
             session,
             user_id,
             pairing,
             "An introduction was not approved",
-            f"A coordinator did not approve the {pairing.kind.value} introduction "
+            f"A coordinator did not approve {pairing.kind.an_introduction} "
             f"between {pairing.entrepreneur.display_name} and "
-            f"{pairing.diaspora.display_name}: {REASONS['reject'][reason]}.",
+            f"{pairing.diaspora.display_name}: {REASONS['reject'][reason]}.{said}",
         )
     return pairing
 
@@ -558,18 +909,25 @@ def complete(
     actor: User,
     *,
     note: str = "",
+    private_note: str = "",
     expected_version: int | None = None,
 ) -> Pairing:
     """Either party or a coordinator marks an approved introduction as completed."""
     _locked_transition(
-        session, pairing, "complete", actor, note=note, expected_version=expected_version
+        session,
+        pairing,
+        "complete",
+        actor,
+        note=note,
+        private_note=private_note,
+        expected_version=expected_version,
     )
     _tell_parties_except(
         session,
         pairing,
         actor,
         "An introduction was marked completed",
-        f"{actor.full_name} marked the {pairing.kind.value} introduction "
+        f"{actor.full_name} marked {pairing.kind.an_introduction} "
         "as completed. You can rate it on its page.",
     )
     return pairing
@@ -582,16 +940,19 @@ def close(
     *,
     reason: str,
     note: str = "",
+    private_note: str = "",
     expected_version: int | None = None,
 ) -> Pairing:
-    """Either party or a coordinator closes an approved introduction, with a reason."""
-    _locked_transition(
+    """Either party or a coordinator closes an approved introduction, with a reason. A
+    party closing for conduct alerts every coordinator at once (a safety report)."""
+    event = _locked_transition(
         session,
         pairing,
         "close",
         actor,
         reason=reason,
         note=note,
+        private_note=private_note,
         expected_version=expected_version,
     )
     _tell_parties_except(
@@ -599,9 +960,18 @@ def close(
         pairing,
         actor,
         "An introduction was closed",
-        f"{actor.full_name} closed the {pairing.kind.value} introduction: "
-        f"{REASONS['close'][reason]}.",
+        f"{actor.full_name} closed {pairing.kind.an_introduction}: {REASONS['close'][reason]}.",
     )
+    if reason == "conduct" and is_party(pairing, actor):
+        alerts.file_report(
+            session,
+            reporter=actor,
+            subject=other_party(pairing, actor),
+            pairing=pairing,
+            category="conduct",
+            description=event.note,
+            source="closure",
+        )
     return pairing
 
 
@@ -633,9 +1003,3 @@ def _tell_parties_except(
     for user_id in (pairing.entrepreneur.user_id, pairing.diaspora.user_id):
         if user_id != actor.id:
             tell(session, user_id, pairing, subject, body)
-
-
-def _coordinators(session: Session) -> Sequence[User]:
-    return session.scalars(
-        select(User).where(User.role == Role.COORDINATOR, User.is_active.is_(True))
-    ).all()

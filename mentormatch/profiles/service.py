@@ -20,7 +20,6 @@ from mentormatch.models import (
     EntrepreneurProfile,
     Instrument,
     RegionSource,
-    ReviewStatus,
     Role,
     Skill,
     Stage,
@@ -31,10 +30,10 @@ from mentormatch.models import (
 )
 from mentormatch.money.rates import BASE, Rates
 from mentormatch.money.store import latest_rates
+from mentormatch.people import vetting
 
-# Self-registered profiles are matched as soon as they are complete, like seeded and
-# imported ones, until the coordinator review queue exists; then this becomes PENDING.
-NEW_PROFILE_STATUS = ReviewStatus.APPROVED
+# Self-registered profiles wait for a coordinator's review once finished (people/vetting.py).
+NEW_PROFILE_STATUS = vetting.NEW_PROFILE_STATUS
 
 MAX_VALUE_CHAINS = 5
 # Local currency units, so it must allow large naira or sum amounts; fits a 32-bit column.
@@ -213,15 +212,6 @@ def is_complete(profile: Profile | None, role: Role) -> bool:
     return not missing_steps(profile, role)
 
 
-def can_view(profile: Profile, viewer: User) -> bool:
-    """Approved profiles are visible to every logged-in user; others to the owner and staff."""
-    return (
-        profile.review_status is ReviewStatus.APPROVED
-        or profile.user_id == viewer.id
-        or viewer.is_staff
-    )
-
-
 def languages_offered(country_codes: Sequence[str], chosen: Sequence[str] = ()) -> list[str]:
     """Language codes to offer as checkboxes: common ones, the countries' own, and those chosen."""
     codes = list(COMMON_LANGUAGES)
@@ -293,18 +283,11 @@ def save_step(session: Session, user: User, step: str, data: Data) -> Profile:
         profile.user = user
         session.add(profile)
     else:
-        was_complete = is_complete(profile, user.role)
         kind.appliers[step](session, profile, data)
-        _approve_when_first_complete(profile, user.role, was_complete)
+        # Finished: sent for review (again after changes); capacity kept for the queue.
+        vetting.profile_saved(session, profile, user, is_complete(profile, user.role))
     session.flush()
     return profile
-
-
-def _approve_when_first_complete(profile: Profile, role: Role, was_complete: bool) -> None:
-    # Only the first completion sets the status: a suspended profile stays suspended.
-    pending = profile.review_status in (None, ReviewStatus.PENDING)
-    if not was_complete and pending and is_complete(profile, role):
-        profile.review_status = NEW_PROFILE_STATUS
 
 
 def _text(data: Data, key: str) -> str:
