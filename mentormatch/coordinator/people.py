@@ -39,6 +39,16 @@ from mentormatch.pairings.rules import PairingError
 from mentormatch.people import accounts, audit, search, vetting
 from mentormatch.people.errors import ActionRefused
 from mentormatch.people.visibility import is_public
+from mentormatch.safety.alerts import CATEGORY_LABELS
+from mentormatch.safety.service import OUTCOMES
+
+# The reasons a person's trail records, in words.
+TRAIL_REASONS = {
+    **accounts.DEACTIVATION_REASONS,
+    **CATEGORY_LABELS,
+    **OUTCOMES,
+    "offers_investment": "started offering investment: investors are always vetted",
+}
 
 # Suggestions shown per kind on a person's page (the best ones; each can be proposed).
 SUGGESTIONS_ON_PAGE = 5
@@ -47,7 +57,7 @@ SUGGESTIONS_ON_PAGE = 5
 def _people_form() -> PeopleFilterForm:
     session = get_session()
     form = PeopleFilterForm(request.args)
-    countries, _ = queries.approval_filter_choices(session)
+    countries = search.countries_of_people(session)
     form.country.choices = choices(countries, blank="Any")
     country = form.country.data if form.country.data in dict(countries) else None
     regions = taxonomy.regions_for(country) if country else []
@@ -178,6 +188,7 @@ def _person_page(person: User, failed: DecisionForm | None = None) -> ResponseRe
         reports=workspace.reports_about(session, person),
         trail=audit.trail_of(session, person),
         labels=audit.ACTION_LABELS,
+        reasons=TRAIL_REASONS,
         public=profile is not None and is_public(profile),
         failed=failed,
     ), (400 if failed is not None else 200)

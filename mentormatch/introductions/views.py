@@ -110,6 +110,15 @@ def new() -> ResponseReturnValue:
     except PairingError as error:
         abort(error.status, error.message)
     kind = source.get("kind") or ("coaching" if diaspora.offers_coaching else "investment")
+    policy = service.Policy.from_config(current_app.config)
+    refusal = None
+    if request.method == "GET":
+        # Opened by URL: say at once why a request would be refused (cooling-off, a
+        # profile waiting for review, no such offer) instead of offering to send it.
+        try:
+            service.check_can_ask(session, me, entrepreneur, diaspora, kind, policy)
+        except PairingError as error:
+            refusal = error.message
     form = RequestForm(
         data={"entrepreneur_id": entrepreneur.id, "diaspora_id": diaspora.id, "kind": kind}
         if request.method == "GET"
@@ -124,7 +133,7 @@ def new() -> ResponseReturnValue:
                 diaspora_id=diaspora.id,
                 kind=form.kind.data or "",
                 message=form.message.data or "",
-                policy=service.Policy.from_config(current_app.config),
+                policy=policy,
             )
         except PairingError as error:
             return _refuse(error)
@@ -140,7 +149,8 @@ def new() -> ResponseReturnValue:
         kind=kind,
         entrepreneur=entrepreneur,
         diaspora=diaspora,
-    ), status
+        refusal=refusal,
+    ), (409 if refusal else status)
 
 
 # --- the inbox and one pairing -------------------------------------------------------

@@ -85,6 +85,7 @@ def cooling_off(
         )
         .order_by(Pairing.state_changed_at.desc(), Pairing.id.desc())
         .limit(1)
+        .execution_options(populate_existing=True)
     )
 
 

@@ -27,6 +27,7 @@ from mentormatch.models import (
     PairingEvent,
     PairingKind,
     PairingState,
+    ReviewStatus,
     User,
 )
 from mentormatch.notifications import display_name, notify, with_link
@@ -280,6 +281,30 @@ def check_can_be_introduced(
         raise RequestRefused(cooling_off_message(refused, policy))
 
 
+def check_can_ask(
+    session: Session,
+    asker: User,
+    entrepreneur: EntrepreneurProfile,
+    diaspora: DiasporaProfile,
+    kind: PairingKind | str,
+    policy: Policy,
+    now: datetime | None = None,
+) -> None:
+    """RequestRefused when `asker` (one of the two) could not ask for this introduction
+    now: their own profile not approved yet, or any reason check_can_be_introduced gives."""
+    kind = _kind(kind)
+    own = entrepreneur if asker.id == entrepreneur.user_id else diaspora
+    if not is_public(own):
+        raise RequestRefused(
+            f"Your profile is “{own.review_status.label}”: you can ask for introductions "
+            "once a programme coordinator approves it (it is waiting for a coordinator)."
+            if own.review_status is ReviewStatus.PENDING
+            else f"Your profile is “{own.review_status.label}”: you cannot ask for "
+            "introductions at the moment. See your profile page."
+        )
+    check_can_be_introduced(session, entrepreneur, diaspora, kind, policy, now or utcnow())
+
+
 def cooling_off_message(refused: Pairing, policy: Policy) -> str:
     """Why these two cannot be introduced again yet, and until when."""
     what = f"{refused.kind.an_introduction} between {refused.entrepreneur.display_name} and "
@@ -347,7 +372,7 @@ def request_introduction(
         side, counterpart = "diaspora", entrepreneur.user
     else:
         raise NotAllowed("You can ask for introductions only for your own profile.")
-    check_can_be_introduced(session, entrepreneur, diaspora, kind, policy, now)
+    check_can_ask(session, requester, entrepreneur, diaspora, kind, policy, now)
     # One request at a time per requester: the limits below are counted under this lock,
     # so concurrent requests (two tabs, a script) cannot all pass the same count.
     lock_row(session, User, requester.id)

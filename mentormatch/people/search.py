@@ -6,13 +6,15 @@ work (no person is loaded that the page does not show).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, cast, false, func, or_, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import Session, contains_eager
 from sqlalchemy.types import String
 
+from mentormatch import taxonomy
 from mentormatch.models import (
     CAPACITY_STATES,
     DiasporaProfile,
@@ -68,24 +70,34 @@ def _like(text: str) -> str:
 
 
 def _matches_word(word: str) -> ColumnElement[bool]:
-    """A person whose name, business, email or phone contains `word` (any case)."""
+    """A person whose name, business or email contains `word` (any case)."""
     pattern = _like(word.casefold())
-    found = [
+    return or_(
         func.lower(User.full_name).like(pattern, escape="\\"),
         func.lower(E.business_name).like(pattern, escape="\\"),
         User.email.like(pattern, escape="\\"),
         func.lower(E.contact_email).like(pattern, escape="\\"),
         func.lower(D.contact_email).like(pattern, escape="\\"),
-    ]
-    digits = "".join(ch for ch in word if ch.isdigit())
-    if len(digits) >= 4 and all(ch.isdigit() or ch in "+-(). " for ch in word):
-        number = _like(digits)
-        found += [
-            User.phone.like(number, escape="\\"),
-            E.contact_phone.like(number, escape="\\"),
-            D.contact_phone.like(number, escape="\\"),
-        ]
-    return or_(*found)
+    )
+
+
+def _matches_phone(digits: str) -> ColumnElement[bool]:
+    """A person whose phone numbers (stored as + and digits) contain these digits."""
+    number = _like(digits)
+    return or_(
+        User.phone.like(number, escape="\\"),
+        E.contact_phone.like(number, escape="\\"),
+        D.contact_phone.like(number, escape="\\"),
+    )
+
+
+def _matches_text(text: str) -> list[ColumnElement[bool]]:
+    """Conditions for what was typed: a phone number (digits with spaces, dashes, a +) is
+    looked up by its digits; anything else word by word, each in a name, business or email."""
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if len(digits) >= 4 and all(ch.isdigit() or ch in "+-(). " for ch in text):
+        return [_matches_phone(digits)]
+    return [_matches_word(word) for word in text.split()[:5]]
 
 
 def _places_taken() -> Any:
@@ -142,7 +154,7 @@ def people(filters: PeopleFilters) -> Select[Any]:
         .options(contains_eager(User.entrepreneur_profile), contains_eager(User.diaspora_profile))
         .order_by(func.lower(User.full_name), User.id)
     )
-    conditions: list[ColumnElement[bool]] = [_matches_word(w) for w in filters.text.split()[:5]]
+    conditions = _matches_text(filters.text)
     if filters.role == "mentor":
         conditions.append(D.offers_coaching.is_(True))
     elif filters.role == "investor":
@@ -182,6 +194,16 @@ def people(filters: PeopleFilters) -> Select[Any]:
     if filters.capacity_left:
         conditions.append(and_(D.offers_coaching.is_(True), D.mentee_capacity > _places_taken()))
     return statement.where(*conditions) if conditions else statement
+
+
+def countries_of_people(session: Session) -> list[tuple[str, str]]:
+    """(code, name) of the countries entrepreneurs work in and diaspora members come from,
+    by name: the people list's country filter."""
+    codes = set(session.scalars(select(E.country_code).distinct()))
+    for regions in session.scalars(select(cast(D.origin_regions, String)).distinct()):
+        codes.update(code.split("-")[0] for code in json.loads(regions or "[]"))
+    codes.discard("")
+    return sorted(((c, taxonomy.country_name(c)) for c in codes), key=lambda pair: pair[1])
 
 
 def nobody() -> Select[Any]:

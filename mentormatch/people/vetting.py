@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import inspect, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mentormatch.db import utcnow
@@ -131,8 +131,8 @@ def decisions_for(profile: Profile | None) -> list[Decision]:
         return []
     found = [d for d in DECISIONS.values() if profile.review_status in d.from_statuses]
     if profile.submitted_at is None:
-        # An unfinished profile can be suspended, but not judged.
-        found = [d for d in found if d.action == "suspend"]
+        # An unfinished profile can be suspended (and reinstated), but not judged.
+        found = [d for d in found if d.action in ("suspend", "reinstate")]
     return found
 
 
@@ -182,9 +182,8 @@ def decide(
     if before not in decision.from_statuses or decision not in decisions_for(profile):
         unfinished = " and unfinished" if profile.submitted_at is None else ""
         raise ActionRefused(
-            f"This profile is “{before.label}”{unfinished}: it cannot be "
-            f"{'suspended' if action == 'suspend' else decision.button.lower()}. "
-            "Nothing was changed."
+            f"This profile is “{before.label}”{unfinished}: “{decision.button}” is not "
+            "possible. Nothing was changed."
         )
     message = clean_text(message, "message")
     private_note = clean_text(private_note, "private note")
@@ -226,27 +225,31 @@ def record_initial_status(
     audit.record(session, profile.user, "registered", registrar, to_status=status.value, now=now)
 
 
-def _starts_offering_investment(profile: Profile) -> bool:
-    if not isinstance(profile, DiasporaProfile):
-        return False
-    history = inspect(profile).attrs.offers_investment.history
-    return True in history.added and False in (history.deleted or (False,))
-
-
 def profile_saved(
-    session: Session, profile: Profile, owner: User, complete: bool, now: datetime | None = None
+    session: Session,
+    profile: Profile,
+    owner: User,
+    complete: bool,
+    *,
+    offered_investment: bool = False,
+    now: datetime | None = None,
 ) -> None:
     """What saving a step means for the review (the wizard calls this before flushing).
 
     A profile finished for the first time is sent for review; one the coordinator asked to
-    change is sent again; an approved member who starts offering investment is vetted
-    again. Any change while under review makes a coordinator's open page stale. Accepted
+    change is sent again; an approved member who starts offering investment (they did not
+    before the save: `offered_investment`) is vetted again. Any change while under review makes a coordinator's open page stale. Accepted
     introductions the change makes impossible (fewer places, an offer withdrawn) leave the
     approval queue with the reason.
     """
     now = now or utcnow()
     status = profile.review_status
-    if status is R.APPROVED and _starts_offering_investment(profile):
+    starts_investing = (
+        isinstance(profile, DiasporaProfile)
+        and profile.offers_investment
+        and not offered_investment
+    )
+    if status is R.APPROVED and starts_investing:
         profile.review_status = R.PENDING
         profile.submitted_at = now
         owner.record_version += 1

@@ -283,9 +283,13 @@ def save_step(session: Session, user: User, step: str, data: Data) -> Profile:
         profile.user = user
         session.add(profile)
     else:
+        invested = bool(getattr(profile, "offers_investment", False))
         kind.appliers[step](session, profile, data)
-        # Finished: sent for review (again after changes); capacity kept for the queue.
-        vetting.profile_saved(session, profile, user, is_complete(profile, user.role))
+        # Finished: sent for review (again after changes, or as a new investor); the
+        # mentor's places kept for the approval queue.
+        vetting.profile_saved(
+            session, profile, user, is_complete(profile, user.role), offered_investment=invested
+        )
     session.flush()
     return profile
 

@@ -26,6 +26,7 @@ def category_label(code: str) -> str:
     """The words for a report's category, for templates."""
     return alerts.CATEGORY_LABELS.get(code, code)
 
+
 THANKS = (
     "Thank you: your report is sent to the programme coordinators, who look into it at "
     "once. The person you reported is not told who reported them."
