@@ -238,9 +238,9 @@ def profile_saved(
 
     A profile finished for the first time is sent for review; one the coordinator asked to
     change is sent again; an approved member who starts offering investment (they did not
-    before the save: `offered_investment`) is vetted again. Any change while under review makes a coordinator's open page stale. Accepted
-    introductions the change makes impossible (fewer places, an offer withdrawn) leave the
-    approval queue with the reason.
+    before the save: `offered_investment`) is vetted again. Any change while under review
+    makes a coordinator's open page stale. Accepted introductions the change makes
+    impossible (fewer places, an offer withdrawn) leave the approval queue with the reason.
     """
     now = now or utcnow()
     status = profile.review_status
