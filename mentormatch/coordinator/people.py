@@ -286,10 +286,8 @@ def reactivate(user_id: int) -> ResponseReturnValue:
     return redirect(url_for("coordinator.person", user_id=person.id))
 
 
-def _proposal_parties(
-    person: User,
-) -> tuple[EntrepreneurProfile, DiasporaProfile, PairingKind, str]:
-    """The two profiles, the kind and on whose behalf, from the person and the query."""
+def _proposal_parties(person: User) -> tuple[EntrepreneurProfile, DiasporaProfile, PairingKind]:
+    """The two profiles and the kind, from the person and the query string."""
     profile = vetting.profile_of(person)
     raw_with = request.values.get("with", "")
     other_id = int(raw_with) if raw_with.isdigit() and len(raw_with) < 10 else None
@@ -302,12 +300,12 @@ def _proposal_parties(
         diaspora = session.get(DiasporaProfile, other_id) if other_id else None
         if diaspora is None or not is_public(diaspora):
             abort(404, "That profile does not exist, or it is not available.")
-        return profile, diaspora, kind, "entrepreneur"
+        return profile, diaspora, kind
     if isinstance(profile, DiasporaProfile):
         entrepreneur = session.get(EntrepreneurProfile, other_id) if other_id else None
         if entrepreneur is None or not is_public(entrepreneur):
             abort(404, "That profile does not exist, or it is not available.")
-        return entrepreneur, profile, kind, "diaspora"
+        return entrepreneur, profile, kind
     abort(404, f"{person.full_name} has no profile to propose introductions for.")
 
 
@@ -316,20 +314,22 @@ def _proposal_parties(
 def propose(user_id: int) -> ResponseReturnValue:
     """Propose an introduction between the person and one of their suggestions."""
     person = _person_or_404(user_id)
-    entrepreneur, diaspora, kind, side = _proposal_parties(person)
+    entrepreneur, diaspora, kind = _proposal_parties(person)
     session = get_session()
     policy = service.Policy.from_config(current_app.config)
+    score, reasons = matches.explain_pair(session, entrepreneur, diaspora, kind.value)
     form = ProposeForm()
     if form.validate_on_submit():
         try:
             pairing = service.propose_introduction(
                 session,
                 current_account(),
-                entrepreneur_id=entrepreneur.id,
-                diaspora_id=diaspora.id,
+                entrepreneur=entrepreneur,
+                diaspora=diaspora,
                 kind=kind,
-                on_behalf_of=side,
-                message=form.message.data or "",
+                score=score,
+                reasons=list(reasons),
+                note=form.message.data or "",
                 private_note=form.private_note.data or "",
                 policy=policy,
             )
@@ -347,7 +347,6 @@ def propose(user_id: int) -> ResponseReturnValue:
         service.check_can_be_introduced(session, entrepreneur, diaspora, kind, policy, utcnow())
     except PairingError as error:
         refusal = error.message
-    score, reasons = matches.explain_pair(session, entrepreneur, diaspora, kind.value)
     context: dict[str, Any] = {
         "person": person,
         "entrepreneur": entrepreneur,
@@ -357,7 +356,7 @@ def propose(user_id: int) -> ResponseReturnValue:
         "reasons": reasons,
         "refusal": refusal,
         "form": form,
-        "other": diaspora if side == "entrepreneur" else entrepreneur,
+        "other": diaspora if person.id == entrepreneur.user_id else entrepreneur,
     }
     return render_template("coordinator/propose.html", **context), (
         400 if form.errors else (409 if refusal else 200)

@@ -245,12 +245,14 @@ def check_can_be_introduced(
     entrepreneur: EntrepreneurProfile,
     diaspora: DiasporaProfile,
     kind: PairingKind,
-    policy: Policy,
-    now: datetime,
+    policy: Policy | None = None,
+    now: datetime | None = None,
 ) -> None:
     """RequestRefused unless both profiles are public (approved, active account), the member
     offers this kind of help, the two have no open introduction of this kind and are not
     cooling off after a decline, a rejection or a closure for conduct."""
+    policy = policy or Policy()
+    now = now or utcnow()
     for profile in (entrepreneur, diaspora):
         if not is_public(profile):
             raise RequestRefused(
@@ -425,46 +427,40 @@ def propose_introduction(
     session: Session,
     coordinator: User,
     *,
-    entrepreneur_id: int,
-    diaspora_id: int,
+    entrepreneur: EntrepreneurProfile,
+    diaspora: DiasporaProfile,
     kind: PairingKind | str,
-    on_behalf_of: str,
-    message: str = "",
+    score: float,
+    reasons: list[Any],
+    note: str = "",
     private_note: str = "",
     policy: Policy | None = None,
     now: datetime | None = None,
-    explain: Explainer | None = None,
 ) -> Pairing:
-    """A coordinator proposes an introduction from one person's suggestions: a request made
-    on behalf of that person (`on_behalf_of`: "entrepreneur" or "diaspora"), who may
-    withdraw it; the other side accepts or declines, then a coordinator approves as usual.
+    """A coordinator proposes an introduction (from a person's suggestions): a request on
+    the entrepreneur's behalf, which the diaspora member accepts or declines; the
+    entrepreneur is told and may withdraw it; then a coordinator approves as usual.
 
-    Neither person's request limits apply (the coordinator asked); the same checks as a
-    request do (both public, the offer, one open pairing, the cooling-off period).
+    The same checks as a request apply (both public, the offer, one open pairing, the
+    cooling-off period), not the requesters' limits. `note` is the message both read,
+    `private_note` only coordinators; `score` and `reasons` are the engine's now.
     """
     policy = policy or Policy()
     now = now or utcnow()
     if not is_coordinator(coordinator):
         raise NotAllowed(not_allowed_message("propose"))
     kind = _kind(kind)
-    if on_behalf_of not in ("entrepreneur", "diaspora"):
-        raise InvalidInput("Say on whose behalf the introduction is proposed.")
-    message = clean_text(message, "message")
+    note = clean_text(note, "message")
     private_note = clean_text(private_note, "private note")
-    entrepreneur = session.get(EntrepreneurProfile, entrepreneur_id)
-    diaspora = session.get(DiasporaProfile, diaspora_id)
-    if entrepreneur is None or diaspora is None:
-        raise PairingNotFound("That profile does not exist, or it is not available.")
     check_can_be_introduced(session, entrepreneur, diaspora, kind, policy, now)
-    score, reasons = (explain or _default_explainer)(session, entrepreneur, diaspora, kind)
     pairing = Pairing(
         entrepreneur=entrepreneur,
         diaspora=diaspora,
         kind=kind,
         state=S.REQUESTED,
         requested_by_id=coordinator.id,
-        requester_side=on_behalf_of,
-        message=message,
+        requester_side="entrepreneur",
+        message=note,
         score=score,
         reasons=reasons,
         created_at=now,
@@ -480,35 +476,33 @@ def propose_introduction(
             from_state=None,
             to_state=S.REQUESTED,
             actor_id=coordinator.id,
-            note=message,
+            note=note,
             private_note=private_note,
             created_at=now,
         ),
     )
-    asker = session.get(User, requester_user_id(pairing))
-    answerer = session.get(User, counterpart_user_id(pairing))
-    assert asker is not None and answerer is not None
-    said = f"\n\nThe coordinator's message:\n{message}" if message else ""
+    said = f"\n\nThe coordinator's message:\n{note}" if note else ""
+    member, owner = diaspora.user, entrepreneur.user
     notify(
         session,
-        answerer,
-        f"A coordinator proposes {kind.an_introduction} with {display_name(asker.full_name)}",
+        member,
+        f"A coordinator proposes {kind.an_introduction} with {display_name(owner.full_name)}",
         with_link(
             f"A programme coordinator proposes {kind.an_introduction} between you and "
-            f"{asker.full_name}.{said}\n\nPlease accept or decline it by "
-            f"{pairing.expires_at:%d %B %Y}.",
+            f"{entrepreneur.display_name} ({owner.full_name}).{said}\n\nPlease accept or "
+            f"decline it by {pairing.expires_at:%d %B %Y}.",
             f"/pairings/{pairing.id}",
         ),
         pairing,
     )
     notify(
         session,
-        asker,
-        f"A coordinator proposed you to {display_name(answerer.full_name)}",
+        owner,
+        f"A coordinator proposed you to {display_name(member.full_name)}",
         with_link(
-            f"A programme coordinator asked {answerer.full_name} for "
-            f"{kind.an_introduction} with you.{said}\n\nYou will be told when they "
-            "answer; you can withdraw the request on its page.",
+            f"A programme coordinator asked {member.full_name} for {kind.an_introduction} "
+            f"with you.{said}\n\nYou will be told when they answer; you can withdraw the "
+            "request on its page.",
             f"/pairings/{pairing.id}",
         ),
         pairing,
