@@ -4,6 +4,7 @@ deactivation), and proposing an introduction from their suggestions."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -93,13 +94,14 @@ def people_list() -> ResponseReturnValue:
         )
     statement = search.people(filters) if valid else search.nobody()
     args = {k: v for k, v in request.args.items() if k != "page" and v} if valid else {}
-    page = paginate_query(
+    found = paginate_query(
         get_session(),
         statement,
         page_number(request.args.get("page")),
         int(current_app.config["PER_PAGE"]),
         args=args,
     )
+    page = replace(found, items=search.load_people(get_session(), found.items))
     mentors = [u.diaspora_profile.id for u in page.items if u.diaspora_profile is not None]
     loads = queries.coaching_loads(get_session(), mentors) if mentors else {}
     return render_template("coordinator/people.html", form=form, page=page, loads=loads), (

@@ -9,10 +9,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import CompoundSelect, Select, func, select, union_all
-from sqlalchemy.orm import Session, aliased, selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from mentormatch.models import (
-    CAPACITY_STATES,
     DiasporaProfile,
     EntrepreneurProfile,
     Feedback,
@@ -25,6 +24,7 @@ from mentormatch.models import (
     SafetyReport,
     User,
 )
+from mentormatch.pairings.queries import places_taken
 
 S = PairingState
 
@@ -96,24 +96,15 @@ def expiring_soon(now: datetime, within_days: int) -> Select[Any]:
 
 def stuck_on_capacity() -> Select[Any]:
     """Coaching requests to a mentor with no place left: they wait until one frees up."""
-    other = aliased(Pairing)
-    places_taken = (
-        select(func.count())
-        .select_from(other)
-        .where(
-            other.diaspora_id == Pairing.diaspora_id,
-            other.kind == PairingKind.COACHING,
-            other.state.in_(CAPACITY_STATES),
-        )
-        .scalar_subquery()
-    )
+    taken = places_taken()
     return (
         select(Pairing)
         .join(DiasporaProfile, DiasporaProfile.id == Pairing.diaspora_id)
+        .outerjoin(taken, taken.c.diaspora_id == Pairing.diaspora_id)
         .where(
             Pairing.state == S.REQUESTED,
             Pairing.kind == PairingKind.COACHING,
-            places_taken >= DiasporaProfile.mentee_capacity,
+            func.coalesce(taken.c.taken, 0) >= DiasporaProfile.mentee_capacity,
         )
     )
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, Subquery, and_, func, or_, select
+from sqlalchemy.orm import Session, selectinload
 
 from mentormatch import taxonomy
 from mentormatch.models import (
@@ -44,6 +44,17 @@ def coaching_load(session: Session, mentor: DiasporaProfile, exclude: int | None
     if exclude is not None:
         statement = statement.where(Pairing.id != exclude)
     return session.scalar(statement) or 0
+
+
+def places_taken() -> Subquery:
+    """(diaspora_id, taken) for every mentor with places taken (as coaching_load): one
+    grouped pass over the pairings, to join lists against instead of counting per row."""
+    return (
+        select(Pairing.diaspora_id.label("diaspora_id"), func.count().label("taken"))
+        .where(Pairing.kind == PairingKind.COACHING, Pairing.state.in_(CAPACITY_STATES))
+        .group_by(Pairing.diaspora_id)
+        .subquery("places_taken")
+    )
 
 
 def coaching_loads(session: Session, mentor_ids: Sequence[int] | None = None) -> dict[int, int]:
@@ -185,6 +196,10 @@ def approval_queue(
         select(Pairing)
         .join(Pairing.entrepreneur)
         .where(Pairing.state == S.ACCEPTED)
+        .options(
+            selectinload(Pairing.entrepreneur),
+            selectinload(Pairing.diaspora).selectinload(DiasporaProfile.user),
+        )
         .order_by(Pairing.state_changed_at, Pairing.id)
     )
     if country:
@@ -223,6 +238,10 @@ def every_pairing(filters: PairingFilters) -> Select[Any]:
     statement = (
         select(Pairing)
         .join(Pairing.entrepreneur)
+        .options(
+            selectinload(Pairing.entrepreneur),
+            selectinload(Pairing.diaspora).selectinload(DiasporaProfile.user),
+        )
         .order_by(Pairing.state_changed_at.desc(), Pairing.id.desc())
     )
     if filters.state is not None:
