@@ -57,10 +57,14 @@ LANGUAGES = {
     "SN": ["wol", "fra"], "UG": ["lug", "eng"], "TZ": ["swa"], "ML": ["bam", "fra"],
     "RW": ["kin", "fra"], "PH": ["fil", "ceb"],
 }  # fmt: skip
-FIRST = ("Amina", "Kwame", "Fatou", "Tesfaye", "Wanjiru", "Moussa", "Grace", "Ibrahim", "Aisha",
-         "Kofi", "Mariam", "Yusuf", "Esther", "Samuel", "Halima", "Joseph", "Nadia", "Peter")  # fmt: skip
-LAST = ("Bello", "Mensah", "Diop", "Bekele", "Kamau", "Traoré", "Okafor", "Abdullahi", "Sani",
-        "Owusu", "Keita", "Mwangi", "Haile", "Ndiaye", "Mugisha", "Santos", "Reyes", "Ali")  # fmt: skip
+FIRST = (
+    "Amina", "Kwame", "Fatou", "Tesfaye", "Wanjiru", "Moussa", "Grace", "Ibrahim", "Aisha",
+    "Kofi", "Mariam", "Yusuf", "Esther", "Samuel", "Halima", "Joseph", "Nadia", "Peter",
+)  # fmt: skip
+LAST = (
+    "Bello", "Mensah", "Diop", "Bekele", "Kamau", "Traoré", "Okafor", "Abdullahi", "Sani",
+    "Owusu", "Keita", "Mwangi", "Haile", "Ndiaye", "Mugisha", "Santos", "Reyes", "Ali",
+)  # fmt: skip
 STATES = (
     ("requested", 1600), ("accepted", 500), ("approved", 1500), ("completed", 900),
     ("declined", 1300), ("rejected", 600), ("withdrawn", 1200), ("closed", 400),
