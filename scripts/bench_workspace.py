@@ -214,9 +214,14 @@ def fill(url: str, entrepreneurs: int, diaspora: int, seed: int) -> None:
             {
                 "reporter_id": 1000 + rng.randrange(entrepreneurs),
                 "subject_id": 100_000 + rng.randrange(diaspora),
-                "source": "report", "category": rng.choice(("money", "harassment", "spam")),
-                "description": "He asked for a fee.", "state": "open" if n < 30 else "closed",
-                "created_at": when(90), "message": "", "private_note": "", "version": 1,
+                "source": "report",
+                "category": rng.choice(("money", "harassment", "spam")),
+                "description": "He asked for a fee.",
+                "state": "open" if n < 30 else "closed",
+                "created_at": when(90),
+                "message": "",
+                "private_note": "",
+                "version": 1,
             }  # fmt: skip
             for n in range(130)
         ]
