@@ -360,6 +360,4 @@ def propose(user_id: int) -> ResponseReturnValue:
         "form": form,
         "other": diaspora if person.id == entrepreneur.user_id else entrepreneur,
     }
-    return render_template("coordinator/propose.html", **context), (
-        400 if form.errors else (409 if refusal else 200)
-    )
+    return render_template("coordinator/propose.html", **context), (400 if form.errors else 200)

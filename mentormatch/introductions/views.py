@@ -150,7 +150,7 @@ def new() -> ResponseReturnValue:
         entrepreneur=entrepreneur,
         diaspora=diaspora,
         refusal=refusal,
-    ), (409 if refusal else status)
+    ), status
 
 
 # --- the inbox and one pairing -------------------------------------------------------
