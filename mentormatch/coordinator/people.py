@@ -4,6 +4,7 @@ deactivation), and proposing an introduction from their suggestions."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -215,23 +216,12 @@ def review_profile(user_id: int, action: str) -> ResponseReturnValue:
     if profile is None:
         return refuse(ActionRefused(f"{person.full_name} has no profile to review yet."))
     form = ReviewForm(action)
-    if not form.validate_on_submit():
-        return _person_page(person, failed=form)
-    try:
-        status = vetting.decide(
-            get_session(),
-            profile,
-            current_account(),
-            action,
-            message=form.message.data or "",
-            private_note=form.private_note.data or "",
-            expected_version=form.expected_version(),
-        )
-    except (ActionRefused, PairingError) as error:
-        return refuse(error)
-    get_session().commit()
-    flash(f"{person.full_name}'s profile is now “{status.label}”. They are told.", "success")
-    return redirect(url_for("coordinator.person", user_id=person.id))
+    return _decide(
+        person,
+        form,
+        lambda notes: vetting.decide(get_session(), profile, current_account(), action, **notes),
+        lambda status: f"{person.full_name}'s profile is now “{status.label}”. They are told.",
+    )
 
 
 @bp.post("/people/<int:user_id>/deactivate")
@@ -240,28 +230,22 @@ def deactivate(user_id: int) -> ResponseReturnValue:
     """Close the person's account, with a reason."""
     person = _person_or_404(user_id)
     form = DeactivateForm()
-    if not form.validate_on_submit():
-        return _person_page(person, failed=form)
-    try:
-        withdrawn = accounts.deactivate(
-            get_session(),
-            person,
-            current_account(),
-            reason=form.reason.data or "",
-            message=form.message.data or "",
-            private_note=form.private_note.data or "",
-            expected_version=form.expected_version(),
+
+    def withdrawn(pairings: Sequence[Any]) -> str:
+        n = len(pairings)
+        return (
+            f"{person.full_name}'s account is deactivated; {n} waiting "
+            f"request{'' if n == 1 else 's'} withdrawn, the other people told."
         )
-    except (ActionRefused, PairingError) as error:
-        return refuse(error)
-    get_session().commit()
-    n = len(withdrawn)
-    flash(
-        f"{person.full_name}'s account is deactivated; {n} waiting "
-        f"request{'' if n == 1 else 's'} withdrawn, the other people told.",
-        "success",
+
+    return _decide(
+        person,
+        form,
+        lambda notes: accounts.deactivate(
+            get_session(), person, current_account(), reason=form.reason.data or "", **notes
+        ),
+        withdrawn,
     )
-    return redirect(url_for("coordinator.person", user_id=person.id))
 
 
 @bp.post("/people/<int:user_id>/reactivate")
@@ -269,22 +253,36 @@ def deactivate(user_id: int) -> ResponseReturnValue:
 def reactivate(user_id: int) -> ResponseReturnValue:
     """Open a deactivated account again."""
     person = _person_or_404(user_id)
-    form = ReactivateForm()
+    return _decide(
+        person,
+        ReactivateForm(),
+        lambda notes: accounts.reactivate(get_session(), person, current_account(), **notes),
+        lambda _: f"{person.full_name}'s account is active again.",
+    )
+
+
+def _decide(
+    person: User,
+    form: DecisionForm,
+    act: Callable[[dict[str, Any]], Any],
+    done: Callable[[Any], str],
+) -> ResponseReturnValue:
+    """A decision about a person from their page: check the form, act with its message,
+    private note and version, commit, say what happened; the page again with the errors,
+    or the refusal (403/409/400), when it cannot."""
     if not form.validate_on_submit():
         return _person_page(person, failed=form)
+    notes = {
+        "message": form.message.data or "",
+        "private_note": form.private_note.data or "",
+        "expected_version": form.expected_version(),
+    }
     try:
-        accounts.reactivate(
-            get_session(),
-            person,
-            current_account(),
-            message=form.message.data or "",
-            private_note=form.private_note.data or "",
-            expected_version=form.expected_version(),
-        )
+        result = act(notes)
     except (ActionRefused, PairingError) as error:
         return refuse(error)
     get_session().commit()
-    flash(f"{person.full_name}'s account is active again.", "success")
+    flash(done(result), "success")
     return redirect(url_for("coordinator.person", user_id=person.id))
 
 

@@ -3,6 +3,9 @@ standing, suspending their profile while looking into it, and closing it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
@@ -88,23 +91,13 @@ def report(report_id: int) -> ResponseReturnValue:
 def suspend_reported(report_id: int) -> ResponseReturnValue:
     """Suspend the reported person's profile while the report is looked into."""
     report = _report_or_404(report_id)
-    form = SuspendForm()
-    if not form.validate_on_submit():
-        return _report_page(report, failed=form)
-    try:
-        service.suspend_subject(
-            get_session(),
-            report,
-            current_account(),
-            message=form.message.data or "",
-            private_note=form.private_note.data or "",
-            expected_version=form.expected_version(),
-        )
-    except (ActionRefused, PairingError) as error:
-        return refuse(error)
-    get_session().commit()
-    flash(f"{report.subject.full_name}'s profile is suspended while you look into it.", "success")
-    return redirect(url_for("coordinator.report", report_id=report.id))
+    return _handle(
+        report,
+        SuspendForm(),
+        lambda notes: service.suspend_subject(get_session(), report, current_account(), **notes),
+        f"{report.subject.full_name}'s profile is suspended while you look into it.",
+        url_for("coordinator.report", report_id=report.id),
+    )
 
 
 @bp.post("/reports/<int:report_id>/close")
@@ -113,20 +106,38 @@ def close_report(report_id: int) -> ResponseReturnValue:
     """Close the report with an outcome."""
     report = _report_or_404(report_id)
     form = CloseReportForm()
+    return _handle(
+        report,
+        form,
+        lambda notes: service.close_report(
+            get_session(), report, current_account(), outcome=form.outcome.data or "", **notes
+        ),
+        "The report is handled; the person who reported it is told.",
+        url_for("coordinator.home"),
+    )
+
+
+def _handle(
+    report: SafetyReport,
+    form: DecisionForm,
+    act: Callable[[dict[str, Any]], Any],
+    done: str,
+    then: str,
+) -> ResponseReturnValue:
+    """A coordinator's step on a report: check the form, act with its message, private note
+    and version, commit, say so; the page again with the errors, or the refusal."""
     if not form.validate_on_submit():
         return _report_page(report, failed=form)
     try:
-        service.close_report(
-            get_session(),
-            report,
-            current_account(),
-            outcome=form.outcome.data or "",
-            message=form.message.data or "",
-            private_note=form.private_note.data or "",
-            expected_version=form.expected_version(),
+        act(
+            {
+                "message": form.message.data or "",
+                "private_note": form.private_note.data or "",
+                "expected_version": form.expected_version(),
+            }
         )
     except (ActionRefused, PairingError) as error:
         return refuse(error)
     get_session().commit()
-    flash("The report is handled; the person who reported it is told.", "success")
-    return redirect(url_for("coordinator.home"))
+    flash(done, "success")
+    return redirect(then)

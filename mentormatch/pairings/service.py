@@ -30,7 +30,7 @@ from mentormatch.models import (
     ReviewStatus,
     User,
 )
-from mentormatch.notifications import display_name, notify, with_link
+from mentormatch.notifications import coordinators_words, display_name, notify, with_link
 from mentormatch.pairings.locking import lock_and_refresh, lock_row
 from mentormatch.pairings.parties import (
     counterpart_user_id,
@@ -325,9 +325,49 @@ def cooling_off_message(refused: Pairing, policy: Policy) -> str:
     )
 
 
-def _insert_new(session: Session, pairing: Pairing, event: PairingEvent) -> None:
-    """Add a new pairing and its creating event; refused if the same open pairing appeared
-    meanwhile (the partial unique index)."""
+def _new_request(
+    session: Session,
+    action: str,
+    actor: User,
+    entrepreneur: EntrepreneurProfile,
+    diaspora: DiasporaProfile,
+    kind: PairingKind,
+    *,
+    side: str,
+    message: str,
+    score: float,
+    reasons: list[Any],
+    expires_at: datetime,
+    now: datetime,
+    private_note: str = "",
+) -> Pairing:
+    """A new pairing waiting for `side`'s counterpart, with its creating event (`action`:
+    request, propose); refused if the same open pairing appeared meanwhile (the partial
+    unique index)."""
+    pairing = Pairing(
+        entrepreneur=entrepreneur,
+        diaspora=diaspora,
+        kind=kind,
+        state=S.REQUESTED,
+        requested_by_id=actor.id,
+        requester_side=side,
+        message=message,
+        score=score,
+        reasons=reasons,
+        created_at=now,
+        state_changed_at=now,
+        expires_at=expires_at,
+    )
+    event = PairingEvent(
+        pairing=pairing,
+        action=action,
+        from_state=None,
+        to_state=S.REQUESTED,
+        actor_id=actor.id,
+        note=message,
+        private_note=private_note,
+        created_at=now,
+    )
     session.add(pairing)
     session.add(event)
     try:
@@ -336,8 +376,9 @@ def _insert_new(session: Session, pairing: Pairing, event: PairingEvent) -> None
     except IntegrityError as exc:
         # Someone created the same open pairing between our check and our insert.
         raise RequestRefused(
-            f"There is already an open {pairing.kind.value} introduction between these two people."
+            f"There is already an open {kind.value} introduction between these two people."
         ) from exc
+    return pairing
 
 
 def _kind(kind: PairingKind | str) -> PairingKind:
@@ -380,32 +421,19 @@ def request_introduction(
     lock_row(session, User, requester.id)
     _check_request_limits(session, requester, kind, policy, now)
     score, reasons = (explain or _default_explainer)(session, entrepreneur, diaspora, kind)
-    pairing = Pairing(
-        entrepreneur=entrepreneur,
-        diaspora=diaspora,
-        kind=kind,
-        state=S.REQUESTED,
-        requested_by_id=requester.id,
-        requester_side=side,
+    pairing = _new_request(
+        session,
+        "request",
+        requester,
+        entrepreneur,
+        diaspora,
+        kind,
+        side=side,
         message=message,
         score=score,
         reasons=reasons,
-        created_at=now,
-        state_changed_at=now,
         expires_at=now + timedelta(days=policy.ttl_days),
-    )
-    _insert_new(
-        session,
-        pairing,
-        PairingEvent(
-            pairing=pairing,
-            action="request",
-            from_state=None,
-            to_state=S.REQUESTED,
-            actor_id=requester.id,
-            note=message,
-            created_at=now,
-        ),
+        now=now,
     )
     asker = requester.full_name
     notify(
@@ -453,35 +481,22 @@ def propose_introduction(
     note = clean_text(note, "message")
     private_note = clean_text(private_note, "private note")
     check_can_be_introduced(session, entrepreneur, diaspora, kind, policy, now)
-    pairing = Pairing(
-        entrepreneur=entrepreneur,
-        diaspora=diaspora,
-        kind=kind,
-        state=S.REQUESTED,
-        requested_by_id=coordinator.id,
-        requester_side="entrepreneur",
+    pairing = _new_request(
+        session,
+        "propose",
+        coordinator,
+        entrepreneur,
+        diaspora,
+        kind,
+        side="entrepreneur",
         message=note,
+        private_note=private_note,
         score=score,
         reasons=reasons,
-        created_at=now,
-        state_changed_at=now,
         expires_at=now + timedelta(days=policy.ttl_days),
+        now=now,
     )
-    _insert_new(
-        session,
-        pairing,
-        PairingEvent(
-            pairing=pairing,
-            action="propose",
-            from_state=None,
-            to_state=S.REQUESTED,
-            actor_id=coordinator.id,
-            note=note,
-            private_note=private_note,
-            created_at=now,
-        ),
-    )
-    said = f"\n\nThe coordinator's message:\n{note}" if note else ""
+    said = coordinators_words(note)
     member, owner = diaspora.user, entrepreneur.user
     notify(
         session,
@@ -732,7 +747,7 @@ def approve(
     )
     pairing.coordinator_note = event.private_note
     pairing.decided_by_id = actor.id
-    said = f"\n\nThe coordinator's message:\n{event.note}" if event.note else ""
+    said = coordinators_words(event.note)
     for user in (pairing.entrepreneur.user, pairing.diaspora.user):
         other = other_party(pairing, user)
         notify(
@@ -908,7 +923,7 @@ def reject(
     )
     pairing.coordinator_note = event.private_note
     pairing.decided_by_id = actor.id
-    said = f"\n\nThe coordinator's message:\n{event.note}" if event.note else ""
+    said = coordinators_words(event.note)
     for user_id in (pairing.entrepreneur.user_id, pairing.diaspora.user_id):
         tell(
             session,

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from mentormatch.auth.service import end_sessions
 from mentormatch.db import utcnow
 from mentormatch.models import Pairing, Role, SafetyReport, User
-from mentormatch.notifications import notify, with_link
+from mentormatch.notifications import coordinators_words, notify, with_link
 from mentormatch.pairings.parties import is_coordinator
 from mentormatch.pairings.service import clean_text, withdraw_requests_of
 from mentormatch.people import audit
@@ -99,7 +99,7 @@ def deactivate(
             f"{profile.display_name}'s account was deactivated.",
             now,
         )
-    said = f"\n\nThe coordinator's message:\n{message}" if message else ""
+    said = coordinators_words(message)
     notify(
         session,
         person,
@@ -144,7 +144,7 @@ def reactivate(
         private_note=private_note,
         now=now,
     )
-    said = f"\n\nThe coordinator's message:\n{message}" if message else ""
+    said = coordinators_words(message)
     notify(
         session,
         person,

@@ -30,7 +30,7 @@ from mentormatch.models import (
     SafetyReport,
     User,
 )
-from mentormatch.notifications import notify, with_link
+from mentormatch.notifications import coordinators_words, notify, with_link
 from mentormatch.pairings.locking import lock_row
 from mentormatch.pairings.parties import is_coordinator
 from mentormatch.pairings.service import clean_text, withdraw_unapprovable
@@ -204,7 +204,7 @@ def decide(
         report=report,
         now=now,
     )
-    said = f"\n\nThe coordinator's message:\n{message}" if message else ""
+    said = coordinators_words(message)
     notify(session, person, decision.subject, with_link(decision.told + said, "/profile"))
     session.flush()
     return decision.to_status
