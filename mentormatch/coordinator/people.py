@@ -52,6 +52,9 @@ TRAIL_REASONS = {
     "offers_investment": "started offering investment: investors are always vetted",
 }
 
+# Introductions and lines of the trail shown on a person's page, newest first (the page
+# stays under 60 KB; every pairing is in /coordinator/pairings).
+ON_PAGE = 50
 # Suggestions shown per kind on a person's page (the best ones; each can be proposed).
 SUGGESTIONS_ON_PAGE = 5
 
@@ -181,7 +184,8 @@ def _person_page(person: User, failed: DecisionForm | None = None) -> ResponseRe
         review_forms=review_forms,
         account_form=account_form,
         suggestions=_suggestions(person),
-        pairings=pairings,
+        pairings=pairings[:ON_PAGE],
+        more_pairings=max(0, len(pairings) - ON_PAGE),
         load=(
             queries.coaching_load(session, profile)
             if isinstance(profile, DiasporaProfile)
@@ -189,7 +193,7 @@ def _person_page(person: User, failed: DecisionForm | None = None) -> ResponseRe
         ),
         ratings=workspace.ratings_of(session, profile) if profile is not None else [],
         reports=workspace.reports_about(session, person),
-        trail=audit.trail_of(session, person),
+        trail=audit.trail_of(session, person, limit=ON_PAGE),
         labels=audit.ACTION_LABELS,
         reasons=TRAIL_REASONS,
         public=profile is not None and is_public(profile),
