@@ -167,3 +167,23 @@ def test_a_pair_closed_for_conduct_is_never_introduced_again(db: Session, people
     db.commit()
     with pytest.raises(RequestRefused, match="closed for inappropriate conduct"):
         request(db, people.amina.user, people.amina, people.tesfaye)
+
+
+def test_a_request_cannot_be_accepted_once_either_side_cannot_go_forward(
+    db: Session, people: People
+) -> None:
+    from mentormatch.people import vetting
+
+    kwame = another_entrepreneur(db, "Kwame Mensah", "kwame@example.org")
+    suspended = request(db, kwame.user, kwame, people.tesfaye)
+    vetting.decide(db, kwame, people.jean, "suspend")
+    db.commit()
+    with pytest.raises(RequestRefused, match="Kwame Mensah Farm's profile is “Suspended”"):
+        service.accept(db, suspended, people.tesfaye.user)
+    db.rollback()
+    assert db.get(Pairing, suspended.id).state is S.REQUESTED  # type: ignore[union-attr]
+    asked = request(db, people.amina.user, people.amina, people.tesfaye)
+    people.tesfaye.offers_coaching = False
+    db.commit()
+    with pytest.raises(RequestRefused, match="no longer offers coaching"):
+        service.accept(db, asked, people.tesfaye.user)

@@ -543,6 +543,23 @@ def _mentor_full_message(mentor: DiasporaProfile, load: int) -> str:
     )
 
 
+def _check_still_possible(session: Session, pairing: Pairing) -> None:
+    """Before accepting: nothing keeps the pairing from going forward (approval_blockers:
+    profiles approved, accounts open, the offer still made, a place left for coaching);
+    otherwise refused, and the request stays open (hold the rows' locks first)."""
+    blockers = approval_blockers(session, pairing)
+    if not blockers:
+        return
+    if blockers[0].reason == "mentor_full":
+        raise CapacityReached(
+            f"{blockers[0].message} Nothing was changed: the request stays open, and can "
+            "be accepted when a place frees up (an introduction completed, closed or not "
+            "approved), or after raising the number of entrepreneurs in the profile's "
+            "“What you offer” step."
+        )
+    raise RequestRefused(" ".join(b.message for b in blockers) + " Nothing was changed.")
+
+
 def accept(
     session: Session,
     pairing: Pairing,
@@ -557,16 +574,8 @@ def accept(
     the request stays open for when a place frees up.
     """
     _lock_parties(session, pairing)
-    if pairing.kind is PairingKind.COACHING and pairing.state is S.REQUESTED:
-        mentor = pairing.diaspora
-        load = coaching_load(session, mentor)
-        if load >= mentor.mentee_capacity and may(pairing, actor, "accept"):
-            raise CapacityReached(
-                f"{_mentor_full_message(mentor, load)} Nothing was changed: the request "
-                "stays open, and can be accepted when a place frees up (an introduction "
-                "completed, closed or not approved), or after raising the number of "
-                "entrepreneurs in the profile's “What you offer” step."
-            )
+    if pairing.state is S.REQUESTED and may(pairing, actor, "accept"):
+        _check_still_possible(session, pairing)
     transition(session, pairing, "accept", actor, note=note, expected_version=expected_version)
     requester = session.get(User, requester_user_id(pairing))
     if requester is not None:
@@ -665,10 +674,13 @@ class Blocker:
 
 
 def approval_blockers(session: Session, pairing: Pairing) -> list[Blocker]:
-    """Everything that makes approving this pairing fail now, in words for the review page.
+    """Everything that keeps this pairing from going forward now (being accepted or
+    approved), in words for the review page.
 
-    The one list approve() refuses on, the review page shows instead of the button, and
-    withdraw_unapprovable() takes pairings out of the queue for (the lasting ones).
+    The one list accept() and approve() refuse on, the review page shows instead of the
+    button, and withdraw_unapprovable() takes pairings out of the queue for (the lasting
+    ones). The mentor's places are counted without this pairing: an accepted one holds
+    its own.
     """
     blockers = []
     mentor = pairing.diaspora
