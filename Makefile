@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run serve worker load-fault load-matches test test-fast e2e lint bench bench-import ci install chromium clean
+.PHONY: run serve worker load-fault load-matches test test-fast e2e lint bench bench-import bench-workspace ci install chromium clean
 
 # Debian ships venv separately (python3-venv); install it when we are root and it is missing.
 $(BIN)/python:
@@ -98,6 +98,11 @@ bench: install
 ## make bench-import: 10,000 rows through the import page's path (docs/benchmarks.md).
 bench-import: install
 	$(BIN)/python scripts/bench_import.py
+
+## make bench-workspace: the coordinator's pages with 10,000 entrepreneurs on a throwaway
+## PostgreSQL (or DATABASE_URL's, emptied first); prints the time per page.
+bench-workspace: install
+	$(BIN)/python scripts/bench_workspace.py
 
 ## make ci: what CI runs: the suite on SQLite, then on a throwaway PostgreSQL, then lint.
 ci:

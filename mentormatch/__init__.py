@@ -104,6 +104,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(registration_bp)
     app.register_blueprint(claims_bp)
     app.register_blueprint(transfers_bp)
+    from mentormatch.safety.views import bp as safety_bp
+
+    app.register_blueprint(safety_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -94,6 +94,9 @@ class Config:
     MAX_OPEN_REQUESTS = 5
     # Introduction requests one person may send in 24 hours, withdrawn ones included.
     MAX_REQUESTS_PER_DAY = 10
+    # Days after a decline or a rejection during which the same two people are neither
+    # suggested to each other nor introduced again for that kind.
+    PAIRING_COOLING_OFF_DAYS = 90
     # The worker (`flask worker`): how often each periodic job runs, in seconds.
     MAIL_DELIVERY_INTERVAL = 5
     PAIRING_SCHEDULE_INTERVAL = 300

@@ -38,6 +38,7 @@ from mentormatch.models import (
     User,
     ValueChain,
 )
+from mentormatch.people import vetting
 from mentormatch.profiles import rules
 from mentormatch.profiles.rules import Problems, Vocabularies, Whereabouts
 
@@ -720,7 +721,6 @@ def write_records(
             "user": user,
             "contact_email": user.email,
             "contact_phone": user.phone,
-            "review_status": review_status,
             **record.fields,
         }
         profile: EntrepreneurProfile | DiasporaProfile
@@ -732,4 +732,6 @@ def write_records(
             profile.skills_offered = [skills[code] for code in record.skills]
         profile.value_chains = [chains[code] for code in record.value_chains]
         session.add(profile)
+        # The importer chose the status (approved, or pending for vetting): in the trail.
+        vetting.record_initial_status(session, profile, review_status, registered_by)
     session.flush()

@@ -36,6 +36,18 @@ def with_link(body: str, path: str) -> str:
     return f"{body}\n\nSee {path}."
 
 
+def coordinators_words(message: str) -> str:
+    """A coordinator's message to the person, as the paragraph that ends a notification
+    (nothing when they wrote none). Their private note never goes here."""
+    return f"\n\nThe coordinator's message:\n{message}" if message else ""
+
+
+def link_of(body: str) -> str | None:
+    """The path a notification points to (its "See /path." line), if any."""
+    found = _LINK_LINE.search(body)
+    return found.group(1) if found else None
+
+
 # Names in subjects and greetings are cut to this many characters.
 MAX_DISPLAY_NAME = 40
 

@@ -89,15 +89,22 @@ def propose(session: Session, people: People, kind: str = "coaching") -> Pairing
     )
 
 
+# Tests reach states again and again with the same two people: no cooling-off between.
+NO_COOLING_OFF = service.Policy(cooling_off_days=0)
+
+
 def pairing_in_state(session: Session, people: People, state: PairingState) -> Pairing:
     """Amina's coaching request to Tesfaye, driven to `state` through the real workflow
-    (for `proposed`, Jean's proposal that they meet)."""
+    (for `proposed`, Jean's proposal that they meet; even right after an earlier one of
+    theirs was declined or rejected).
     who = actors(people)
     if state is PairingState.PROPOSED:
         pairing = propose(session, people)
         session.commit()
         return pairing
-    pairing = request(session, who["requester"], people.amina, people.tesfaye)
+    pairing = request(
+        session, who["requester"], people.amina, people.tesfaye, policy=NO_COOLING_OFF
+    )
     for action, actor, kwargs in PATHS[state]:
         service.TRANSITION_FUNCTIONS[action](session, pairing, who[actor], **kwargs)
     session.commit()

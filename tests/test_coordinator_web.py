@@ -96,7 +96,8 @@ def test_the_review_shows_both_sides_reasons_and_load_but_no_contact_details(
         "Amina Poultry",
         "Tesfaye Bekele",
         "offers bookkeeping, which you need",
-        "Current coaching load:</strong> 0 of 2",
+        # This accepted introduction already takes one of Tesfaye's two places.
+        "Current coaching load:</strong> 1 of 2 places taken",
         "Approve introduction",
         "Reject",
     ):
@@ -110,11 +111,17 @@ def test_approve_with_a_note_then_both_are_told(
 ) -> None:
     pairing = _accepted(db, people, people.amina, people.tesfaye, days_ago=2)
     auth.login("jean@example.org")
-    response = _decide(client, pairing, "approve", note="Bookkeeping fits his skills.")
+    response = _decide(
+        client,
+        pairing,
+        "approve",
+        note="Bookkeeping fits his skills.",
+        private_note="Checked his references by phone.",
+    )
     assert response.status_code == 302 and response.location.endswith("/coordinator/approvals")
     db.expire_all()
     assert pairing.state is S.APPROVED
-    assert pairing.coordinator_note == "Bookkeeping fits his skills."
+    assert pairing.coordinator_note == "Checked his references by phone."
     # Approving again from the same (now stale) page changes nothing.
     html = client.get("/coordinator/approvals").get_data(as_text=True)
     replay = client.post(
@@ -135,18 +142,30 @@ def test_reject_needs_a_reason(
     assert (pairing.state, pairing.reason_code) == (S.REJECTED, "poor_fit")
 
 
-def test_approving_past_capacity_is_refused_with_a_clear_message(
+def test_the_review_never_offers_an_approval_that_must_fail_and_says_why(
     client: FlaskClient, auth: AuthActions, db: Session, people: People
 ) -> None:
-    people.tesfaye.mentee_capacity = 1
-    db.commit()
     pairing_in_state(db, people, S.APPROVED)
     kwame = another_entrepreneur(db, "Kwame Mensah", "kwame@example.org")
     second = _accepted(db, people, kwame, people.tesfaye, days_ago=1)
+    # Places lowered behind the workflow's back (a direct database edit): 2 taken of 1.
+    people.tesfaye.mentee_capacity = 1
+    db.commit()
     auth.login("jean@example.org")
     page = client.get(f"/coordinator/pairings/{second.id}").get_data(as_text=True)
-    assert "at full coaching capacity" in page
-    response = _decide(client, second, "approve")
+    assert "Approving is not possible now" in page
+    assert "Tesfaye Bekele is at full capacity: 1 coaching place, 1 taken" in page
+    assert "Approve introduction" not in page
+    assert "Reject" in page  # what can still succeed is offered
+    # Posting the approval anyway (a stale page, a hand-made request) is refused.
+    html = client.get("/coordinator/approvals").get_data(as_text=True)
+    response = client.post(
+        f"/pairings/{second.id}/approve",
+        data={
+            "csrf_token": csrf_token_from(html),
+            f"approve-{second.id}-version": str(second.version),
+        },
+    )
     assert response.status_code == 409
     assert "full capacity" in response.get_data(as_text=True)
     db.expire_all()

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from mentormatch.models import Notification, PairingEvent, PairingState, Role
+from mentormatch.models import DiasporaProfile, Notification, PairingEvent, PairingState, Role
 from mentormatch.pairings import (
     CapacityReached,
     IllegalTransition,
@@ -123,7 +123,9 @@ def test_refusals_say_why_in_plain_words(db: Session, people: People) -> None:
 def test_the_whole_happy_path_is_recorded_in_the_audit_trail(db: Session, people: People) -> None:
     pairing = request(db, people.amina.user, people.amina, people.tesfaye, message="Sannu!")
     service.accept(db, pairing, people.tesfaye.user)
-    service.approve(db, pairing, people.jean, note="Good fit: bookkeeping.")
+    service.approve(
+        db, pairing, people.jean, note="Good fit: bookkeeping.", private_note="Checked both."
+    )
     service.complete(db, pairing, people.amina.user, reason="goals_met", note="We met four times.")
     db.commit()
     trail = [(e.action, e.from_state, e.to_state, e.actor_id, e.note) for e in pairing.events]
@@ -134,7 +136,8 @@ def test_the_whole_happy_path_is_recorded_in_the_audit_trail(db: Session, people
         ("complete", S.APPROVED, S.COMPLETED, people.amina.user_id, "We met four times."),
     ]
     assert all(e.created_at is not None for e in pairing.events)
-    assert pairing.coordinator_note == "Good fit: bookkeeping."
+    assert pairing.coordinator_note == "Checked both."
+    assert [e.private_note for e in pairing.events] == ["", "", "Checked both.", ""]
 
 
 def test_score_and_reasons_at_request_time_are_kept_with_the_pairing(
@@ -185,21 +188,42 @@ def test_a_stale_page_or_a_double_click_changes_nothing(db: Session, people: Peo
     assert _events(db, pairing.id) == events
 
 
-def test_approving_never_takes_a_mentor_past_capacity(db: Session, people: People) -> None:
+def test_a_mentor_cannot_accept_past_capacity_and_the_request_stays_open(
+    db: Session, people: People
+) -> None:
     people.tesfaye.mentee_capacity = 1
     kwame = another_entrepreneur(db, "Kwame Mensah", "kwame@example.org")
     first = request(db, people.amina.user, people.amina, people.tesfaye)
     second = request(db, kwame.user, kwame, people.tesfaye)
     service.accept(db, first, people.tesfaye.user)
+    db.commit()
+    # The accepted request waits for a coordinator and already takes the only place.
+    with pytest.raises(CapacityReached, match="full capacity: 1 coaching place, 1 taken"):
+        service.accept(db, second, people.tesfaye.user)
+    db.rollback()
+    assert db.get(type(second), second.id).state is S.REQUESTED  # type: ignore[union-attr]
+    # A coordinator not approving the first frees the place: the second can be accepted.
+    service.reject(db, first, people.jean, reason="poor_fit")
     service.accept(db, second, people.tesfaye.user)
-    service.approve(db, first, people.jean)
+    db.commit()
+    assert second.state is S.ACCEPTED
+
+
+def test_approving_never_takes_a_mentor_past_capacity(db: Session, people: People) -> None:
+    kwame = another_entrepreneur(db, "Kwame Mensah", "kwame@example.org")
+    first = request(db, people.amina.user, people.amina, people.tesfaye)
+    second = request(db, kwame.user, kwame, people.tesfaye)
+    service.accept(db, first, people.tesfaye.user)
+    service.accept(db, second, people.tesfaye.user)
+    # Places lowered behind the workflow's back (a direct database edit).
+    db.execute(update(DiasporaProfile).values(mentee_capacity=1))
     db.commit()
     with pytest.raises(CapacityReached, match="full capacity"):
         service.approve(db, second, people.jean)
     db.rollback()
     assert db.get(type(second), second.id).state is S.ACCEPTED  # type: ignore[union-attr]
-    # Completing the first coaching frees the place.
-    service.complete(db, first, people.amina.user, reason="partly_met")
+    # Withdrawing the first frees the place.
+    service.withdraw(db, first, people.amina.user, reason="found_help")
     service.approve(db, second, people.jean)
     db.commit()
     assert second.state is S.APPROVED

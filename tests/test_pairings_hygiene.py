@@ -35,8 +35,11 @@ def test_an_approved_introduction_still_blocks_a_second_request(
         request(db, people.amina.user, people.amina, people.tesfaye)
 
 
-def test_after_a_decline_the_pair_can_try_again(db: Session, people: People) -> None:
-    pairing_in_state(db, people, S.DECLINED)
+def test_after_a_decline_the_pair_can_try_again_once_the_cooling_off_is_over(
+    db: Session, people: People
+) -> None:
+    declined = pairing_in_state(db, people, S.DECLINED)
+    declined.state_changed_at = utcnow() - timedelta(days=service.Policy().cooling_off_days + 1)
     again = request(db, people.amina.user, people.amina, people.tesfaye)
     assert again.state is S.REQUESTED
 

@@ -154,7 +154,8 @@ def test_diaspora_member_fills_every_step_and_sees_the_profile(client, db, wanji
     )
     assert (profile.ticket_min, profile.ticket_max, profile.ticket_currency) == (1000, 15000, "EUR")
     assert profile.investment_instruments == ["loan", "equity"]
-    assert profile.review_status is ReviewStatus.APPROVED
+    # Finished: sent for a coordinator's review (investors are always vetted).
+    assert profile.review_status is ReviewStatus.PENDING and profile.submitted_at is not None
 
     page = plain(client.get("/profile").get_data(as_text=True))
     for text in (

@@ -1,11 +1,32 @@
-"""The approval queue's filters."""
+"""The coordinator's forms: list filters (GET, no token) and decisions (POST, with the
+version the page showed, a message the people see and a private note)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from mentormatch.forms import ListSelectField, choices
-from mentormatch.introductions.forms import KIND_CHOICES
+from mentormatch.introductions.forms import KIND_CHOICES, PRIVATE_NOTE_LABEL
+from mentormatch.models import PairingState
+from mentormatch.pairings.service import MAX_TEXT
+from mentormatch.people.accounts import DEACTIVATION_REASONS
+from mentormatch.people.search import ROLE_CHOICES, STATUS_CHOICES
+from mentormatch.safety.service import OUTCOMES
+
+_TOO_LONG = f"Keep it under {MAX_TEXT} characters."
+_TEXT = [Optional(), Length(max=MAX_TEXT, message=_TOO_LONG)]
 
 
 class QueueFilterForm(FlaskForm):
@@ -19,3 +40,134 @@ class QueueFilterForm(FlaskForm):
     kind = ListSelectField(
         "Kind", choices=choices(KIND_CHOICES, blank="Any"), default="", validate_choice=True
     )
+
+
+class PeopleFilterForm(FlaskForm):
+    """Search and filters of the people list (GET)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(
+        "Search",
+        description="A name, business, email or phone number (or part of one).",
+        validators=[Optional(), Length(max=100, message="Keep the search under 100 characters.")],
+    )
+    role = ListSelectField("Role", choices=choices(ROLE_CHOICES.items(), blank="Any"), default="")
+    status = ListSelectField(
+        "Status", choices=choices(STATUS_CHOICES.items(), blank="Any"), default=""
+    )
+    country = ListSelectField("Country", choices=[], default="")
+    region = ListSelectField("Region", choices=[], default="")
+    value_chain = ListSelectField("Value chain", choices=[], default="")
+    returnee = BooleanField("Returnees only")
+    women_led = BooleanField("Women-led only")
+    youth_led = BooleanField("Youth-led only")
+    capacity_left = BooleanField("Mentors with a place left only")
+
+
+ATTENTION = {
+    "expiring": "Requests about to expire",
+    "full": "Coaching requests to a mentor with no place left",
+}
+
+
+class PairingFilterForm(FlaskForm):
+    """Filters of the list of every pairing (GET)."""
+
+    class Meta:
+        csrf = False
+
+    state = ListSelectField(
+        "State",
+        choices=choices(((s.value, s.label) for s in PairingState), blank="Any"),
+        default="",
+    )
+    kind = ListSelectField("Kind", choices=choices(KIND_CHOICES, blank="Any"), default="")
+    country = ListSelectField("Country", choices=[], default="")
+    value_chain = ListSelectField("Value chain", choices=[], default="")
+    since = DateField("Requested from", validators=[Optional()], format="%Y-%m-%d")
+    until = DateField("Requested until", validators=[Optional()], format="%Y-%m-%d")
+    coordinator = ListSelectField("Decided by", choices=[], default="")
+    attention = ListSelectField(
+        "Needs attention", choices=choices(ATTENTION.items(), blank="Any"), default=""
+    )
+
+    def validate_until(self, field: DateField) -> None:
+        since: date | None = self.since.data
+        if field.data and since and field.data < since:
+            raise ValidationError("The end of the period must come after its start.")
+
+
+class DecisionForm(FlaskForm):
+    """A coordinator's decision about a person: the version the page showed, a message the
+    person sees and a private note. `prefix` keeps several on one page apart."""
+
+    version = HiddenField(validators=[InputRequired("Reload the page and try again.")])
+    message = TextAreaField("Message to the person (optional; they will see it)", validators=_TEXT)
+    private_note = TextAreaField(PRIVATE_NOTE_LABEL, validators=_TEXT)
+
+    def expected_version(self) -> int | None:
+        raw = str(self.version.data or "")
+        return int(raw) if raw.isdigit() and len(raw) < 10 else None
+
+    def validate_version(self, field: HiddenField) -> None:
+        if self.expected_version() is None:
+            raise ValidationError("Reload the page and try again.")
+
+
+class ReviewForm(DecisionForm):
+    """Approve, ask for changes, reject, suspend or reinstate a profile."""
+
+    def __init__(self, action: str, **kwargs: object) -> None:
+        super().__init__(prefix=action, **kwargs)
+        self.action = action
+        if action == "request_changes":
+            self.message.label.text = "What should change (the person will see this)"
+            self.message.validators = [
+                InputRequired("Say what should change: the person reads this message."),
+                Length(max=MAX_TEXT, message=_TOO_LONG),
+            ]
+
+
+class DeactivateForm(DecisionForm):
+    reason = SelectField(
+        "Reason",
+        choices=choices(DEACTIVATION_REASONS.items(), blank="Choose a reason"),
+        validators=[InputRequired("Choose a reason from the list.")],
+    )
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(prefix="deactivate", **kwargs)
+
+
+class ReactivateForm(DecisionForm):
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(prefix="reactivate", **kwargs)
+
+
+class ProposeForm(FlaskForm):
+    """Propose an introduction from a person's suggestions."""
+
+    message = TextAreaField("Message to both people (optional; they will see it)", validators=_TEXT)
+    private_note = TextAreaField(PRIVATE_NOTE_LABEL, validators=_TEXT)
+
+
+class SuspendForm(DecisionForm):
+    """Suspend the reported account while the report is looked into."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(prefix="suspend", **kwargs)
+        self.message.label.text = "Message to the reported person (optional; they will see it)"
+
+
+class CloseReportForm(DecisionForm):
+    outcome = RadioField(
+        "Outcome",
+        choices=choices(OUTCOMES.items()),
+        validators=[InputRequired("Choose an outcome from the list.")],
+    )
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(prefix="close", **kwargs)
+        self.message.label.text = "Message to the person who reported (optional; they will see it)"

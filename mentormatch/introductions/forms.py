@@ -29,16 +29,27 @@ class RequestForm(FlaskForm):
     )
 
 
+# Wherever a coordinator decides, two fields: what the people read, and what they never do.
+PRIVATE_NOTE_LABEL = "Private note (optional; only coordinators see it)"
+
+
 class TransitionForm(FlaskForm):
-    """One button on a pairing (accept, decline, approve…), with the version the page showed."""
+    """One button on a pairing (accept, decline, approve…), with the version the page showed.
+
+    A coordinator's form has two notes: a message both people see, and a private note."""
 
     version = HiddenField(validators=[InputRequired("Reload the page and try again.")])
     reason = SelectField("Reason", choices=[], validate_choice=True)
     note = TextAreaField(
         "Note (optional)", validators=[Optional(), Length(max=MAX_TEXT, message=_TOO_LONG)]
     )
+    private_note = TextAreaField(
+        PRIVATE_NOTE_LABEL, validators=[Optional(), Length(max=MAX_TEXT, message=_TOO_LONG)]
+    )
 
-    def __init__(self, action: str, pairing_id: int, **kwargs: object) -> None:
+    def __init__(
+        self, action: str, pairing_id: int, coordinator: bool = False, **kwargs: object
+    ) -> None:
         super().__init__(prefix=f"{action}-{pairing_id}", **kwargs)
         self.action = action
         reasons = REASONS.get(action)
@@ -47,8 +58,10 @@ class TransitionForm(FlaskForm):
             self.reason.validators = [InputRequired("Choose a reason from the list.")]
         else:
             del self.reason
-        if action in ("approve", "reject"):
-            self.note.label.text = "Note for the record"
+        if coordinator:
+            self.note.label.text = "Message to both people (optional; they will see it)"
+        else:
+            del self.private_note
         if action == "complete":
             self.reason.label.text = "Outcome"
 

@@ -18,7 +18,12 @@ from mentormatch.introductions.forms import FeedbackForm, RequestForm, Transitio
 from mentormatch.main.errors import render_error
 from mentormatch.models import Pairing, Role, User
 from mentormatch.money.store import latest_rates
-from mentormatch.notifications import mark_all_read, recent_notifications, unread_count
+from mentormatch.notifications import (
+    link_of,
+    mark_all_read,
+    recent_notifications,
+    unread_count,
+)
 from mentormatch.pairings import contacts, parties, queries, service
 from mentormatch.pairings.rules import (
     ACTION_LABELS,
@@ -59,6 +64,12 @@ def _header_counts() -> dict[str, Any]:
 def reason_label(code: str | None) -> str:
     """The words for a reason code, for templates."""
     return REASON_LABELS.get(code or "", code or "")
+
+
+@bp.app_template_global()
+def notification_link(body: str) -> str | None:
+    """Where a notification points (a page of this site), for templates."""
+    return link_of(body)
 
 
 @bp.app_template_global()
@@ -104,6 +115,15 @@ def new() -> ResponseReturnValue:
     except PairingError as error:
         abort(error.status, error.message)
     kind = source.get("kind") or ("coaching" if diaspora.offers_coaching else "investment")
+    policy = service.Policy.from_config(current_app.config)
+    refusal = None
+    if request.method == "GET":
+        # Opened by URL: say at once why a request would be refused (cooling-off, a
+        # profile waiting for review, no such offer) instead of offering to send it.
+        try:
+            service.check_can_ask(session, me, entrepreneur, diaspora, kind, policy)
+        except PairingError as error:
+            refusal = error.message
     form = RequestForm(
         data={"entrepreneur_id": entrepreneur.id, "diaspora_id": diaspora.id, "kind": kind}
         if request.method == "GET"
@@ -118,7 +138,7 @@ def new() -> ResponseReturnValue:
                 diaspora_id=diaspora.id,
                 kind=form.kind.data or "",
                 message=form.message.data or "",
-                policy=service.Policy.from_config(current_app.config),
+                policy=policy,
             )
         except PairingError as error:
             return _refuse(error)
@@ -134,6 +154,7 @@ def new() -> ResponseReturnValue:
         kind=kind,
         entrepreneur=entrepreneur,
         diaspora=diaspora,
+        refusal=refusal,
     ), status
 
 
@@ -141,8 +162,11 @@ def new() -> ResponseReturnValue:
 
 
 def _forms_for(pairing: Pairing, user: User) -> dict[str, TransitionForm]:
+    coordinator = parties.is_coordinator(user)
     return {
-        action: TransitionForm(action, pairing.id, data={"version": pairing.version})
+        action: TransitionForm(
+            action, pairing.id, coordinator=coordinator, data={"version": pairing.version}
+        )
         for action in parties.available_actions(pairing, user)
     }
 
@@ -218,7 +242,7 @@ def act(pairing_id: int, action: str) -> ResponseReturnValue:
     pairing = _visible_pairing(pairing_id, me)
     if not parties.may(pairing, me, action):
         return render_error(403, parties.not_allowed_message(action))
-    form = TransitionForm(action, pairing.id)
+    form = TransitionForm(action, pairing.id, coordinator=parties.is_coordinator(me))
     if not form.validate_on_submit():
         return _pairing_page(pairing, me, failed=form)
     arguments: dict[str, Any] = {
@@ -227,6 +251,8 @@ def act(pairing_id: int, action: str) -> ResponseReturnValue:
     }
     if "reason" in form:
         arguments["reason"] = form.reason.data
+    if "private_note" in form:
+        arguments["private_note"] = form.private_note.data or ""
     try:
         service.TRANSITION_FUNCTIONS[action](get_session(), pairing, me, **arguments)
     except PairingError as error:
@@ -235,6 +261,8 @@ def act(pairing_id: int, action: str) -> ResponseReturnValue:
     flash(DONE_MESSAGES[action], "success")
     if action in ("approve", "reject"):
         return redirect(url_for("coordinator.queue"))
+    if parties.is_coordinator(me):
+        return redirect(url_for("coordinator.review", pairing_id=pairing.id))
     if action in ("agree", "decline_proposal", "accept", "decline", "withdraw"):
         return redirect(url_for("introductions.inbox"))
     return redirect(url_for("introductions.pairing", pairing_id=pairing.id))

@@ -12,10 +12,11 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Collection, Sequence
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import String, func, select, type_coerce
+from sqlalchemy import String, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from mentormatch import taxonomy as tx
@@ -23,14 +24,13 @@ from mentormatch.matching import DiasporaRecord, EntrepreneurRecord, Kind, Taxon
 from mentormatch.models import (
     DiasporaProfile,
     EntrepreneurProfile,
-    ReviewStatus,
     Skill,
     Stage,
     User,
     ValueChain,
     ValueChainGroup,
 )
-from mentormatch.models.pairings import OPEN_STATES, Pairing, PairingKind, PairingState
+from mentormatch.models.pairings import OPEN_STATES, Pairing, PairingKind
 from mentormatch.models.profiles import (
     diaspora_skills_offered,
     diaspora_value_chains,
@@ -41,12 +41,12 @@ from mentormatch.models.taxonomy import short_label
 from mentormatch.models.types import CodeList
 from mentormatch.money.rates import Rates
 from mentormatch.money.store import latest_rates
+from mentormatch.pairings.queries import coaching_loads, no_second_chance_yet
+from mentormatch.people.visibility import is_public_state
 
 log = logging.getLogger(__name__)
 
 Pair = tuple[int, int]
-# A declined request is not suggested again; a rejected or withdrawn one may be.
-EXCLUDING_STATES = (*OPEN_STATES, PairingState.DECLINED)
 
 # The profile attributes the records below are made of (and the account's is_active):
 # changing any of them changes suggestions, so mentormatch.matches.changes watches them.
@@ -145,10 +145,6 @@ def _links(session: Session, table: Any, target: Any, column: str,
     return {k: tuple(v) for k, v in codes.items()}
 
 
-def _active(is_active: bool, status: ReviewStatus | str) -> bool:
-    return bool(is_active) and ReviewStatus(status) == ReviewStatus.APPROVED
-
-
 ENTREPRENEUR_COLUMNS = (
     "review_status", "country_code", "region_code", "stage", "skills_needed_text", "languages",
     "seeking_investment", "investment_amount", "investment_currency", "investment_instruments",
@@ -179,7 +175,7 @@ def entrepreneur_records(
             EntrepreneurRecord(
                 id=row.id,
                 user_id=row.user_id,
-                active=_active(row.is_active, row.review_status),
+                active=is_public_state(row.review_status, row.is_active),
                 country_code=row.country_code,
                 region_code=row.region_code or None,
                 value_chains=chains.get(row.id, ()),
@@ -213,7 +209,7 @@ def diaspora_records(session: Session, ids: Collection[int] | None = None) -> li
             DiasporaRecord(
                 id=row.id,
                 user_id=row.user_id,
-                active=_active(row.is_active, row.review_status),
+                active=is_public_state(row.review_status, row.is_active),
                 residence_country=row.residence_country,
                 origin_regions=_codes(row.origin_regions),
                 interest_regions=_codes(row.interest_regions),
@@ -273,11 +269,13 @@ def build_taxonomy(
     )
 
 
-def excluded_pairs(session: Session, kind: Kind, **party: int) -> set[Pair]:
-    """(entrepreneur id, diaspora id) pairs with an open or declined pairing of this kind,
-    optionally only those of one party (entrepreneur_id=… or diaspora_id=…)."""
+def excluded_pairs(session: Session, kind: Kind, since: datetime, **party: int) -> set[Pair]:
+    """(entrepreneur id, diaspora id) pairs not to suggest for this kind: an open pairing,
+    or one declined or rejected after `since` (the cooling-off period) or closed for
+    conduct; optionally only those of one party (entrepreneur_id=… or diaspora_id=…)."""
     statement = select(Pairing.entrepreneur_id, Pairing.diaspora_id).where(
-        Pairing.kind == PairingKind(kind.value), Pairing.state.in_(EXCLUDING_STATES)
+        Pairing.kind == PairingKind(kind.value),
+        or_(Pairing.state.in_(OPEN_STATES), no_second_chance_yet(since)),
     )
     for column, value in party.items():
         statement = statement.where(getattr(Pairing, column) == value)
@@ -285,11 +283,6 @@ def excluded_pairs(session: Session, kind: Kind, **party: int) -> set[Pair]:
 
 
 def load(session: Session) -> dict[int, int]:
-    """Approved coaching pairings per diaspora profile id: what counts against capacity
-    (the same rule the coordinator's approval checks)."""
-    rows = session.execute(
-        select(Pairing.diaspora_id, func.count())
-        .where(Pairing.kind == PairingKind.COACHING, Pairing.state == PairingState.APPROVED)
-        .group_by(Pairing.diaspora_id)
-    )
-    return {d: n for d, n in rows}
+    """Coaching places taken per diaspora profile id (accepted or approved pairings): the
+    same count accepting and approving check, so a full mentor is not suggested."""
+    return coaching_loads(session)

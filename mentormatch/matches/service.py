@@ -30,8 +30,9 @@ from sqlalchemy.orm import Session, selectinload
 
 from mentormatch import learning
 from mentormatch import taxonomy as tx
+from mentormatch.db import utcnow
 from mentormatch.matches import adapter
-from mentormatch.matches.changes import changed_after, matching_version
+from mentormatch.matches.changes import changed_after, changes_since, matching_version
 from mentormatch.matching import (
     DiasporaRecord,
     EntrepreneurRecord,
@@ -44,6 +45,8 @@ from mentormatch.matching.index import NeedsRebuild
 from mentormatch.matching.store import current, load, records_from_json
 from mentormatch.models import ChangedSide, DiasporaProfile, EntrepreneurProfile, User
 from mentormatch.pagination import Page
+from mentormatch.pairings.service import Policy
+from mentormatch.people.visibility import is_public
 
 PER_PAGE = 10
 # Nobody reads past ten pages of suggestions; the engine is asked for at most this many.
@@ -168,6 +171,33 @@ def _for_viewer(session: Session, now: Current, user: User) -> MatchIndex:
         return now.index
 
 
+def default_kind(user: User) -> Kind:
+    """The suggestions a person lands on: investment for a member who only invests,
+    coaching for everyone else."""
+    d = user.diaspora_profile
+    if d is not None and d.offers_investment and not d.offers_coaching:
+        return Kind.INVESTMENT
+    return Kind.COACHING
+
+
+def _gone_since(session: Session, version: int, side: str) -> set[int]:
+    """Profiles of `side` hidden since the index was built (an account deactivated, a
+    profile suspended): left out at once, before the worker publishes the next index."""
+    changed_side = ChangedSide(side)
+    changed = {
+        ident
+        for which, ident in changes_since(session, version)[1]
+        if which is changed_side and ident
+    }
+    if not changed:
+        return set()
+    model: type[Any] = EntrepreneurProfile if side == "entrepreneur" else DiasporaProfile
+    profiles = session.scalars(
+        select(model).where(model.id.in_(changed)).options(selectinload(model.user))
+    )
+    return {p.id for p in profiles if not is_public(p)}
+
+
 @dataclass(frozen=True)
 class Suggestion:
     """One row of the suggestions page: the match and the public face of the counterpart."""
@@ -226,11 +256,15 @@ def suggestions(
     else:
         raise ValueError("only entrepreneurs and diaspora members have suggestions")
     start = (page - 1) * PER_PAGE
+    since = Policy.from_config(current_app.config).cooling_off_since(utcnow())
+    exclude = adapter.excluded_pairs(session, kind, since, **{f"{mine}_id": me})
+    gone = _gone_since(session, now.version, theirs)
+    exclude |= {(me, other) if mine == "entrepreneur" else (other, me) for other in gone}
     ranking = rank(
         me,
         kind,
         k,
-        exclude=adapter.excluded_pairs(session, kind, **{f"{mine}_id": me}),
+        exclude=exclude,
         load=adapter.load(session),
         among=_among(index, theirs, filters),
         records=DatabaseRecords(session),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 from flask_wtf import FlaskForm
@@ -29,6 +29,15 @@ HEADINGS = {
 }
 
 
+@bp.app_template_global()
+def suggestions_url(user: User) -> str:
+    """Where a person's suggestions are: an investor lands on investment suggestions."""
+    kind = service.default_kind(user)
+    if kind is Kind.COACHING:
+        return url_for("matches.index")
+    return url_for("matches.index", kind=kind.value)
+
+
 class FilterForm(FlaskForm):
     """The filters above the list: a GET form, so it changes nothing and needs no token."""
 
@@ -46,7 +55,7 @@ def index() -> ResponseReturnValue:
     me = current_account()
     if me.role not in (Role.ENTREPRENEUR, Role.DIASPORA):
         return render_template("matches/not_for_you.html"), 403
-    raw_kind = request.args.get("kind", Kind.COACHING.value)
+    raw_kind = request.args.get("kind", service.default_kind(me).value)
     if raw_kind not in {k.value for k in Kind}:
         return render_template("matches/bad_kind.html"), 400
     kind = Kind(raw_kind)

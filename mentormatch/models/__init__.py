@@ -5,6 +5,7 @@ from mentormatch.models.learning import MatchEvent
 from mentormatch.models.matching import ChangedSide, MatchingChange, MatchingState
 from mentormatch.models.money import ExchangeRate
 from mentormatch.models.pairings import (
+    CAPACITY_STATES,
     OPEN_STATES,
     ContactView,
     Feedback,
@@ -16,6 +17,7 @@ from mentormatch.models.pairings import (
     PairingKind,
     PairingState,
 )
+from mentormatch.models.people import AccountEvent, ReportState, SafetyReport
 from mentormatch.models.profiles import (
     DiasporaProfile,
     EntrepreneurProfile,
@@ -45,6 +47,10 @@ __all__ = [
     "ImportJob",
     "ImportState",
     "OutboxSms",
+    "AccountEvent",
+    "CAPACITY_STATES",
+    "ReportState",
+    "SafetyReport",
     "ChangedSide",
     "MatchingChange",
     "MatchingState",

@@ -37,6 +37,14 @@ class PairingKind(enum.StrEnum):
     def label(self) -> str:
         return {"coaching": "Coaching", "investment": "Investment"}[self.value]
 
+    @property
+    def an_introduction(self) -> str:
+        """'a coaching introduction', 'an investment introduction': for sentences."""
+        return {
+            "coaching": "a coaching introduction",
+            "investment": "an investment introduction",
+        }[self.value]
+
 
 class PairingState(enum.StrEnum):
     PROPOSED = "proposed"
@@ -74,6 +82,10 @@ OPEN_STATES = (
     PairingState.APPROVED,
 )
 _OPEN_SQL = text("state IN ('proposed', 'requested', 'accepted', 'approved')")
+# A coaching pairing takes one of the mentor's places from the moment the mentor accepts
+# (it waits for a coordinator) until it ends: accepting, approving and suggesting all count
+# these, so a mentor is never committed beyond capacity (docs/decisions/016).
+CAPACITY_STATES = (PairingState.ACCEPTED, PairingState.APPROVED)
 
 
 class Pairing(Base):
@@ -117,6 +129,7 @@ class Pairing(Base):
     # The reason of the last failure transition (decline, reject, withdraw, close).
     reason_code: Mapped[str | None] = mapped_column(String(40))
     reason_text: Mapped[str] = mapped_column(Text, default="")
+    # The deciding coordinator's private note: coordinators only, never the two people.
     coordinator_note: Mapped[str] = mapped_column(Text, default="")
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -167,7 +180,10 @@ class PairingEvent(Base):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     automatic: Mapped[bool] = mapped_column(default=False)
     reason_code: Mapped[str | None] = mapped_column(String(40))
+    # Shown to the two people: their own words, or a coordinator's message to them.
     note: Mapped[str] = mapped_column(Text, default="")
+    # A coordinator's note for the record: only coordinators ever see it.
+    private_note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     pairing: Mapped[Pairing] = relationship(back_populates="events")

@@ -24,11 +24,24 @@ from mentormatch.models.users import User, enum_column
 
 
 class ReviewStatus(enum.StrEnum):
-    """Only approved profiles are matched; coordinators approve or suspend them."""
+    """Where a profile stands with the coordinators (mentormatch/people/vetting.py): only
+    approved profiles are seen by others and matched (docs/decisions/016)."""
 
-    PENDING = "pending"
+    PENDING = "pending"  # unfinished, or finished and waiting for a coordinator
+    CHANGES_REQUESTED = "changes_requested"  # the person is asked to change something
     APPROVED = "approved"
-    SUSPENDED = "suspended"
+    REJECTED = "rejected"
+    SUSPENDED = "suspended"  # hidden while a coordinator looks into a report
+
+    @property
+    def label(self) -> str:
+        return {
+            "pending": "Waiting for review",
+            "changes_requested": "Changes asked for",
+            "approved": "Approved",
+            "rejected": "Not accepted",
+            "suspended": "Suspended",
+        }[self.value]
 
 
 class RegionSource(enum.StrEnum):
@@ -109,6 +122,9 @@ class ProfileRecord:
     review_status: Mapped[ReviewStatus] = mapped_column(
         enum_column(ReviewStatus), default=ReviewStatus.PENDING, index=True
     )
+    #: When the finished profile was sent for review (its first completion, or again after
+    #: changes were asked for): the vetting queue's order. None while it is unfinished.
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 

@@ -63,6 +63,10 @@ class User(UserMixin, Base):
     # Bumped on log-out, password change and deactivation: every session cookie issued
     # before then stops working (see auth/loader.py).
     session_version: Mapped[int] = mapped_column(Integer, default=1)
+    # Bumped by every coordinator decision about this person and by each change to their
+    # profile while it is under review: a coordinator's page posts the version it showed,
+    # so a stale page or a second click changes nothing (409; mentormatch/people/).
+    record_version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     # When the person followed the link sent to `email`; a self-registered account
     # cannot log in before (sign-up answers the same whether or not the address is taken).
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -82,6 +82,8 @@ def pairing_for(session: Session, pairing_id: int, user: User) -> Pairing:
 
 def not_allowed_message(action: str) -> str:
     """Who may take `action`, in words, for a refusal."""
+    if action == "propose":
+        return "Only a programme coordinator can propose an introduction."
     who = WHO_BY_ACTION.get(action)
     return {
         Who.COUNTERPART: "Only the person who was asked can answer this request.",

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, Subquery, and_, func, or_, select
+from sqlalchemy.orm import Session, selectinload
 
 from mentormatch import taxonomy
 from mentormatch.models import (
+    CAPACITY_STATES,
     DiasporaProfile,
     EntrepreneurProfile,
     Pairing,
@@ -21,22 +24,80 @@ from mentormatch.models import (
 from mentormatch.models.profiles import entrepreneur_value_chains
 from mentormatch.pairings.parties import counterpart_user_id, requester_user_id
 from mentormatch.pairings.rules import PENDING_STATES, NotAllowed, PairingNotFound
+from mentormatch.people.visibility import is_public
 
 S = PairingState
 
 
-def coaching_load(session: Session, mentor: DiasporaProfile) -> int:
-    """How many approved coaching pairings the mentor has now."""
-    count = session.scalar(
+def coaching_load(session: Session, mentor: DiasporaProfile, exclude: int | None = None) -> int:
+    """How many of the mentor's places are taken now: coaching pairings accepted (waiting
+    for a coordinator) or approved (CAPACITY_STATES), leaving out pairing `exclude`."""
+    statement = (
         select(func.count())
         .select_from(Pairing)
         .where(
             Pairing.diaspora_id == mentor.id,
             Pairing.kind == PairingKind.COACHING,
-            Pairing.state == S.APPROVED,
+            Pairing.state.in_(CAPACITY_STATES),
         )
     )
-    return count or 0
+    if exclude is not None:
+        statement = statement.where(Pairing.id != exclude)
+    return session.scalar(statement) or 0
+
+
+def places_taken() -> Subquery:
+    """(diaspora_id, taken) for every mentor with places taken (as coaching_load): one
+    grouped pass over the pairings, to join lists against instead of counting per row."""
+    return (
+        select(Pairing.diaspora_id.label("diaspora_id"), func.count().label("taken"))
+        .where(Pairing.kind == PairingKind.COACHING, Pairing.state.in_(CAPACITY_STATES))
+        .group_by(Pairing.diaspora_id)
+        .subquery("places_taken")
+    )
+
+
+def coaching_loads(session: Session, mentor_ids: Sequence[int] | None = None) -> dict[int, int]:
+    """Places taken per diaspora profile id (as coaching_load), for many mentors at once."""
+    statement = (
+        select(Pairing.diaspora_id, func.count())
+        .where(Pairing.kind == PairingKind.COACHING, Pairing.state.in_(CAPACITY_STATES))
+        .group_by(Pairing.diaspora_id)
+    )
+    if mentor_ids is not None:
+        statement = statement.where(Pairing.diaspora_id.in_(list(mentor_ids)))
+    return {mentor: count for mentor, count in session.execute(statement)}
+
+
+def no_second_chance_yet(since: datetime) -> ColumnElement[bool]:
+    """Pairings after which the same two are not suggested or introduced again: declined
+    or rejected since `since` (the cooling-off period), or closed for conduct, ever."""
+    return or_(
+        and_(
+            Pairing.state.in_((S.DECLINED, S.REJECTED)),
+            Pairing.state_changed_at > since,
+        ),
+        and_(Pairing.state == S.CLOSED, Pairing.reason_code == "conduct"),
+    )
+
+
+def cooling_off(
+    session: Session, entrepreneur_id: int, diaspora_id: int, kind: PairingKind, since: datetime
+) -> Pairing | None:
+    """The latest pairing that keeps these two from being introduced again for this kind
+    (see no_second_chance_yet), or None."""
+    return session.scalar(
+        select(Pairing)
+        .where(
+            Pairing.entrepreneur_id == entrepreneur_id,
+            Pairing.diaspora_id == diaspora_id,
+            Pairing.kind == kind,
+            no_second_chance_yet(since),
+        )
+        .order_by(Pairing.state_changed_at.desc(), Pairing.id.desc())
+        .limit(1)
+        .execution_options(populate_existing=True)
+    )
 
 
 def pairings_of(session: Session, user: User) -> Sequence[Pairing]:
@@ -93,6 +154,10 @@ def parties_of_request(
         raise PairingNotFound("That profile does not exist, or it is not available.")
     if asker.id not in (entrepreneur.user_id, diaspora.user_id):
         raise NotAllowed("You can ask for introductions only for your own profile.")
+    other = diaspora if asker.id == entrepreneur.user_id else entrepreneur
+    if not is_public(other):
+        # Never show a profile waiting for review, suspended or closed, even by URL.
+        raise PairingNotFound("That profile does not exist, or it is not available.")
     return entrepreneur, diaspora
 
 
@@ -136,6 +201,10 @@ def approval_queue(
         select(Pairing)
         .join(Pairing.entrepreneur)
         .where(Pairing.state == S.ACCEPTED)
+        .options(
+            selectinload(Pairing.entrepreneur),
+            selectinload(Pairing.diaspora).selectinload(DiasporaProfile.user),
+        )
         .order_by(Pairing.state_changed_at, Pairing.id)
     )
     if country:
@@ -151,4 +220,56 @@ def approval_queue(
             )
             .exists()
         )
+    return statement
+
+
+@dataclass(frozen=True)
+class PairingFilters:
+    """The coordinator's filters over every pairing; None means any."""
+
+    state: PairingState | None = None
+    kind: PairingKind | None = None
+    country: str | None = None
+    value_chain: str | None = None
+    # Requested on or after / on or before these days (UTC).
+    since: date | None = None
+    until: date | None = None
+    # The coordinator who decided (approved or rejected).
+    coordinator_id: int | None = None
+
+
+def every_pairing(filters: PairingFilters) -> Select[Any]:
+    """Pairings in any state matching the filters, latest change first."""
+    statement = (
+        select(Pairing)
+        .join(Pairing.entrepreneur)
+        .options(
+            selectinload(Pairing.entrepreneur),
+            selectinload(Pairing.diaspora).selectinload(DiasporaProfile.user),
+        )
+        .order_by(Pairing.state_changed_at.desc(), Pairing.id.desc())
+    )
+    if filters.state is not None:
+        statement = statement.where(Pairing.state == filters.state)
+    if filters.kind is not None:
+        statement = statement.where(Pairing.kind == filters.kind)
+    if filters.country:
+        statement = statement.where(EntrepreneurProfile.country_code == filters.country)
+    if filters.value_chain:
+        statement = statement.where(
+            select(entrepreneur_value_chains.c.profile_id)
+            .where(
+                entrepreneur_value_chains.c.profile_id == EntrepreneurProfile.id,
+                entrepreneur_value_chains.c.value_chain_code == filters.value_chain,
+            )
+            .exists()
+        )
+    if filters.since is not None:
+        start = datetime.combine(filters.since, time.min, tzinfo=UTC)
+        statement = statement.where(Pairing.created_at >= start)
+    if filters.until is not None:
+        end = datetime.combine(filters.until, time.min, tzinfo=UTC) + timedelta(days=1)
+        statement = statement.where(Pairing.created_at < end)
+    if filters.coordinator_id is not None:
+        statement = statement.where(Pairing.decided_by_id == filters.coordinator_id)
     return statement

@@ -59,11 +59,15 @@ TRANSITION_BY_KEY: dict[tuple[PairingState, str], Transition] = {
 WHO_BY_ACTION: dict[str, Who] = {t.action: t.who for t in TRANSITIONS}
 ACTIONS: tuple[str, ...] = tuple(dict.fromkeys(t.action for t in TRANSITIONS))
 
+# Actions that create a pairing (not moves between states, so not in TRANSITIONS).
+CREATING_ACTIONS = ("request", "propose")
+
 ACTION_LABELS = {
     "propose": "Proposed by a coordinator",
     "agree": "Agreed to the proposal",
     "decline_proposal": "Declined the proposal",
     "request": "Requested",
+    "propose": "Proposed by a coordinator",
     "accept": "Accepted",
     "decline": "Declined",
     "withdraw": "Withdrawn",
@@ -122,7 +126,10 @@ REASONS: dict[str, dict[str, str]] = {
     },
     "expire": {"expired": "Nobody answered in time"},
     "auto_withdraw": {
-        "matched_elsewhere": "The entrepreneur's coaching was approved with someone else"
+        "matched_elsewhere": "The entrepreneur's coaching was approved with someone else",
+        "mentor_full": "The mentor has no place left for another entrepreneur",
+        "offer_withdrawn": "The mentor or investor no longer offers this kind of help",
+        "account_closed": "One of the two no longer takes part in the programme",
     },
 }
 REASON_LABELS: dict[str, str] = {

@@ -101,7 +101,7 @@ def _remind(session: Session, pairing: Pairing, now: datetime) -> None:
         counterpart_user_id(pairing),
         pairing,
         "A request waits for your answer",
-        f"{asker} asked you for a {pairing.kind.value} introduction. It expires on "
+        f"{asker} asked you for {pairing.kind.an_introduction}. It expires on "
         f"{pairing.expires_at:%d %B %Y} unless you answer.",
     )
 
@@ -125,6 +125,6 @@ def _expire(session: Session, pairing: Pairing, policy: Policy, now: datetime) -
         requester_user_id(pairing),
         pairing,
         "Your request expired",
-        f"Your {pairing.kind.value} introduction request got no answer in "
+        f"Your request for {pairing.kind.an_introduction} got no answer in "
         f"{policy.ttl_days} days, so it expired. You can ask someone else.",
     )

@@ -29,20 +29,20 @@ from mentormatch.models import (
     PairingKind,
     PairingState,
     ReviewStatus,
-    Role,
     User,
 )
-from mentormatch.notifications import display_name, notify, with_link
+from mentormatch.notifications import coordinators_words, display_name, notify, with_link
 from mentormatch.pairings.locking import lock_and_refresh, lock_row
 from mentormatch.pairings.parties import (
     counterpart_user_id,
     is_coordinator,
+    is_party,
     may,
     not_allowed_message,
     other_party,
     requester_user_id,
 )
-from mentormatch.pairings.queries import coaching_load
+from mentormatch.pairings.queries import coaching_load, cooling_off
 from mentormatch.pairings.rules import (
     ACTION_LABELS,
     PENDING_STATES,
@@ -56,6 +56,8 @@ from mentormatch.pairings.rules import (
     PairingNotFound,
     RequestRefused,
 )
+from mentormatch.people.visibility import is_public
+from mentormatch.safety import alerts
 
 S = PairingState
 MAX_TEXT = 2000
@@ -76,17 +78,25 @@ class Policy:
     # Requests one person may send in 24 hours, withdrawn ones included: each one emails
     # someone, so this caps what a request-then-withdraw loop can send.
     max_requests_per_day: int = 10
+    # After a decline or a rejection, the same two are not suggested or introduced again
+    # (for that kind) for this many days.
+    cooling_off_days: int = 90
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Policy:
-        """Read PAIRING_REQUEST_TTL_DAYS, PAIRING_REMINDER_DAYS, MAX_OPEN_REQUESTS and
-        MAX_REQUESTS_PER_DAY."""
+        """Read PAIRING_REQUEST_TTL_DAYS, PAIRING_REMINDER_DAYS, MAX_OPEN_REQUESTS,
+        MAX_REQUESTS_PER_DAY and PAIRING_COOLING_OFF_DAYS."""
         return cls(
             ttl_days=int(config.get("PAIRING_REQUEST_TTL_DAYS", cls.ttl_days)),
             reminder_days=int(config.get("PAIRING_REMINDER_DAYS", cls.reminder_days)),
             max_open_requests=int(config.get("MAX_OPEN_REQUESTS", cls.max_open_requests)),
             max_requests_per_day=int(config.get("MAX_REQUESTS_PER_DAY", cls.max_requests_per_day)),
+            cooling_off_days=int(config.get("PAIRING_COOLING_OFF_DAYS", cls.cooling_off_days)),
         )
+
+    def cooling_off_since(self, now: datetime) -> datetime:
+        """Declines and rejections after this moment still keep a pair apart."""
+        return now - timedelta(days=self.cooling_off_days)
 
 
 # --- transitions -------------------------------------------------------------------
@@ -117,11 +127,15 @@ def transition(
     *,
     reason: str | None = None,
     note: str = "",
+    private_note: str = "",
     expected_version: int | None = None,
     now: datetime | None = None,
     automatic: bool = False,
 ) -> PairingEvent:
-    """Move the pairing by `action` if the table allows it and the actor may; audit it."""
+    """Move the pairing by `action` if the table allows it and the actor may; audit it.
+
+    `note` is shown to the two people; `private_note` (a coordinator's) only to coordinators.
+    """
     if not automatic and (actor is None or not may(pairing, actor, action)):
         raise NotAllowed(not_allowed_message(action))
     if expected_version is not None and expected_version != pairing.version:
@@ -136,7 +150,10 @@ def transition(
             f"{ACTION_LABELS.get(action, action).lower()}. Nothing was changed."
         )
     reason = _check_reason(action, reason)
-    note = clean_text(note, "note")
+    note = clean_text(note, "message")
+    private_note = clean_text(private_note, "private note")
+    if private_note and not (actor is not None and is_coordinator(actor)):
+        raise NotAllowed("Only coordinators can add a private note.")
     now = now or utcnow()
     event = PairingEvent(
         pairing=pairing,
@@ -147,6 +164,7 @@ def transition(
         automatic=automatic,
         reason_code=reason,
         note=note,
+        private_note=private_note,
         created_at=now,
     )
     session.add(event)
@@ -167,7 +185,7 @@ def transition(
 
 
 def _locked_transition(
-    session: Session, pairing: Pairing, action: str, actor: User, **kwargs: Any
+    session: Session, pairing: Pairing, action: str, actor: User | None, **kwargs: Any
 ) -> PairingEvent:
     """Lock the pairing, re-read it, then make the transition (see `transition`)."""
     lock_and_refresh(session, pairing)
@@ -229,11 +247,16 @@ def check_can_be_introduced(
     entrepreneur: EntrepreneurProfile,
     diaspora: DiasporaProfile,
     kind: PairingKind,
+    policy: Policy | None = None,
+    now: datetime | None = None,
 ) -> None:
-    """RequestRefused unless both profiles are approved and active, the member offers this
-    kind of help, and the two have no open introduction of this kind."""
+    """RequestRefused unless both profiles are public (approved, active account), the member
+    offers this kind of help, the two have no open introduction of this kind and are not
+    cooling off after a decline, a rejection or a closure for conduct."""
+    policy = policy or Policy()
+    now = now or utcnow()
     for profile in (entrepreneur, diaspora):
-        if profile.review_status != ReviewStatus.APPROVED or not profile.user.is_active:
+        if not is_public(profile):
             raise RequestRefused(
                 f"{profile.display_name} cannot receive introductions at the moment."
             )
@@ -255,6 +278,100 @@ def check_can_be_introduced(
             f"{entrepreneur.display_name} and {diaspora.display_name} "
             f"(“{existing.state.label}”)."
         )
+    refused = cooling_off(
+        session, entrepreneur.id, diaspora.id, kind, policy.cooling_off_since(now)
+    )
+    if refused is not None:
+        raise RequestRefused(cooling_off_message(refused, policy))
+
+
+def check_can_ask(
+    session: Session,
+    asker: User,
+    entrepreneur: EntrepreneurProfile,
+    diaspora: DiasporaProfile,
+    kind: PairingKind | str,
+    policy: Policy,
+    now: datetime | None = None,
+) -> None:
+    """RequestRefused when `asker` (one of the two) could not ask for this introduction
+    now: their own profile not approved yet, or any reason check_can_be_introduced gives."""
+    kind = _kind(kind)
+    own = entrepreneur if asker.id == entrepreneur.user_id else diaspora
+    if not is_public(own):
+        raise RequestRefused(
+            f"Your profile is “{own.review_status.label}”: you can ask for introductions "
+            "once a programme coordinator approves it (it is waiting for a coordinator)."
+            if own.review_status is ReviewStatus.PENDING
+            else f"Your profile is “{own.review_status.label}”: you cannot ask for "
+            "introductions at the moment. See your profile page."
+        )
+    check_can_be_introduced(session, entrepreneur, diaspora, kind, policy, now or utcnow())
+
+
+def cooling_off_message(refused: Pairing, policy: Policy) -> str:
+    """Why these two cannot be introduced again yet, and until when."""
+    what = f"{refused.kind.an_introduction} between {refused.entrepreneur.display_name} and "
+    what += refused.diaspora.display_name
+    if refused.state is S.CLOSED:
+        return (
+            f"{what[0].upper()}{what[1:]} was closed for inappropriate conduct, so these two "
+            "are not introduced again."
+        )
+    until = refused.state_changed_at + timedelta(days=policy.cooling_off_days)
+    done = "declined" if refused.state is S.DECLINED else "not approved by a coordinator"
+    return (
+        f"{what[0].upper()}{what[1:]} was {done} on {refused.state_changed_at:%d %B %Y}. "
+        f"To give both a rest, they cannot be introduced again for {policy.cooling_off_days} "
+        f"days, until {until:%d %B %Y}."
+    )
+
+
+def _new_request(
+    session: Session,
+    action: str,
+    actor: User,
+    entrepreneur: EntrepreneurProfile,
+    diaspora: DiasporaProfile,
+    kind: PairingKind,
+    *,
+    side: str,
+    message: str,
+    score: float,
+    reasons: list[Any],
+    expires_at: datetime,
+    now: datetime,
+    private_note: str = "",
+) -> Pairing:
+    """A new pairing waiting for `side`'s counterpart, with its creating event (`action`:
+    request, propose); refused if the same open pairing appeared meanwhile (the partial
+    unique index)."""
+    pairing = Pairing(
+        entrepreneur=entrepreneur,
+        diaspora=diaspora,
+        kind=kind,
+        state=S.REQUESTED,
+        requested_by_id=actor.id,
+        requester_side=side,
+        message=message,
+        score=score,
+        reasons=reasons,
+        created_at=now,
+        state_changed_at=now,
+        expires_at=expires_at,
+    )
+    event = PairingEvent(
+        pairing=pairing,
+        action=action,
+        from_state=None,
+        to_state=S.REQUESTED,
+        actor_id=actor.id,
+        note=message,
+        private_note=private_note,
+        created_at=now,
+    )
+    _insert_new(session, pairing, event)
+    return pairing
 
 
 def _insert_new(session: Session, pairing: Pairing, event: PairingEvent) -> None:
@@ -272,6 +389,13 @@ def _insert_new(session: Session, pairing: Pairing, event: PairingEvent) -> None
         ) from exc
 
 
+def _kind(kind: PairingKind | str) -> PairingKind:
+    try:
+        return PairingKind(kind)
+    except ValueError as exc:
+        raise InvalidInput("Choose coaching or investment.") from exc
+
+
 def request_introduction(
     session: Session,
     requester: User,
@@ -287,10 +411,7 @@ def request_introduction(
     """Ask for an introduction; the requester is one of the two sides, the other answers."""
     policy = policy or Policy()
     now = now or utcnow()
-    try:
-        kind = PairingKind(kind)
-    except ValueError as exc:
-        raise InvalidInput("Choose coaching or investment.") from exc
+    kind = _kind(kind)
     message = clean_text(message, "message")
     entrepreneur = session.get(EntrepreneurProfile, entrepreneur_id)
     diaspora = session.get(DiasporaProfile, diaspora_id)
@@ -302,47 +423,34 @@ def request_introduction(
         side, counterpart = "diaspora", entrepreneur.user
     else:
         raise NotAllowed("You can ask for introductions only for your own profile.")
-    check_can_be_introduced(session, entrepreneur, diaspora, kind)
+    check_can_ask(session, requester, entrepreneur, diaspora, kind, policy, now)
     # One request at a time per requester: the limits below are counted under this lock,
     # so concurrent requests (two tabs, a script) cannot all pass the same count.
     lock_row(session, User, requester.id)
     _check_request_limits(session, requester, kind, policy, now)
     score, reasons = (explain or _default_explainer)(session, entrepreneur, diaspora, kind)
-    pairing = Pairing(
-        entrepreneur=entrepreneur,
-        diaspora=diaspora,
-        kind=kind,
-        state=S.REQUESTED,
-        requested_by_id=requester.id,
-        requester_side=side,
+    pairing = _new_request(
+        session,
+        "request",
+        requester,
+        entrepreneur,
+        diaspora,
+        kind,
+        side=side,
         message=message,
         score=score,
         reasons=reasons,
-        created_at=now,
-        state_changed_at=now,
         expires_at=now + timedelta(days=policy.ttl_days),
-    )
-    _insert_new(
-        session,
-        pairing,
-        PairingEvent(
-            pairing=pairing,
-            action="request",
-            from_state=None,
-            to_state=S.REQUESTED,
-            actor_id=requester.id,
-            note=message,
-            created_at=now,
-        ),
+        now=now,
     )
     learning.record_decision(session, pairing, "request", requester, now=now)
     asker = requester.full_name
     notify(
         session,
         counterpart,
-        f"{display_name(asker)} asks for a {kind.value} introduction",
+        f"{display_name(asker)} asks for {kind.an_introduction}",
         with_link(
-            f"{asker} would like a {kind.value} introduction with you."
+            f"{asker} would like {kind.an_introduction} with you."
             + (f"\n\nTheir message:\n{message}" if message else "")
             + f"\n\nPlease answer by {pairing.expires_at:%d %B %Y}.",
             f"/pairings/{pairing.id}",
@@ -372,10 +480,10 @@ def propose_introduction(
     `components` are the engine's, kept with the decision for the learning data."""
     policy = policy or Policy()
     now = now or utcnow()
-    kind = PairingKind(kind)
     if not is_coordinator(coordinator):
         raise NotAllowed("Only a programme coordinator can propose introductions.")
-    check_can_be_introduced(session, entrepreneur, diaspora, kind)
+    kind = _kind(kind)
+    check_can_be_introduced(session, entrepreneur, diaspora, kind, policy, now)
     pairing = Pairing(
         entrepreneur=entrepreneur,
         diaspora=diaspora,
@@ -486,6 +594,118 @@ def decline_proposal(
     return pairing
 
 
+def propose_on_behalf(
+    session: Session,
+    coordinator: User,
+    *,
+    entrepreneur: EntrepreneurProfile,
+    diaspora: DiasporaProfile,
+    kind: PairingKind | str,
+    score: float,
+    reasons: list[Any],
+    note: str = "",
+    private_note: str = "",
+    policy: Policy | None = None,
+    now: datetime | None = None,
+) -> Pairing:
+    """A coordinator proposes an introduction from a person's suggestions (the person asked
+    them, on the phone or in the field): a request on the entrepreneur's behalf, which the
+    diaspora member accepts or declines; the entrepreneur is told and may withdraw it; then
+    a coordinator approves as usual. (A matching round's proposals are propose_introduction:
+    both sides are asked first.)
+
+    The same checks as a request apply (both public, the offer, one open pairing, the
+    cooling-off period), not the requesters' limits. `note` is the message both read,
+    `private_note` only coordinators; `score` and `reasons` are the engine's now.
+    """
+    policy = policy or Policy()
+    now = now or utcnow()
+    if not is_coordinator(coordinator):
+        raise NotAllowed(not_allowed_message("propose"))
+    kind = _kind(kind)
+    note = clean_text(note, "message")
+    private_note = clean_text(private_note, "private note")
+    check_can_be_introduced(session, entrepreneur, diaspora, kind, policy, now)
+    pairing = _new_request(
+        session,
+        "propose",
+        coordinator,
+        entrepreneur,
+        diaspora,
+        kind,
+        side="entrepreneur",
+        message=note,
+        private_note=private_note,
+        score=score,
+        reasons=reasons,
+        expires_at=now + timedelta(days=policy.ttl_days),
+        now=now,
+    )
+    learning.record_decision(session, pairing, "propose", coordinator, now=now)
+    said = coordinators_words(note)
+    member, owner = diaspora.user, entrepreneur.user
+    notify(
+        session,
+        member,
+        f"A coordinator proposes {kind.an_introduction} with {display_name(owner.full_name)}",
+        with_link(
+            f"A programme coordinator proposes {kind.an_introduction} between you and "
+            f"{entrepreneur.display_name} ({owner.full_name}).{said}\n\nPlease accept or "
+            f"decline it by {pairing.expires_at:%d %B %Y}.",
+            f"/pairings/{pairing.id}",
+        ),
+        pairing,
+    )
+    notify(
+        session,
+        owner,
+        f"A coordinator proposed you to {display_name(member.full_name)}",
+        with_link(
+            f"A programme coordinator asked {member.full_name} for {kind.an_introduction} "
+            f"with you.{said}\n\nYou will be told when they answer; you can withdraw the "
+            "request on its page.",
+            f"/pairings/{pairing.id}",
+        ),
+        pairing,
+    )
+    return pairing
+
+
+def _lock_parties(session: Session, pairing: Pairing) -> None:
+    """Lock the entrepreneur's row, then the mentor's, then the pairing (always in this
+    order, so two transitions cannot deadlock), and re-read the pairing and the mentor, so
+    counts made next see every change committed before (docs/decisions/011)."""
+    lock_row(session, EntrepreneurProfile, pairing.entrepreneur_id)
+    lock_row(session, DiasporaProfile, pairing.diaspora_id)
+    lock_and_refresh(session, pairing)
+    session.refresh(pairing.diaspora)
+
+
+def _mentor_full_message(mentor: DiasporaProfile, load: int) -> str:
+    places = "place" if mentor.mentee_capacity == 1 else "places"
+    return (
+        f"{mentor.display_name} is at full capacity: {mentor.mentee_capacity} coaching "
+        f"{places}, {load} taken by introductions accepted or approved."
+    )
+
+
+def _check_still_possible(session: Session, pairing: Pairing) -> None:
+    """Before accepting: nothing keeps the pairing from going forward (approval_blockers:
+    profiles approved, accounts open, the offer still made, a place left for coaching);
+    otherwise refused, and the request stays open (hold the rows' locks first)."""
+    blockers = approval_blockers(session, pairing)
+    if not blockers:
+        return
+    if blockers[0].reason == "mentor_full":
+        raise CapacityReached(
+            f"{blockers[0].message} Nothing was changed: the request stays open, and can "
+            "be accepted when a place frees up (an introduction completed, closed or not "
+            "approved), or after raising the number of entrepreneurs in the profile's "
+            "“What you offer” step."
+        )
+    raise RequestRefused(" ".join(b.message for b in blockers) + " Nothing was changed.")
+
+
 def accept(
     session: Session,
     pairing: Pairing,
@@ -494,10 +714,15 @@ def accept(
     expected_version: int | None = None,
     note: str = "",
 ) -> Pairing:
-    """The counterpart accepts; the pairing now waits for a coordinator."""
-    _locked_transition(
-        session, pairing, "accept", actor, note=note, expected_version=expected_version
-    )
+    """The counterpart accepts; the pairing now waits for a coordinator.
+
+    Accepting coaching takes one of the mentor's places: past capacity it is refused and
+    the request stays open for when a place frees up.
+    """
+    _lock_parties(session, pairing)
+    if pairing.state is S.REQUESTED and may(pairing, actor, "accept"):
+        _check_still_possible(session, pairing)
+    transition(session, pairing, "accept", actor, note=note, expected_version=expected_version)
     requester = session.get(User, requester_user_id(pairing))
     if requester is not None:
         notify(
@@ -505,20 +730,20 @@ def accept(
             requester,
             f"{display_name(actor.full_name)} accepted your request",
             with_link(
-                f"{actor.full_name} accepted your {pairing.kind.value} introduction. "
+                f"{actor.full_name} accepted {pairing.kind.an_introduction} with you. "
                 "A programme coordinator will now review it.",
                 f"/pairings/{pairing.id}",
             ),
             pairing,
         )
-    for coordinator in _coordinators(session):
+    for coordinator in alerts.coordinators(session):
         notify(
             session,
             coordinator,
             "An introduction waits for your approval",
             with_link(
                 f"{pairing.entrepreneur.display_name} and {pairing.diaspora.display_name} "
-                f"agreed to a {pairing.kind.value} introduction. Please review it.",
+                f"agreed to {pairing.kind.an_introduction}. Please review it.",
                 f"/coordinator/pairings/{pairing.id}",
             ),
             pairing,
@@ -550,7 +775,7 @@ def decline(
         requester_user_id(pairing),
         pairing,
         f"{display_name(actor.full_name)} declined your request",
-        f"{actor.full_name} declined your {pairing.kind.value} introduction: "
+        f"{actor.full_name} declined {pairing.kind.an_introduction} with you: "
         f"{REASONS['decline'][reason]}.",
     )
     return pairing
@@ -580,9 +805,67 @@ def withdraw(
         counterpart_user_id(pairing),
         pairing,
         f"{display_name(actor.full_name)} withdrew a request",
-        f"{actor.full_name} withdrew the {pairing.kind.value} introduction request.",
+        f"{actor.full_name} withdrew the request for {pairing.kind.an_introduction}.",
     )
     return pairing
+
+
+@dataclass(frozen=True)
+class Blocker:
+    """Why a pairing cannot be approved now; `lasting` ones take it out of the queue."""
+
+    reason: str  # a code of REASONS["auto_withdraw"], or "profile_under_review"
+    message: str
+    lasting: bool
+
+
+def approval_blockers(session: Session, pairing: Pairing) -> list[Blocker]:
+    """Everything that keeps this pairing from going forward now (being accepted or
+    approved), in words for the review page.
+
+    The one list accept() and approve() refuse on, the review page shows instead of the
+    button, and withdraw_unapprovable() takes pairings out of the queue for (the lasting
+    ones). The mentor's places are counted without this pairing: an accepted one holds
+    its own.
+    """
+    blockers = []
+    mentor = pairing.diaspora
+    for profile in (pairing.entrepreneur, mentor):
+        if not profile.user.is_active:
+            blockers.append(
+                Blocker(
+                    "account_closed",
+                    f"{profile.display_name}'s account is deactivated.",
+                    lasting=True,
+                )
+            )
+        elif not is_public(profile):
+            blockers.append(
+                Blocker(
+                    "profile_under_review",
+                    f"{profile.display_name}'s profile is “{profile.review_status.label}”: "
+                    "it must be approved first.",
+                    lasting=False,
+                )
+            )
+    offered = mentor.offers_coaching if pairing.kind is PairingKind.COACHING else None
+    if pairing.kind is PairingKind.INVESTMENT:
+        offered = mentor.offers_investment
+    if not offered:
+        blockers.append(
+            Blocker(
+                "offer_withdrawn",
+                f"{mentor.display_name} no longer offers {pairing.kind.value}.",
+                lasting=True,
+            )
+        )
+    elif pairing.kind is PairingKind.COACHING:
+        load = coaching_load(session, mentor, exclude=pairing.id)
+        if load >= mentor.mentee_capacity:
+            blockers.append(
+                Blocker("mentor_full", _mentor_full_message(mentor, load), lasting=True)
+            )
+    return blockers
 
 
 def approve(
@@ -591,34 +874,38 @@ def approve(
     actor: User,
     *,
     note: str = "",
+    private_note: str = "",
     expected_version: int | None = None,
     now: datetime | None = None,
 ) -> Pairing:
-    """A coordinator approves; coaching never goes past the mentor's capacity.
+    """A coordinator approves; never past the mentor's capacity, never with a profile that
+    is not approved (see approval_blockers). `note` is the message both people see.
 
     The entrepreneur's and the mentor's rows are locked (always in that order, so two
-    approvals cannot deadlock) before the approved coaching pairings are counted.
+    approvals cannot deadlock) before the mentor's places are counted.
     """
     now = now or utcnow()
     if not is_coordinator(actor):
         raise NotAllowed(not_allowed_message("approve"))
-    lock_row(session, EntrepreneurProfile, pairing.entrepreneur_id)
-    lock_row(session, DiasporaProfile, pairing.diaspora_id)
-    lock_and_refresh(session, pairing)
-    if pairing.kind is PairingKind.COACHING and pairing.state is S.ACCEPTED:
-        mentor = pairing.diaspora
-        session.refresh(mentor)
-        if coaching_load(session, mentor) >= mentor.mentee_capacity:
-            raise CapacityReached(
-                f"{mentor.display_name} already coaches {mentor.mentee_capacity} "
-                f"{'entrepreneur' if mentor.mentee_capacity == 1 else 'entrepreneurs'}, "
-                "their full capacity. Nothing was changed."
-            )
+    _lock_parties(session, pairing)
+    if pairing.state is S.ACCEPTED:
+        blockers = approval_blockers(session, pairing)
+        if blockers:
+            error = CapacityReached if blockers[0].reason == "mentor_full" else RequestRefused
+            raise error(" ".join(b.message for b in blockers) + " Nothing was changed.")
     event = transition(
-        session, pairing, "approve", actor, note=note, expected_version=expected_version, now=now
+        session,
+        pairing,
+        "approve",
+        actor,
+        note=note,
+        private_note=private_note,
+        expected_version=expected_version,
+        now=now,
     )
-    pairing.coordinator_note = event.note
+    pairing.coordinator_note = event.private_note
     pairing.decided_by_id = actor.id
+    said = coordinators_words(event.note)
     for user in (pairing.entrepreneur.user, pairing.diaspora.user):
         other = other_party(pairing, user)
         notify(
@@ -626,9 +913,9 @@ def approve(
             user,
             f"Your introduction with {display_name(other.full_name)} is approved",
             with_link(
-                f"A coordinator approved your {pairing.kind.value} introduction with "
+                f"A coordinator approved {pairing.kind.an_introduction} between you and "
                 f"{other.full_name}. You can now see each other's contact details "
-                "on the introduction's page.",
+                f"on the introduction's page.{said}",
                 f"/pairings/{pairing.id}",
             ),
             pairing,
@@ -675,6 +962,101 @@ def _withdraw_other_coaching_requests(
         )
 
 
+def withdraw_unapprovable(
+    session: Session,
+    pairings: Sequence[Pairing],
+    actor: User | None,
+    now: datetime | None = None,
+) -> list[Pairing]:
+    """Take out of the approval queue the accepted pairings among `pairings` that can no
+    longer be approved (a lasting blocker: the mentor's places, an offer withdrawn, an
+    account closed), telling both people why. Returns those withdrawn.
+
+    The newest accepted are withdrawn first, so when a mentor lowers their places the
+    introductions accepted earliest keep theirs.
+    """
+    now = now or utcnow()
+    withdrawn = []
+    waiting = sorted(
+        (p for p in pairings if p.state is S.ACCEPTED),
+        key=lambda p: (p.state_changed_at, p.id),
+        reverse=True,
+    )
+    for pairing in waiting:
+        _lock_parties(session, pairing)
+        if pairing.state is not S.ACCEPTED:
+            continue
+        lasting = [b for b in approval_blockers(session, pairing) if b.lasting]
+        if not lasting:
+            continue
+        transition(
+            session,
+            pairing,
+            "auto_withdraw",
+            actor,
+            reason=lasting[0].reason,
+            note=lasting[0].message,
+            now=now,
+            automatic=True,
+        )
+        for user_id in (pairing.entrepreneur.user_id, pairing.diaspora.user_id):
+            tell(
+                session,
+                user_id,
+                pairing,
+                "An introduction can no longer be approved",
+                f"{pairing.kind.an_introduction[0].upper()}"
+                f"{pairing.kind.an_introduction[1:]} between "
+                f"{pairing.entrepreneur.display_name} and {pairing.diaspora.display_name} "
+                f"was withdrawn: {lasting[0].message}",
+            )
+        withdrawn.append(pairing)
+    return withdrawn
+
+
+def withdraw_requests_of(
+    session: Session,
+    profile: EntrepreneurProfile | DiasporaProfile,
+    actor: User,
+    reason: str,
+    note: str,
+    now: datetime | None = None,
+) -> list[Pairing]:
+    """Withdraw every waiting request (requested or accepted) the profile is part of, by
+    the system on `actor`'s decision (a deactivation), telling the other person."""
+    now = now or utcnow()
+    column = (
+        Pairing.entrepreneur_id if isinstance(profile, EntrepreneurProfile) else Pairing.diaspora_id
+    )
+    waiting = session.scalars(
+        select(Pairing)
+        .where(column == profile.id, Pairing.state.in_(PENDING_STATES))
+        .order_by(Pairing.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).all()
+    for pairing in waiting:
+        transition(
+            session, pairing, "auto_withdraw", actor, reason=reason, note=note, now=now,
+            automatic=True,
+        )  # fmt: skip
+        other = (
+            pairing.diaspora.user_id
+            if isinstance(profile, EntrepreneurProfile)
+            else pairing.entrepreneur.user_id
+        )
+        tell(
+            session,
+            other,
+            pairing,
+            "A request was withdrawn",
+            f"{profile.display_name} no longer takes part in the programme, so "
+            f"{pairing.kind.an_introduction} between you was withdrawn. "
+            "You can ask someone else from your suggestions.",
+        )
+    return list(waiting)
+
+
 def reject(
     session: Session,
     pairing: Pairing,
@@ -682,9 +1064,11 @@ def reject(
     *,
     reason: str,
     note: str = "",
+    private_note: str = "",
     expected_version: int | None = None,
 ) -> Pairing:
-    """A coordinator rejects an accepted pairing, with a reason and a note."""
+    """A coordinator rejects an accepted pairing, with a reason, a message both people see
+    (`note`) and a private note."""
     event = _locked_transition(
         session,
         pairing,
@@ -692,19 +1076,21 @@ def reject(
         actor,
         reason=reason,
         note=note,
+        private_note=private_note,
         expected_version=expected_version,
     )
-    pairing.coordinator_note = event.note
+    pairing.coordinator_note = event.private_note
     pairing.decided_by_id = actor.id
+    said = coordinators_words(event.note)
     for user_id in (pairing.entrepreneur.user_id, pairing.diaspora.user_id):
         tell(
             session,
             user_id,
             pairing,
             "An introduction was not approved",
-            f"A coordinator did not approve the {pairing.kind.value} introduction "
+            f"A coordinator did not approve {pairing.kind.an_introduction} "
             f"between {pairing.entrepreneur.display_name} and "
-            f"{pairing.diaspora.display_name}: {REASONS['reject'][reason]}.",
+            f"{pairing.diaspora.display_name}: {REASONS['reject'][reason]}.{said}",
         )
     return pairing
 
@@ -716,6 +1102,7 @@ def complete(
     *,
     reason: str,
     note: str = "",
+    private_note: str = "",
     expected_version: int | None = None,
 ) -> Pairing:
     """Either party or a coordinator marks an approved introduction as completed, with its
@@ -727,6 +1114,7 @@ def complete(
         actor,
         reason=reason,
         note=note,
+        private_note=private_note,
         expected_version=expected_version,
     )
     _tell_parties_except(
@@ -734,7 +1122,7 @@ def complete(
         pairing,
         actor,
         "An introduction was marked completed",
-        f"{actor.full_name} marked the {pairing.kind.value} introduction "
+        f"{actor.full_name} marked {pairing.kind.an_introduction} "
         f"as completed: {REASONS['complete'][reason]}. You can rate it on its page.",
     )
     return pairing
@@ -747,16 +1135,19 @@ def close(
     *,
     reason: str,
     note: str = "",
+    private_note: str = "",
     expected_version: int | None = None,
 ) -> Pairing:
-    """Either party or a coordinator closes an approved introduction, with a reason."""
-    _locked_transition(
+    """Either party or a coordinator closes an approved introduction, with a reason. A
+    party closing for conduct alerts every coordinator at once (a safety report)."""
+    event = _locked_transition(
         session,
         pairing,
         "close",
         actor,
         reason=reason,
         note=note,
+        private_note=private_note,
         expected_version=expected_version,
     )
     _tell_parties_except(
@@ -764,9 +1155,18 @@ def close(
         pairing,
         actor,
         "An introduction was closed",
-        f"{actor.full_name} closed the {pairing.kind.value} introduction: "
-        f"{REASONS['close'][reason]}.",
+        f"{actor.full_name} closed {pairing.kind.an_introduction}: {REASONS['close'][reason]}.",
     )
+    if reason == "conduct" and is_party(pairing, actor):
+        alerts.file_report(
+            session,
+            reporter=actor,
+            subject=other_party(pairing, actor),
+            pairing=pairing,
+            category="conduct",
+            description=event.note,
+            source="closure",
+        )
     return pairing
 
 
@@ -800,9 +1200,3 @@ def _tell_parties_except(
     for user_id in (pairing.entrepreneur.user_id, pairing.diaspora.user_id):
         if user_id != actor.id:
             tell(session, user_id, pairing, subject, body)
-
-
-def _coordinators(session: Session) -> Sequence[User]:
-    return session.scalars(
-        select(User).where(User.role == Role.COORDINATOR, User.is_active.is_(True))
-    ).all()

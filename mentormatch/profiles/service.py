@@ -20,13 +20,13 @@ from mentormatch.models import (
     DiasporaProfile,
     EntrepreneurProfile,
     RegionSource,
-    ReviewStatus,
     Role,
     Skill,
     User,
     ValueChain,
 )
 from mentormatch.money.rates import BASE, Rates
+from mentormatch.people import vetting
 from mentormatch.profiles import rules
 from mentormatch.profiles.rules import (  # noqa: F401  (their old home; callers import them here)
     MAX_INVESTMENT_AMOUNT,
@@ -39,9 +39,8 @@ from mentormatch.profiles.rules import (  # noqa: F401  (their old home; callers
     no_rate_message,
 )
 
-# Self-registered profiles are matched as soon as they are complete, like seeded and
-# imported ones, until the coordinator review queue exists; then this becomes PENDING.
-NEW_PROFILE_STATUS = ReviewStatus.APPROVED
+# Self-registered profiles wait for a coordinator's review once finished (people/vetting.py).
+NEW_PROFILE_STATUS = vetting.NEW_PROFILE_STATUS
 
 # Offered as checkboxes to everybody; the "other languages" box takes any other.
 COMMON_LANGUAGES = ("eng", "fra", "ara", "spa", "por", "rus")
@@ -201,15 +200,6 @@ def is_complete(profile: Profile | None, role: Role) -> bool:
     return not missing_steps(profile, role)
 
 
-def can_view(profile: Profile, viewer: User) -> bool:
-    """Approved profiles are visible to every logged-in user; others to the owner and staff."""
-    return (
-        profile.review_status is ReviewStatus.APPROVED
-        or profile.user_id == viewer.id
-        or viewer.is_staff
-    )
-
-
 def languages_offered(country_codes: Sequence[str], chosen: Sequence[str] = ()) -> list[str]:
     """Language codes to offer as checkboxes: common ones, the countries' own, and those chosen."""
     codes = list(COMMON_LANGUAGES)
@@ -259,18 +249,15 @@ def save_step(session: Session, user: User, step: str, data: Data) -> Profile:
         profile.user = user
         session.add(profile)
     else:
-        was_complete = is_complete(profile, user.role)
+        invested = bool(getattr(profile, "offers_investment", False))
         kind.appliers[step](session, vocabs, profile, data)
-        _approve_when_first_complete(profile, user.role, was_complete)
+        # Finished: sent for review (again after changes, or as a new investor); the
+        # mentor's places kept for the approval queue.
+        vetting.profile_saved(
+            session, profile, user, is_complete(profile, user.role), offered_investment=invested
+        )
     session.flush()
     return profile
-
-
-def _approve_when_first_complete(profile: Profile, role: Role, was_complete: bool) -> None:
-    # Only the first completion sets the status: a suspended profile stays suspended.
-    pending = profile.review_status in (None, ReviewStatus.PENDING)
-    if not was_complete and pending and is_complete(profile, role):
-        profile.review_status = NEW_PROFILE_STATUS
 
 
 def _checked(section: rules.Section, data: Data, vocabs: rules.Vocabularies) -> dict[str, Any]:

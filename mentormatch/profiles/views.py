@@ -12,6 +12,8 @@ from sqlalchemy.exc import IntegrityError
 from mentormatch.auth.access import current_account, role_required
 from mentormatch.db import get_session
 from mentormatch.models import DiasporaProfile, EntrepreneurProfile, Instrument, Role, Stage
+from mentormatch.people import audit
+from mentormatch.people.visibility import can_view
 from mentormatch.profiles import service
 from mentormatch.profiles.forms import step_form
 
@@ -20,7 +22,7 @@ bp = Blueprint("profiles", __name__)
 HAS_PROFILE = (Role.ENTREPRENEUR, Role.DIASPORA)
 
 
-@bp.context_processor
+@bp.app_context_processor
 def _names() -> dict[str, Any]:
     """Readable names for the codes a profile stores (templates import macros with context)."""
 
@@ -56,6 +58,7 @@ def mine() -> ResponseReturnValue:
         profile=profile,
         steps=steps,
         missing=service.missing_steps(profile, user.role),
+        decision=audit.last_message_to(get_session(), user),
     )
 
 
@@ -119,7 +122,7 @@ def edit(step: str) -> ResponseReturnValue:
 def entrepreneur(profile_id: int) -> ResponseReturnValue:
     """An entrepreneur's public profile: never their contact details."""
     profile = get_session().get(EntrepreneurProfile, profile_id)
-    if profile is None or not service.can_view(profile, current_account()):
+    if profile is None or not can_view(profile, current_account()):
         abort(404)
     return render_template("profiles/entrepreneur.html", profile=profile)
 
@@ -129,6 +132,6 @@ def entrepreneur(profile_id: int) -> ResponseReturnValue:
 def diaspora(profile_id: int) -> ResponseReturnValue:
     """A diaspora member's public profile: never their contact details."""
     profile = get_session().get(DiasporaProfile, profile_id)
-    if profile is None or not service.can_view(profile, current_account()):
+    if profile is None or not can_view(profile, current_account()):
         abort(404)
     return render_template("profiles/diaspora.html", profile=profile)

@@ -26,6 +26,7 @@ from mentormatch.models import (
     User,
 )
 from mentormatch.notifications import public_link
+from mentormatch.people import vetting
 from mentormatch.profiles import rules
 from mentormatch.profiles.rules import Problems, ProfileInputError, Vocabularies
 from mentormatch.profiles.service import apply_taxonomy, apply_where
@@ -128,10 +129,11 @@ def register_entrepreneur(
         user=user,
         contact_email=account["email"],
         contact_phone=account["phone"],
-        review_status=status_for(registrar, review_status),
         country_code=where.country_code,
     )
     session.add(profile)
+    # The registrar's status (field officers: pending), counted as sent, in the trail.
+    vetting.record_initial_status(session, profile, status_for(registrar, review_status), registrar)
     apply_where(profile, where)
     apply_taxonomy(session, profile, fields)
     agreed = [key for key in statements.STATEMENTS if key in consent.statements]

@@ -149,9 +149,14 @@ def _places(session: Session, wanted: RoundRequest, members: list[Any]) -> dict[
 
 
 def propose(
-    session: Session, coordinator: User, wanted: RoundRequest, now: datetime | None = None
+    session: Session,
+    coordinator: User,
+    wanted: RoundRequest,
+    now: datetime | None = None,
+    policy: Policy | None = None,
 ) -> MatchingRound:
-    """Run the round on the current profiles and keep the proposal as it will be shown."""
+    """Run the round on the current profiles and keep the proposal as it will be shown;
+    pairs still in their cooling-off period (the policy's) are not proposed."""
     if not is_coordinator(coordinator):
         raise RoundError("Only a programme coordinator can run a matching round.")
     wanted.check(session)
@@ -189,7 +194,9 @@ def propose(
         kind,
         [p.id for p in entrants],
         places,
-        exclude=adapter.excluded_pairs(session, kind),
+        exclude=adapter.excluded_pairs(
+            session, kind, (policy or Policy()).cooling_off_since(now or utcnow())
+        ),
         quotas=quotas,
     )
     plan = proposal.plan

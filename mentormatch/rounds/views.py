@@ -54,7 +54,12 @@ def start() -> ResponseReturnValue:
             per_investor=form.per_investor.data or service.DEFAULT_PER_INVESTOR,
         )
         try:
-            matching_round = service.propose(session, current_account(), wanted)
+            matching_round = service.propose(
+                session,
+                current_account(),
+                wanted,
+                policy=Policy.from_config(current_app.config),
+            )
         except service.RoundError as error:
             session.rollback()
             form.country.errors = [*form.country.errors, error.message]

@@ -1,7 +1,8 @@
 """The whole introduction loop in a real browser on a phone-sized screen.
 
 Amina asks for an introduction from her suggestions, Tesfaye accepts, Jean approves;
-then both see each other's contact details and a notification.
+then both see each other's contact details, a notification and the coordinator's
+message, never the coordinator's private note.
 """
 
 from __future__ import annotations
@@ -51,7 +52,11 @@ def test_request_accept_approve_then_both_see_contacts_and_a_notification(
     expect(jean.get_by_role("heading", level=1)).to_contain_text("Review")
     expect(jean.get_by_text("Current coaching load:")).to_be_visible()
     expect(jean.get_by_text("tesfaye@example.org")).to_have_count(0)
-    jean.get_by_label("Note for the record").first.fill("Good fit: bookkeeping and feed.")
+    approve = jean.locator("form", has=jean.get_by_role("button", name="Approve introduction"))
+    approve.get_by_label(re.compile("^Message to both people")).fill(
+        "Good fit: bookkeeping and feed."
+    )
+    approve.get_by_label(re.compile("^Private note")).fill("Amina called me about this.")
     jean.get_by_role("button", name="Approve introduction").click()
     expect(jean.get_by_text("Introduction approved.")).to_be_visible()
 
@@ -67,6 +72,7 @@ def test_request_accept_approve_then_both_see_contacts_and_a_notification(
         expect(contact).to_contain_text(other_email)
         expect(contact).to_contain_text(other_phone)
         expect(page.get_by_role("table")).to_contain_text("Good fit: bookkeeping and feed.")
+        expect(page.get_by_text("Amina called me about this.")).to_have_count(0)
         assert fits_the_screen(page)
 
     # Tesfaye can see that Amina looked at his details.

@@ -8,9 +8,12 @@ import re
 import pytest
 from flask import Flask
 from playwright.sync_api import Page, expect
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mentormatch.matches import service
+from mentormatch.models import Role, User
+from mentormatch.people import vetting
 from tests import builders
 from tests.e2e.pages import sign_up
 from tests.e2e.test_accessibility import violations
@@ -45,7 +48,7 @@ def save_and_continue(page: Page) -> None:
 
 
 def test_entrepreneur_with_only_country_and_town_confirms_the_region_and_sees_mentors(
-    app: Flask, live_server: str, page: Page, cebu_mentors: None
+    app: Flask, live_server: str, page: Page, db: Session, cebu_mentors: None
 ) -> None:
     sign_up(
         page, app, live_server, "entrepreneur", "Maricel Dizon", "maricel@example.org",
@@ -94,6 +97,13 @@ def test_entrepreneur_with_only_country_and_town_confirms_the_region_and_sees_me
     expect(page.get_by_role("heading", level=1)).to_have_text("My profile")
     expect(page.locator("main")).to_contain_text("Central Visayas (Region VII)")
     expect(page.locator("main")).to_contain_text("Catmon, Cebu")
+
+    # A coordinator approves the finished profile (it waits for review: decision 016).
+    coordinator = builders.make_user(db, Role.COORDINATOR, "Jean Mukendi", "jean@example.org")
+    maricel = db.scalars(select(User).where(User.email == "maricel@example.org")).one()
+    assert maricel.entrepreneur_profile is not None
+    vetting.decide(db, maricel.entrepreneur_profile, coordinator, "approve")
+    db.commit()
 
     # Ranked mentors; each card names the region with its country.
     page.get_by_role("link", name="Matches").click()

@@ -1,0 +1,28 @@
+"""The "Report a problem" form."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import RadioField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+
+from mentormatch.forms import choices
+from mentormatch.safety.alerts import CATEGORIES, MAX_DESCRIPTION
+
+
+class ReportForm(FlaskForm):
+    """What happened, from a short list, and in the reporter's own words."""
+
+    category = RadioField(
+        "What happened?",
+        choices=choices(CATEGORIES.items()),
+        validators=[InputRequired("Choose what happened from the list.")],
+    )
+    description = TextAreaField(
+        "Tell us more (optional)",
+        description="Only programme coordinators read this; the person you report does not.",
+        validators=[
+            Optional(),
+            Length(max=MAX_DESCRIPTION, message=f"Keep it under {MAX_DESCRIPTION} characters."),
+        ],
+    )
