@@ -154,9 +154,7 @@ class Config:
         if os.environ.get("MATCHING_INDEX"):
             mode = os.environ["MATCHING_INDEX"]
             if mode not in ("published", "inline"):
-                raise ConfigError(
-                    f'MATCHING_INDEX must be "published" or "inline", not "{mode}".'
-                )
+                raise ConfigError(f'MATCHING_INDEX must be "published" or "inline", not "{mode}".')
             settings["MATCHING_INDEX"] = mode
         for key, kind in (
             ("MATCHING_INDEX_INTERVAL", float),

@@ -96,7 +96,7 @@ NO_COOLING_OFF = service.Policy(cooling_off_days=0)
 def pairing_in_state(session: Session, people: People, state: PairingState) -> Pairing:
     """Amina's coaching request to Tesfaye, driven to `state` through the real workflow
     (for `proposed`, Jean's proposal that they meet; even right after an earlier one of
-    theirs was declined or rejected).
+    theirs was declined or rejected)."""
     who = actors(people)
     if state is PairingState.PROPOSED:
         pairing = propose(session, people)

@@ -67,7 +67,6 @@ ACTION_LABELS = {
     "agree": "Agreed to the proposal",
     "decline_proposal": "Declined the proposal",
     "request": "Requested",
-    "propose": "Proposed by a coordinator",
     "accept": "Accepted",
     "decline": "Declined",
     "withdraw": "Withdrawn",
