@@ -288,3 +288,23 @@ def test_the_report_page_offers_what_can_be_done(
         "Message to the person who reported (optional; they will see it)",
     ):
         assert text in html
+
+
+def test_a_suspended_profile_neither_sees_nor_shows_contact_details(
+    client: FlaskClient, db: Session, auth: AuthActions, people: People
+) -> None:
+    pairing = pairing_in_state(db, people, S.APPROVED)
+    report = money_report(db, people, pairing=pairing)
+    service.suspend_subject(db, report, people.jean)
+    db.commit()
+    for login, secret in (
+        ("tesfaye@example.org", "+2348031234567"),
+        ("amina@example.org", "+12025550143"),
+    ):
+        auth.login(login)
+        assert secret not in client.get(f"/pairings/{pairing.id}").get_data(as_text=True)
+        auth.logout()
+    service.close_report(db, report, people.jean, outcome="no_action")
+    db.commit()
+    auth.login("amina@example.org")
+    assert "+12025550143" in client.get(f"/pairings/{pairing.id}").get_data(as_text=True)

@@ -30,6 +30,7 @@ from mentormatch.pairings.rules import (
     RequestRefused,
 )
 from mentormatch.pairings.service import clean_text
+from mentormatch.people.visibility import is_public
 
 
 @dataclass(frozen=True)
@@ -42,8 +43,15 @@ class ContactCard:
 
 
 def contact_visible(pairing: Pairing, viewer: User) -> bool:
-    """Only the two parties, and only while the introduction is approved or completed."""
-    return pairing.state in CONTACT_STATES and is_party(pairing, viewer)
+    """Only the two parties, only while the introduction is approved or completed, and
+    only while both profiles are public: a profile suspended while a report is looked into
+    (or a closed account) neither sees nor shows contact details."""
+    return (
+        pairing.state in CONTACT_STATES
+        and is_party(pairing, viewer)
+        and is_public(pairing.entrepreneur)
+        and is_public(pairing.diaspora)
+    )
 
 
 def reveal_contact(
