@@ -129,7 +129,7 @@ def test_a_profile_decision_has_a_message_the_person_sees_and_a_private_note(
 def test_notes_written_before_migrate_as_private(tmp_path: Path) -> None:
     url = "sqlite:///" + str(tmp_path / "notes.sqlite3")
     config = alembic_config(url)
-    alembic_command.upgrade(config, "0007_hardening")
+    alembic_command.upgrade(config, "0009_intake")
     engine = make_engine(url)
     now = "2026-11-01 00:00:00+00:00"
     with engine.begin() as conn:
@@ -189,7 +189,7 @@ def test_notes_written_before_migrate_as_private(tmp_path: Path) -> None:
                 ),
                 {"id": i, "action": action, "actor": actor, "note": note, "now": now},
             )
-    alembic_command.upgrade(config, "0008_workspace")
+    alembic_command.upgrade(config, "0010_workspace")
     with engine.connect() as conn:
         events = conn.execute(
             text("SELECT action, note, private_note FROM pairing_events ORDER BY id")
