@@ -85,11 +85,15 @@ def deliver_email(session: Session, config: Mapping[str, Any]) -> str:
 
 
 def pairing_schedule(session: Session, config: Mapping[str, Any]) -> str:
-    """Remind counterparts of requests about to expire, and expire overdue ones."""
+    """Remind counterparts of requests about to expire, expire overdue ones, and take out
+    of the queue introductions that can no longer be approved."""
     report = expire_and_remind(session, Policy.from_config(config))
-    if not report.reminded and not report.expired:
+    if not report.reminded and not report.expired and not report.withdrawn:
         return ""
-    return f"reminded {report.reminded}, expired {report.expired}"
+    return (
+        f"reminded {report.reminded}, expired {report.expired}, "
+        f"withdrew {report.withdrawn} that can no longer be approved"
+    )
 
 
 def matching_index(session: Session, config: Mapping[str, Any]) -> str:

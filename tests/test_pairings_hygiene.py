@@ -170,6 +170,33 @@ def test_accepted_requests_do_not_expire(db: Session, people: People) -> None:
     assert pairing.state is S.ACCEPTED
 
 
+def test_tick_takes_out_of_the_queue_what_can_no_longer_be_approved(
+    db: Session, people: People
+) -> None:
+    pairing = pairing_in_state(db, people, S.ACCEPTED)
+    # Tesfaye stops coaching by a way that does not pass through his profile page (a
+    # re-import, an edit in the database): the queue must not keep offering Approve.
+    people.tesfaye.offers_coaching = False
+    db.commit()
+    first = schedule.expire_and_remind(db, service.Policy())
+    second = schedule.expire_and_remind(db, service.Policy())
+    assert (first.withdrawn, second.withdrawn) == (1, 0)
+    db.refresh(pairing)
+    assert pairing.state is S.WITHDRAWN and pairing.reason_code == "offer_withdrawn"
+    told = "An introduction can no longer be approved"
+    assert _notifications(db, people.amina.user_id, told) == 1
+    assert _notifications(db, people.tesfaye.user_id, told) == 1
+
+
+def test_the_sweep_leaves_approvable_introductions_in_the_queue(
+    db: Session, people: People
+) -> None:
+    pairing = pairing_in_state(db, people, S.ACCEPTED)
+    assert schedule.expire_and_remind(db, service.Policy()).withdrawn == 0
+    db.refresh(pairing)
+    assert pairing.state is S.ACCEPTED
+
+
 def test_expiry_is_configurable(db: Session, people: People) -> None:
     policy = service.Policy(ttl_days=3, reminder_days=1)
     request(

@@ -37,6 +37,7 @@ def tick() -> None:
     delivery = _deliver()
     click.echo(
         f"Reminded {report.reminded}, expired {report.expired}, "
+        f"withdrew {report.withdrawn} that can no longer be approved, "
         f"asked for {check_ins.asked} check-ins; "
         f"emails sent {delivery.sent}, failed {delivery.failed}."
     )

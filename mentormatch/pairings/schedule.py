@@ -1,4 +1,5 @@
-"""The scheduled job (`pairings tick`): reminders before a request expires, then expiry."""
+"""The scheduled job (`pairings tick`): reminders before a request expires, then expiry,
+then a sweep of the approval queue for introductions that can no longer be approved."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from mentormatch.db import utcnow
 from mentormatch.models import Pairing, PairingState, User
 from mentormatch.pairings.parties import counterpart_user_id, requester_user_id
 from mentormatch.pairings.rules import IllegalTransition, PairingMovedOn
-from mentormatch.pairings.service import Policy, tell, transition
+from mentormatch.pairings.service import Policy, tell, transition, withdraw_unapprovable
 
 S = PairingState
 
@@ -27,6 +28,7 @@ class TickReport:
 
     reminded: int
     expired: int
+    withdrawn: int = 0
 
 
 def expire_and_remind(session: Session, policy: Policy, now: datetime | None = None) -> TickReport:
@@ -60,7 +62,24 @@ def expire_and_remind(session: Session, policy: Policy, now: datetime | None = N
     for pairing in _claim_each(session, overdue, locking):
         if _each_in_own_commit(session, partial(_expire, session, pairing, policy, now)):
             expired += 1
-    return TickReport(reminded=reminded, expired=expired)
+    # The change that makes an accepted introduction unapprovable usually takes it out of
+    # the queue itself (a profile saved, an account deactivated); this catches the rest
+    # (a capacity lowered by a re-import, an edit in the database), so the queue never
+    # offers an Approve that must fail for longer than one run.
+    accepted = select(Pairing).where(Pairing.state == S.ACCEPTED).order_by(Pairing.id)
+    withdrawn = 0
+    for pairing in _claim_each(session, accepted, locking):
+        taken_out: list[Pairing] = []
+        work = partial(_withdraw_if_unapprovable, session, pairing, now, taken_out)
+        if _each_in_own_commit(session, work) and taken_out:
+            withdrawn += 1
+    return TickReport(reminded=reminded, expired=expired, withdrawn=withdrawn)
+
+
+def _withdraw_if_unapprovable(
+    session: Session, pairing: Pairing, now: datetime, taken_out: list[Pairing]
+) -> None:
+    taken_out.extend(withdraw_unapprovable(session, [pairing], None, now))
 
 
 def _claim_each(session: Session, statement: Select[Any], locking: bool) -> Sequence[Pairing]:
