@@ -49,6 +49,9 @@ def save_and_continue(page: Page) -> None:
 
 def checked(page: Page, what: str, audit: Audit) -> None:
     """Check the page with axe-core and its size, as a coordinator's page must pass."""
+    # A click has started the navigation; on a busy machine the new document may not
+    # exist yet.
+    page.wait_for_load_state("load")
     size = page.evaluate("document.documentElement.outerHTML.length")
     assert size <= MAX_PAGE_BYTES, (what, size)
     audit.check(page, what)
