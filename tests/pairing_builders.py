@@ -76,6 +76,10 @@ def actors(people: People) -> dict[str, User]:
     }
 
 
+# Tests reach states again and again with the same two people: no cooling-off between.
+NO_COOLING_OFF = service.Policy(cooling_off_days=0)
+
+
 def propose(session: Session, people: People, kind: str = "coaching") -> Pairing:
     """Jean proposes that Amina and Tesfaye meet, as a matching round does."""
     return service.propose_introduction(
@@ -86,11 +90,8 @@ def propose(session: Session, people: People, kind: str = "coaching") -> Pairing
         kind=kind,
         score=0.82,
         reasons=["both speak English"],
+        policy=NO_COOLING_OFF,
     )
-
-
-# Tests reach states again and again with the same two people: no cooling-off between.
-NO_COOLING_OFF = service.Policy(cooling_off_days=0)
 
 
 def pairing_in_state(session: Session, people: People, state: PairingState) -> Pairing:
