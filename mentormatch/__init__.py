@@ -33,6 +33,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_database(app)
     register_request_guards(app)
     register_extensions(app)
+    register_languages(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_security_headers(app)
@@ -73,6 +74,13 @@ def register_extensions(app: Flask) -> None:
     login_manager.user_loader(load_user)
     csrf.init_app(app)
     limiter.init_app(app)
+
+
+def register_languages(app: Flask) -> None:
+    """Pages, emails and SMS in English, French, Spanish or Arabic (Flask-Babel)."""
+    from mentormatch import i18n
+
+    i18n.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
