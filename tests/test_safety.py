@@ -58,7 +58,7 @@ def test_reporting_from_an_introduction_alerts_every_coordinator_at_once(
     page = client.get(f"/pairings/{pairing.id}").get_data(as_text=True)
     assert f"/pairings/{pairing.id}/report" in page and "Report a problem" in page
     form = client.get(f"/pairings/{pairing.id}/report").get_data(as_text=True)
-    assert "You are reporting <strong>Tesfaye Bekele</strong>" in form
+    assert "You are reporting <strong><bdi>Tesfaye Bekele</bdi></strong>" in form
     response = client.post(
         f"/pairings/{pairing.id}/report",
         data={
