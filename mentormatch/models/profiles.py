@@ -35,12 +35,15 @@ class ReviewStatus(enum.StrEnum):
 
     @property
     def label(self) -> str:
+        """The status in the reader's language."""
+        from flask_babel import gettext as _
+
         return {
-            "pending": "Waiting for review",
-            "changes_requested": "Changes asked for",
-            "approved": "Approved",
-            "rejected": "Not accepted",
-            "suspended": "Suspended",
+            "pending": _("Waiting for review"),
+            "changes_requested": _("Changes asked for"),
+            "approved": _("Approved"),
+            "rejected": _("Not accepted"),
+            "suspended": _("Suspended"),
         }[self.value]
 
 
