@@ -176,28 +176,15 @@ def region_places(region_codes: list[str]) -> str:
     return "; ".join(place_name(code.split("-")[0], code) for code in region_codes)
 
 
-def subregion_name(m49_code: str | None, english: str = "") -> str:
+def subregion_name(m49_code: str | None) -> str:
     """A UN M49 area ('11' -> 'Western Africa') in the reader's language (CLDR)."""
     if not m49_code:
-        return english
+        return ""
+    english = _subregions().get(m49_code, m49_code)
     language = reader_language()
-    if language == "en" and english:
+    if language == "en":
         return english
-    return _babel_locale(language).territories.get(m49_code.zfill(3)) or english or m49_code
-
-
-def is_region_of(region_code: str | None, country_code: str | None) -> bool:
-    """True when the region is a first-level subdivision of the country."""
-    if not region_code or not country_code:
-        return False
-    return region_code.upper() in {code for code, _ in regions_for(country_code)}
-
-
-def is_region(region_code: str | None) -> bool:
-    """True for an ISO 3166-2 region code of a known country."""
-    if not region_code or "-" not in region_code:
-        return False
-    return is_region_of(region_code, region_code.split("-")[0])
+    return _babel_locale(language).territories.get(m49_code.zfill(3)) or english
 
 
 @cache
@@ -288,6 +275,11 @@ class M49Area:
     continent: str
     subregion_code: str
     subregion: str
+
+
+@cache
+def _subregions() -> dict[str, str]:
+    return {a.subregion_code: a.subregion for a in m49_areas().values() if a.subregion_code}
 
 
 @cache
