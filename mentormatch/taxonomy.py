@@ -187,6 +187,20 @@ def subregion_name(m49_code: str | None) -> str:
     return _babel_locale(language).territories.get(m49_code.zfill(3)) or english
 
 
+def is_region_of(region_code: str | None, country_code: str | None) -> bool:
+    """True when the region is a first-level subdivision of the country."""
+    if not region_code or not country_code:
+        return False
+    return region_code.upper() in {code for code, _ in regions_for(country_code)}
+
+
+def is_region(region_code: str | None) -> bool:
+    """True for an ISO 3166-2 region code of a known country."""
+    if not region_code or "-" not in region_code:
+        return False
+    return is_region_of(region_code, region_code.split("-")[0])
+
+
 @cache
 def languages() -> list[tuple[str, str]]:
     """Languages offered in forms as (ISO 639-3 code, name): every ISO 639-1 language
