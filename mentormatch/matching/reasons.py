@@ -294,7 +294,7 @@ def _ticket(p: _Pair) -> _Said | None:
         return None
     # In the currency each person typed, dollars beside; records without it show dollars.
     if e.investment_amount is not None and e.investment_currency:
-        sought = [e.investment_amount, e.investment_currency, amount]
+        sought: list[Any] = [e.investment_amount, e.investment_currency, amount]
     else:
         sought = [amount, "USD", amount]
     params: dict[str, Any] = {"sought": sought}

@@ -73,7 +73,7 @@ _PLAIN_NUMBER = re.compile(r"-?\d+")
 Answers = Mapping[str, Any]
 
 
-def number(value: int) -> str:
+def written_number(value: int) -> str:
     """A number as the reader writes it: 2,000 in English, 2 000 in French."""
     return str(format_decimal(value, locale=taxonomy.reader_language()))
 
@@ -182,8 +182,8 @@ def text(
                 "Keep this to %(num)s character or fewer; it has %(count)s.",
                 "Keep this to %(num)s characters or fewer; it has %(count)s.",
                 limit,
-                num=number(limit),
-                count=number(len(value)),
+                num=written_number(limit),
+                count=written_number(len(value)),
             ),
         )
         return ""
@@ -230,7 +230,11 @@ def whole_number(
     if not low <= number <= high:
         problems.add(
             field,
-            _("Enter a whole number from %(low)s to %(high)s.", low=number(low), high=number(high)),
+            _(
+                "Enter a whole number from %(low)s to %(high)s.",
+                low=written_number(low),
+                high=written_number(high),
+            ),
         )
         return None
     return number
@@ -294,7 +298,7 @@ def code_list(
                     "Keep this to %(num)s character or fewer.",
                     "Keep this to %(num)s characters or fewer.",
                     MAX_LIST_LENGTH,
-                    num=number(MAX_LIST_LENGTH),
+                    num=written_number(MAX_LIST_LENGTH),
                 ),
             )
             return []
@@ -675,7 +679,7 @@ def offers(answers: Answers, vocabs: Vocabularies, problems: Problems) -> dict[s
                 "ticket_max",
                 _(
                     "The largest amount must be at least the smallest amount (%(low)s).",
-                    low=number(low),
+                    low=written_number(low),
                 ),
             )
         values["ticket_min"], values["ticket_max"] = low, high
