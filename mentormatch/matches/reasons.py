@@ -94,7 +94,8 @@ def _render(name: str, value: Any, language: str) -> str:
     if name == "area":
         return tx.subregion_name(value)
     if name == "language":
-        return tx.language_name(value)
+        # French and Spanish write a language's name in lower case inside a sentence.
+        return _lower(tx.language_name(value), language)
     if name == "stage":
         return str(STAGE_WORDS.get(value, value))
     if name == "instruments":
