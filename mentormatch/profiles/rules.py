@@ -179,10 +179,10 @@ def text(
         problems.add(
             field,
             ngettext(
-                "Keep this to %(num)s character or fewer; it has %(count)s.",
-                "Keep this to %(num)s characters or fewer; it has %(count)s.",
+                "Keep this to %(limit)s character or fewer; it has %(count)s.",
+                "Keep this to %(limit)s characters or fewer; it has %(count)s.",
                 limit,
-                num=written_number(limit),
+                limit=written_number(limit),
                 count=written_number(len(value)),
             ),
         )
@@ -295,10 +295,10 @@ def code_list(
             problems.add(
                 field,
                 ngettext(
-                    "Keep this to %(num)s character or fewer.",
-                    "Keep this to %(num)s characters or fewer.",
+                    "Keep this to %(limit)s character or fewer.",
+                    "Keep this to %(limit)s characters or fewer.",
                     MAX_LIST_LENGTH,
-                    num=written_number(MAX_LIST_LENGTH),
+                    limit=written_number(MAX_LIST_LENGTH),
                 ),
             )
             return []
