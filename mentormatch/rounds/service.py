@@ -259,7 +259,7 @@ def propose(
                     "entrepreneur_id": a.entrepreneur_id,
                     "diaspora_id": a.diaspora_id,
                     "score": round(a.score, 4),
-                    "reasons": [{"component": r.component, "text": r.text} for r in a.reasons],
+                    "reasons": [r.stored() for r in a.reasons],
                     "components": {
                         side: {name: round(float(v), 4) for name, v in values.items()}
                         for side, values in a.components.items()
