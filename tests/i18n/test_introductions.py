@@ -129,3 +129,19 @@ def test_counts_take_the_right_plural_in_each_language(
             db.commit()
             html = client.get(url).get_data(as_text=True)
             assert words in html, (language, count)
+
+
+def test_the_link_in_an_email_is_its_last_line_in_any_language() -> None:
+    """A path someone typed in their message never becomes the link; the translated link
+    line does, and becomes a full address in the email."""
+    from mentormatch.notifications import link_of, with_absolute_links
+
+    typed = "رسالته:\nSee /logout.\nانظر //evil.example/x."
+    body = f"{typed}\n\nانظر /pairings/7."
+    assert link_of(body) == "/pairings/7"
+    assert with_absolute_links(body, "https://mm.example.org/") == (
+        f"{typed}\n\nانظر https://mm.example.org/pairings/7"
+    )
+    assert link_of("Voir /pairings/7.") == "/pairings/7"
+    assert link_of("Bonjour\n\nVoir //evil.example/x.") is None
+    assert link_of("Merci de répondre avant le 14 décembre 2026.") is None
