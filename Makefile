@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: messages run serve worker load-fault load-matches test test-fast e2e lint bench bench-import bench-workspace ci install chromium clean
+.PHONY: messages run serve worker load-fault load-matches load-languages test test-fast e2e lint bench bench-import bench-workspace ci install chromium clean
 
 # Debian ships venv separately (python3-venv); install it when we are root and it is missing.
 $(BIN)/python:
@@ -72,6 +72,11 @@ load-fault: install
 ## gunicorn workers and the worker, 32 connections; throughput, p99, edits, memory.
 load-matches: install
 	$(BIN)/python scripts/load_matches.py
+
+## make load-languages: the same suggestions page read in English, French and Arabic in
+## turns (Accept-Language): each language's throughput as a share of English's, page sizes.
+load-languages: install
+	$(BIN)/python scripts/load_matches.py --languages-only
 
 ## Debian's Chromium for the browser tests (Playwright's own download cannot work here;
 ## tests/e2e/conftest.py points Playwright at /usr/bin/chromium).

@@ -175,10 +175,11 @@ def register_template_helpers(app: Flask) -> None:
         region_places=taxonomy.region_places,
         language_name=taxonomy.language_name,
     )
-    # Amounts as typed with the dollar figure beside: money(), money_range(), rate_of().
-    from mentormatch.money.templating import helpers
+    # Amounts as typed with the dollar figure beside, numbers and percentages in the
+    # reader's locale: money(), money_range(), rate_of(), number(), percent().
+    from mentormatch.i18n import formats
 
-    app.jinja_env.globals.update(helpers())
+    formats.register(app)
 
 
 def register_commands(app: Flask) -> None:

@@ -116,6 +116,7 @@ def current_language() -> Language:
 
 def init_app(app: Flask) -> None:
     """Bind Flask-Babel, the language switcher and the page's language and direction."""
+    from mentormatch.i18n import zones  # noqa: F401  (a profile's country gives a time zone)
     from mentormatch.i18n.views import bp
 
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
