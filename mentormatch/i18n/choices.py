@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import unicodedata
 
 from babel import Locale
 
-from mentormatch.i18n import LANGUAGES
+from mentormatch.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
 
 def _plain(text: str) -> str:
@@ -36,3 +37,14 @@ def language_from(text: str | None) -> str | None:
 def language_choices() -> list[tuple[str, str]]:
     """(code, name in that language) for each language, in the switcher's order."""
     return [(code, language.native_name) for code, language in LANGUAGES.items()]
+
+
+def terminal_language() -> str:
+    """The language of the terminal a command runs in (LANGUAGE, LC_ALL, LC_MESSAGES or
+    LANG, read in gettext's order) when MentorMatch is written in it, else English."""
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")
+        if value:
+            code = value.split(":")[0].split(".")[0].split("_")[0].lower()
+            return code if code in LANGUAGES else DEFAULT_LANGUAGE
+    return DEFAULT_LANGUAGE
