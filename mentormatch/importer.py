@@ -22,7 +22,7 @@ import re
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol, TypeVar
+from typing import Any, Literal, Protocol, TypeVar
 
 from babel.lists import format_list
 from flask_babel import format_decimal, get_locale
@@ -473,7 +473,7 @@ def _table(
     return CsvTable(kind, rows, errors)
 
 
-def _listed(items: Sequence[str], style: str = "standard") -> str:
+def _listed(items: Sequence[str], style: Literal["standard", "or"] = "standard") -> str:
     """Items joined as the reader's language joins a list ("A, B and C", "A، B و C")."""
     return format_list(list(items), style=style, locale=get_locale() or "en")
 
