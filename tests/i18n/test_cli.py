@@ -27,3 +27,16 @@ def test_an_english_or_unknown_terminal_gets_english(runner):
     )
     assert result.exit_code == 0, result.output
     assert "Imported 3 diaspora members" in result.output
+
+
+def test_a_bad_rate_file_is_explained_in_arabic_in_an_arabic_terminal(runner, tmp_path):
+    path = tmp_path / "rates.csv"
+    path.write_text(
+        "currency,usd_per_unit,as_of,source\nXOF,lots,2026-11-27,Programme office\n",
+        encoding="utf-8",
+    )
+    arabic = {**FRENCH_TERMINAL, "LANG": "ar_MA.UTF-8"}
+    result = runner.invoke(args=["rates", "load", str(path)], env=arabic)
+    assert result.exit_code == 1
+    assert 'السطر 2، العمود 2 (usd_per_unit): "lots" ليس رقمًا مثل 1.0567.' in result.output
+    assert "لم يُحمَّل شيء" in result.output and "Nothing was loaded" not in result.output
