@@ -189,7 +189,7 @@ def test_notes_written_before_migrate_as_private(tmp_path: Path) -> None:
                 ),
                 {"id": i, "action": action, "actor": actor, "note": note, "now": now},
             )
-    alembic_command.upgrade(config, "0008_workspace")
+    alembic_command.upgrade(config, "0010_workspace")
     with engine.connect() as conn:
         events = conn.execute(
             text("SELECT action, note, private_note FROM pairing_events ORDER BY id")

@@ -330,7 +330,7 @@ def test_an_import_takes_the_status_the_importer_chose(db: Session, people: Peop
         "full_name,business_name,country,region,value_chains,languages,phone\n"
         "Bola Ade,Bola Farms,NG,NG-OY,cassava,yor;eng,+2348031111111\n"
     ).replace("cassava", "roots_tubers")
-    result = import_profiles(db, rows.encode(), registered_by=people.jean, status=R.PENDING)
+    result = import_profiles(db, rows.encode(), registered_by=people.jean, review_status=R.PENDING)
     assert result.ok and result.created == 1
     db.flush()
     event = db.scalars(select(AccountEvent)).one()
