@@ -197,7 +197,7 @@ def stages() -> Vocabulary:
 
 def instruments() -> Vocabulary:
     """The kinds of investment money, by code or label."""
-    return Vocabulary("instrument", tuple((i.value, i.label) for i in Instrument))
+    return Vocabulary("instrument", tuple((i.value, i.english_label) for i in Instrument))
 
 
 def currencies() -> Vocabulary:

@@ -77,7 +77,7 @@ def _people_form() -> PeopleFilterForm:
         select(ValueChain.code, ValueChain.label).order_by(ValueChain.position)
     )
     form.value_chain.choices = choices(
-        [(code, label.partition(": ")[0]) for code, label in chains], blank=_("Any")
+        [(code, taxonomy.chain_short_name(label)) for code, label in chains], blank=_("Any")
     )
     return form
 

@@ -63,6 +63,13 @@ class Stage(enum.StrEnum):
 
     @property
     def label(self) -> str:
+        from mentormatch.vocabulary import stage_label
+
+        return stage_label(self.value)
+
+    @property
+    def english_label(self) -> str:
+        """The label in English, as CSV files and the import read it."""
         return {
             "idea": "Idea: not yet producing or selling",
             "starting": "Starting: first season or first sales",
@@ -79,6 +86,13 @@ class Instrument(enum.StrEnum):
 
     @property
     def label(self) -> str:
+        from mentormatch.vocabulary import instrument_label
+
+        return instrument_label(self.value)
+
+    @property
+    def english_label(self) -> str:
+        """The label in English, as CSV files and the import read it."""
         return {"grant": "Grant", "loan": "Loan", "equity": "Equity", "in_kind": "In kind"}[
             self.value
         ]

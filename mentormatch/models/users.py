@@ -29,12 +29,15 @@ class Role(enum.StrEnum):
 
     @property
     def label(self) -> str:
+        """The role in the reader's language."""
+        from flask_babel import gettext as _
+
         return {
-            "entrepreneur": "Entrepreneur",
-            "diaspora": "Diaspora mentor or investor",
-            "coordinator": "Programme coordinator",
-            "admin": "Administrator",
-            "field_officer": "Field officer",
+            "entrepreneur": _("Entrepreneur"),
+            "diaspora": _("Diaspora mentor or investor"),
+            "coordinator": _("Programme coordinator"),
+            "admin": _("Administrator"),
+            "field_officer": _("Field officer"),
         }[self.value]
 
 

@@ -190,7 +190,7 @@ def approval_filter_choices(
     )
     return (
         [(code, taxonomy.country_name(code) or code) for code in countries],
-        [(code, label) for code, label in chains],
+        [(code, taxonomy.chain_short_name(label)) for code, label in chains],
     )
 
 

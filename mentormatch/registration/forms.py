@@ -86,10 +86,14 @@ class RegistrationForm(FlaskForm):
 
     def prepare(self, session: Session) -> None:
         """Fill the lists that come from the database."""
-        self.country_code.choices = choices(taxonomy.countries(), blank=_l("Choose a country"))
+        self.country_code.choices = choices(
+            taxonomy.country_choices(), blank=_l("Choose a country")
+        )
         self.stage.choices = choices((s.value, s.label) for s in Stage)
         self.value_chains.choices = [
-            SelectChoice(value=code, label=label, optgroup=group)
+            SelectChoice(
+                value=code, label=taxonomy.chain_name(label), optgroup=taxonomy.group_name(group)
+            )
             for code, label, group in taxonomy.value_chain_choices(session)
         ]
 

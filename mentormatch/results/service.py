@@ -630,7 +630,7 @@ def _months(filters: Filters) -> list[str]:
 
 def value_chain_choices(session: Session) -> list[tuple[str, str]]:
     """(code, label) of every value chain, for the filter."""
-    return [(code, label) for code, label in session.execute(
+    return [(code, taxonomy.chain_name(label)) for code, label in session.execute(
         select(ValueChain.code, ValueChain.label).order_by(ValueChain.position)
     )]  # fmt: skip
 

@@ -31,7 +31,10 @@ def _round_form() -> RoundForm:
         service.regions_with_entrepreneurs(session), blank=_("Any region")
     )
     form.value_chain.choices = choices(
-        ((code, label) for code, label, _examples in tx.value_chain_choices(session)),
+        (
+            (code, tx.chain_name(label))
+            for code, label, _examples in tx.value_chain_choices(session)
+        ),
         blank=_("Any value chain"),
     )
     return form

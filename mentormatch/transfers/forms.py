@@ -101,7 +101,7 @@ class PeopleFilterForm(FlaskForm):
 
     def prepare(self, chains: list[tuple[str, str]]) -> None:
         """Fill the lists that come from the database or read in the reader's language."""
-        self.country.choices = choices(taxonomy.countries(), blank=_l("Any"))
+        self.country.choices = choices(taxonomy.country_choices(), blank=_l("Any"))
         self.value_chain.choices = choices(chains, blank=_l("Any"))
         self.status.choices = choices([(s.value, s.label) for s in ReviewStatus], blank=_l("Any"))
 
@@ -142,7 +142,7 @@ class PairingFilterForm(FlaskForm):
         """Fill the lists that come from the database or read in the reader's language."""
         self.state.choices = choices([(s.value, s.label) for s in PairingState], blank=_l("Any"))
         self.kind.choices = choices([(k.value, k.label) for k in PairingKind], blank=_l("Any"))
-        self.country.choices = choices(taxonomy.countries(), blank=_l("Any"))
+        self.country.choices = choices(taxonomy.country_choices(), blank=_l("Any"))
         self.value_chain.choices = choices(chains, blank=_l("Any"))
         self.coordinator.choices = choices(
             [(str(i), name) for i, name in staff], blank=_l("Anyone")

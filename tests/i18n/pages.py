@@ -100,10 +100,16 @@ def english_messages(language: str) -> tuple[English, ...]:
     return tuple(found)
 
 
-def english_left(html: str, language: str) -> list[str]:
-    """The English source messages still visible on a page meant to be in `language`."""
+def english_left(html: str, language: str, typed: list[str] = ()) -> list[str]:  # type: ignore[assignment]
+    """The English source messages still visible on a page meant to be in `language`;
+    text people typed (`typed`) is theirs and left out first."""
     left = []
-    lines = visible_lines(html)
+    lines = []
+    for line in visible_lines(html):
+        for text in typed:
+            line = line.replace(text, " ")
+        if line.strip():
+            lines.append(line)
     for message in english_messages(language):
         for line in lines:
             hit = (

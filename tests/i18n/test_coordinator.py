@@ -59,7 +59,7 @@ def test_the_coordinator_home_in_spanish(
     home = _page(client, "/coordinator", "es-GT")
     assert '<html lang="es"' in home
     for text in (
-        "Lo que requiere acción hoy",
+        "Lo que hay que atender hoy",
         "Denuncias de seguridad por revisar (1)",
         '<span class="count">1</span> denuncia de seguridad abierta',
         '<span class="count">1</span> presentación en espera de aprobación',
@@ -180,7 +180,7 @@ def test_a_report_closed_in_english_thanks_a_spanish_reporter_in_spanish(
         safety.close_report(db, report, people.jean, outcome="warned", message="Gracias.")
         db.commit()
     notice = _notifications(db, people.amina.user)[-1]
-    assert notice.subject == "Su denuncia fue revisada"
+    assert notice.subject == "Su reporte fue revisado"
     assert "Gracias por avisarnos." in notice.body and "Su mensaje:\nGracias." in notice.body
 
 
