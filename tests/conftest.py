@@ -65,6 +65,17 @@ def compiled_gazetteer() -> Iterator[Path]:
 
 
 @pytest.fixture(scope="session", autouse=True)
+def english_terminal() -> Iterator[None]:
+    """Commands print in the terminal's language (LANG and the rest); tests read their
+    output in English whatever the developer's terminal, unless a test sets one itself."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+            patch.delenv(name, raising=False)
+        patch.setenv("LANG", "C.UTF-8")
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
 def compiled_translations() -> None:
     """The .mo files the app reads, compiled from the .po catalogues when older (as
     `make install` does), so a test never reads a stale translation."""

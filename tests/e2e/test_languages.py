@@ -134,14 +134,14 @@ def test_french_sign_up_arabic_email_english_approval_each_in_their_zone_and_cur
     mariam = form_page(browser, browser_context_args, "fr-ML")
     mariam.goto(live_server + "/signup")
     expect(mariam.locator("html")).to_have_attribute("lang", "fr")
-    expect(mariam.get_by_role("heading", level=1)).to_have_text("Créez votre compte")
+    expect(mariam.get_by_role("heading", level=1)).to_have_text("Créer votre compte")
     mariam.locator("input[name=role][value=entrepreneur]").check()
     mariam.locator("input[name=full_name]").fill("Mariam Traoré")
     mariam.locator("input[name=email]").fill("mariam@example.org")
     mariam.locator("input[name=password]").fill(PASSWORD)
     mariam.locator("input[name=confirm]").fill(PASSWORD)
     mariam.locator("main form button[type=submit]").click()
-    expect(mariam.get_by_role("heading", level=1)).to_have_text("Vérifiez votre e-mail")
+    expect(mariam.get_by_role("heading", level=1)).to_have_text("Regardez vos e-mails")
     [confirmation] = [m for m in deliver_emails(app) if m["To"] == "mariam@example.org"]
     # The confirmation is written in the language she signed up in.
     assert confirmation["Subject"] != "Confirm your MentorMatch email address"
