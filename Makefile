@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run serve worker load-fault load-matches test test-fast e2e lint bench bench-import bench-workspace ci install chromium clean
+.PHONY: messages run serve worker load-fault load-matches load-languages test test-fast e2e lint bench bench-import bench-workspace ci install chromium clean
 
 # Debian ships venv separately (python3-venv); install it when we are root and it is missing.
 $(BIN)/python:
@@ -24,7 +24,21 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# The translations the app reads (.mo) are compiled from the catalogues (.po) people edit.
+CATALOGUES := $(wildcard mentormatch/translations/*/LC_MESSAGES/messages.po)
+%.mo: %.po | $(STAMP)
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+
+install: $(STAMP) $(CATALOGUES:.po=.mo)
+
+## make messages: collect every marked text into messages.pot and add the new ones to each
+## language's catalogue (mentormatch/translations/<code>/LC_MESSAGES/messages.po) to translate.
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg --add-location=file --sort-by-file --no-wrap \
+	  -k _l -k lazy_gettext -k lazy_ngettext:1,2 -k lazy_pgettext:1c,2 \
+	  --msgid-bugs-address= --project=MentorMatch -o mentormatch/translations/messages.pot .
+	$(BIN)/pybabel update -i mentormatch/translations/messages.pot -d mentormatch/translations \
+	  --no-fuzzy-matching --no-wrap --ignore-obsolete
 
 ## make run: migrate the SQLite database, load the demo data, print the demo accounts, serve,
 ## with the worker (email, reminders, expiry) beside the server; Ctrl-C stops both. Links in
@@ -58,6 +72,11 @@ load-fault: install
 ## gunicorn workers and the worker, 32 connections; throughput, p99, edits, memory.
 load-matches: install
 	$(BIN)/python scripts/load_matches.py
+
+## make load-languages: the same suggestions page read in English, French and Arabic in
+## turns (Accept-Language): each language's throughput as a share of English's, page sizes.
+load-languages: install
+	$(BIN)/python scripts/load_matches.py --languages-only
 
 ## Debian's Chromium for the browser tests (Playwright's own download cannot work here;
 ## tests/e2e/conftest.py points Playwright at /usr/bin/chromium).

@@ -33,6 +33,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_database(app)
     register_request_guards(app)
     register_extensions(app)
+    register_languages(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_security_headers(app)
@@ -73,6 +74,13 @@ def register_extensions(app: Flask) -> None:
     login_manager.user_loader(load_user)
     csrf.init_app(app)
     limiter.init_app(app)
+
+
+def register_languages(app: Flask) -> None:
+    """Pages, emails and SMS in English, French, Spanish or Arabic (Flask-Babel)."""
+    from mentormatch import i18n
+
+    i18n.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -167,10 +175,11 @@ def register_template_helpers(app: Flask) -> None:
         region_places=taxonomy.region_places,
         language_name=taxonomy.language_name,
     )
-    # Amounts as typed with the dollar figure beside: money(), money_range(), rate_of().
-    from mentormatch.money.templating import helpers
+    # Amounts as typed with the dollar figure beside, numbers and percentages in the
+    # reader's locale: money(), money_range(), rate_of(), number(), percent().
+    from mentormatch.i18n import formats
 
-    app.jinja_env.globals.update(helpers())
+    formats.register(app)
 
 
 def register_commands(app: Flask) -> None:

@@ -2,25 +2,42 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import click
 from alembic import command as alembic_command
 from alembic.config import Config as AlembicConfig
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
+from flask_babel import force_locale, format_decimal, ngettext
+from flask_babel import gettext as _
 from tqdm import tqdm
 
 from mentormatch.config import PROJECT_ROOT
 from mentormatch.db import session_scope
+from mentormatch.i18n.choices import terminal_language
 from mentormatch.importer import ENTREPRENEURS, KINDS, ImportFileError, import_profiles
 from mentormatch.models import ReviewStatus, Role, normalize_email
 
 T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def in_terminal_language(command: F) -> F:
+    """Run a command with what it prints for people in the terminal's language (LANG)."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with force_locale(terminal_language()):
+            return command(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
 
 db_cli = AppGroup("db", help="Database schema migrations (Alembic).")
 
@@ -35,10 +52,11 @@ def alembic_config(url: str | None = None) -> AlembicConfig:
 
 @db_cli.command("upgrade")
 @click.argument("revision", default="head")
+@in_terminal_language
 def db_upgrade(revision: str) -> None:
     """Bring the schema up to REVISION (default: the latest)."""
     alembic_command.upgrade(alembic_config(), revision)
-    click.echo(f"Database is at {revision}.")
+    click.echo(_("Database is at %(revision)s.", revision=revision))
 
 
 @db_cli.command("downgrade")
@@ -69,6 +87,7 @@ PROGRESS_BAR_ROWS = 200  # smaller files import in a blink; no bar needed
 
 @click.command("seed")
 @with_appcontext
+@in_terminal_language
 @click.option(
     "--demo-accounts/--no-demo-accounts",
     default=None,
@@ -95,17 +114,30 @@ def seed_command(demo_accounts: bool | None, synthetic: tuple[int, int] | None) 
     except SeedError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(
-        f"Taxonomy: {report.value_chains} value chains, {report.skills} skills; "
-        f"{report.exchange_rates} exchange rates in seed_data/taxonomy/currency_rates.csv."
+        _(
+            "Taxonomy: %(chains)s value chains, %(skills)s skills; %(rates)s exchange rates in "
+            "%(file)s.",
+            chains=report.value_chains,
+            skills=report.skills,
+            rates=report.exchange_rates,
+            file="seed_data/taxonomy/currency_rates.csv",
+        )
     )
     if report.imported:
         click.echo(
-            f"Imported {report.imported['entrepreneurs']} entrepreneurs and "
-            f"{report.imported['diaspora']} diaspora members from seed_data/."
+            _(
+                "Imported %(entrepreneurs)s entrepreneurs and %(diaspora)s diaspora members "
+                "from seed_data/.",
+                entrepreneurs=report.imported["entrepreneurs"],
+                diaspora=report.imported["diaspora"],
+            )
         )
     else:
         click.echo(
-            f"{report.profiles_before} profiles were already there: seed_data/ not imported again."
+            _(
+                "%(count)s profiles were already there: seed_data/ not imported again.",
+                count=report.profiles_before,
+            )
         )
     if synthetic:
         from mentormatch.synthetic_seed import seed_synthetic
@@ -113,27 +145,31 @@ def seed_command(demo_accounts: bool | None, synthetic: tuple[int, int] | None) 
         with session_scope() as session:
             added = seed_synthetic(session, *synthetic, progress=click.echo)
         click.echo(
-            f"Added {added.entrepreneurs:,} synthetic entrepreneurs and {added.diaspora:,} "
-            "synthetic diaspora members."
+            _(
+                "Added %(entrepreneurs)s synthetic entrepreneurs and %(diaspora)s synthetic "
+                "diaspora members.",
+                entrepreneurs=format_decimal(added.entrepreneurs),
+                diaspora=format_decimal(added.diaspora),
+            )
         )
     _publish_matching_index()
     if not demo_accounts:
-        click.echo("Demo accounts not created (use --demo-accounts to create them).")
+        click.echo(_("Demo accounts not created (use --demo-accounts to create them)."))
         return
     created = {account.email for account in report.demo_created}
-    rows = [("Role", "Name", "Log in with", "Password", "")]
+    rows = [(_("Role"), _("Name"), _("Log in with"), _("Password"), "")]
     for account in DEMO_ACCOUNTS:
         rows.append(
             (
-                account.label,
+                account.role_name,
                 account.full_name,
                 account.email,
                 account.password,
-                "(new)" if account.email in created else "",
+                _("(new)") if account.email in created else "",
             )
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    click.echo("\nDemo accounts:")
+    click.echo("\n" + _("Demo accounts:"))
     for row in rows:
         click.echo("  " + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
 
@@ -154,15 +190,22 @@ def _echo_gazetteer(*, force: bool) -> None:
     meta = Gazetteer(path).meta()
     if built:
         click.echo(
-            f"Gazetteer built in {time.perf_counter() - started:.0f} s: {int(meta['rows']):,} "
-            f"names of places in {meta['countries']} countries, {path}"
+            _(
+                "Gazetteer built in %(seconds)s s: %(names)s names of places in %(countries)s "
+                "countries, %(path)s",
+                seconds=f"{time.perf_counter() - started:.0f}",
+                names=format_decimal(int(meta["rows"])),
+                countries=meta["countries"],
+                path=path,
+            )
         )
     else:
-        click.echo(f"Gazetteer up to date: {path}")
+        click.echo(_("Gazetteer up to date: %(path)s", path=path))
 
 
 @places_cli.command("build-gazetteer")
 @click.option("--force", is_flag=True, help="Build it again even if it is up to date.")
+@in_terminal_language
 def build_gazetteer_command(force: bool) -> None:
     """Compile the gazetteer from the installed GeoNames packages into the instance cache
     (once per package version; web processes only read the compiled file)."""
@@ -171,6 +214,7 @@ def build_gazetteer_command(force: bool) -> None:
 
 @click.command("create-user")
 @with_appcontext
+@in_terminal_language
 @click.option("--role", required=True, type=click.Choice([role.value for role in Role]))
 @click.option("--name", "full_name", required=True, help="Full name, as shown to others.")
 @click.option("--email", default=None, help="Email address to log in with.")
@@ -193,7 +237,7 @@ def create_user_command(
     from mentormatch.auth.service import create_user, email_taken, full_name_problem, phone_taken
 
     if not email and not phone:
-        raise click.UsageError("Give --email, --phone or both: the account needs a login.")
+        raise click.UsageError(_("Give --email, --phone or both: the account needs a login."))
     problems = [
         ("--name", full_name_problem(full_name)),
         ("--phone", phones.phone_problem(phone, None) if phone else None),
@@ -211,9 +255,13 @@ def create_user_command(
         phone = phones.parse_phone(phone, None)
     with session_scope() as session:
         if email and email_taken(session, email):
-            raise click.ClickException(f"A user with the email {email} already exists.")
+            raise click.ClickException(
+                _("A user with the email %(email)s already exists.", email=email)
+            )
         if phone and phone_taken(session, phone):
-            raise click.ClickException(f"A user with the phone number {phone} already exists.")
+            raise click.ClickException(
+                _("A user with the phone number %(phone)s already exists.", phone=phone)
+            )
         user = create_user(
             session,
             full_name=full_name,
@@ -222,7 +270,14 @@ def create_user_command(
             phone=phone,
             password=password,
         )
-        click.echo(f"Created {user.role.value} {user.full_name} ({user.login_name}).")
+        click.echo(
+            _(
+                "Created %(role)s %(name)s (%(login)s).",
+                role=user.role.value,
+                name=user.full_name,
+                login=user.login_name,
+            )
+        )
 
 
 def _progress_bar(items: Sequence[T], description: str) -> Iterable[T]:
@@ -233,6 +288,7 @@ def _progress_bar(items: Sequence[T], description: str) -> Iterable[T]:
 
 @click.command("import-profiles")
 @with_appcontext
+@in_terminal_language
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--kind", type=click.Choice(KINDS), help="Default: told by the header.")
 @click.option("--skip-invalid", is_flag=True, help="Import the good rows, report the bad ones.")
@@ -260,31 +316,74 @@ def import_profiles_command(
             )
     except ImportFileError as exc:
         raise click.ClickException(f"{csv_file}: {exc}") from exc
-    what = "entrepreneurs" if result.kind == ENTREPRENEURS else "diaspora members"
     if result.errors:
         rejected = result.rejected_rows
         click.echo(
-            f"{csv_file}: {len(result.errors)} problems in {len(rejected)} of "
-            f"{result.rows_read} rows:",
+            ngettext(
+                "%(file)s: %(num)d problem in %(rejected)s of %(rows)s rows:",
+                "%(file)s: %(num)d problems in %(rejected)s of %(rows)s rows:",
+                len(result.errors),
+                file=csv_file,
+                rejected=len(rejected),
+                rows=result.rows_read,
+            ),
             err=True,
         )
         for error in result.errors:
             click.echo(f"  {error}", err=True)
     if result.created:
-        skipped = (
-            f"; skipped rows {', '.join(map(str, result.rejected_rows))}" if result.errors else ""
-        )
-        click.echo(f"Imported {result.created} {what} from {csv_file}{skipped}.")
+        skipped = ", ".join(map(str, result.rejected_rows)) if result.errors else ""
+        click.echo(_imported_line(result.created, result.kind == ENTREPRENEURS, csv_file, skipped))
         if result.notes:
-            click.echo(f"Places worked out from the localities ({len(result.notes)} rows):")
+            click.echo(
+                ngettext(
+                    "Places worked out from the localities (%(num)d row):",
+                    "Places worked out from the localities (%(num)d rows):",
+                    len(result.notes),
+                )
+            )
             for note in result.notes:
                 click.echo(f"  {note}")
         return
     if skip_invalid:
-        raise click.ClickException("Nothing was imported: every row has a problem.")
+        raise click.ClickException(_("Nothing was imported: every row has a problem."))
     raise click.ClickException(
-        "Nothing was imported. Fix the rows above, or run again with --skip-invalid "
-        "to import only the good rows."
+        _(
+            "Nothing was imported. Fix the rows above, or run again with --skip-invalid "
+            "to import only the good rows."
+        )
+    )
+
+
+def _imported_line(created: int, entrepreneurs: bool, source: Path, skipped: str) -> str:
+    if entrepreneurs and skipped:
+        return ngettext(
+            "Imported %(num)d entrepreneur from %(file)s; skipped rows %(rows)s.",
+            "Imported %(num)d entrepreneurs from %(file)s; skipped rows %(rows)s.",
+            created,
+            file=source,
+            rows=skipped,
+        )
+    if entrepreneurs:
+        return ngettext(
+            "Imported %(num)d entrepreneur from %(file)s.",
+            "Imported %(num)d entrepreneurs from %(file)s.",
+            created,
+            file=source,
+        )
+    if skipped:
+        return ngettext(
+            "Imported %(num)d diaspora member from %(file)s; skipped rows %(rows)s.",
+            "Imported %(num)d diaspora members from %(file)s; skipped rows %(rows)s.",
+            created,
+            file=source,
+            rows=skipped,
+        )
+    return ngettext(
+        "Imported %(num)d diaspora member from %(file)s.",
+        "Imported %(num)d diaspora members from %(file)s.",
+        created,
+        file=source,
     )
 
 
@@ -311,11 +410,20 @@ def worker_command(once: bool) -> None:
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
-    every = ", ".join(f"{job.name} every {job.interval(current_app.config):g} s" for job in JOBS)
-    click.echo(f"Worker started: {every}. Stop with Ctrl-C or SIGTERM.")
+    with force_locale(terminal_language()):
+        every = ", ".join(
+            _(
+                "%(job)s every %(seconds)s s",
+                job=job.name,
+                seconds=f"{job.interval(current_app.config):g}",
+            )
+            for job in JOBS
+        )
+        click.echo(_("Worker started: %(jobs)s. Stop with Ctrl-C or SIGTERM.", jobs=every))
     sys.stdout.flush()
     worker.run()
-    click.echo("Worker stopped.")
+    with force_locale(terminal_language()):
+        click.echo(_("Worker stopped."))
 
 
 def register(app: Flask) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from flask_babel import gettext as _
 from wtforms import SelectChoice, SelectField
 from wtforms.validators import ValidationError
 
@@ -23,6 +24,7 @@ class ListSelectField(SelectField):
         try:
             super().pre_validate(form)
         except ValidationError as exc:
+            # The field's own label names the list ("Choose a country from the list.").
             raise ValidationError(
-                f"Choose a {str(self.label.text).lower()} from the list."
+                _("Choose a %(name)s from the list.", name=str(self.label.text).lower())
             ) from exc

@@ -6,13 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, abort, request
+from flask_babel import lazy_gettext as _l
 from werkzeug.routing import IntegerConverter
 from werkzeug.routing.map import Map
 
 # Ids are 32-bit integer columns on PostgreSQL; a larger number cannot name a row.
 MAX_ID = 2**31 - 1
 
-NUL_REFUSED = (
+NUL_REFUSED = _l(
     "What you sent contains an invisible control character (NUL) that cannot be stored. "
     "Remove it (retype the text rather than pasting it) and send it again."
 )
@@ -33,7 +34,7 @@ def _has_nul(values: Any) -> bool:
 def refuse_nul_characters() -> None:
     """400 for a NUL anywhere in the query string or a form (PostgreSQL cannot store it)."""
     if _has_nul(request.args) or (request.method == "POST" and _has_nul(request.form)):
-        abort(400, NUL_REFUSED)
+        abort(400, str(NUL_REFUSED))
 
 
 def register(app: Flask) -> None:

@@ -22,8 +22,11 @@ import re
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol, TypeVar
+from typing import Any, Literal, Protocol, TypeVar
 
+from babel.lists import format_list
+from flask_babel import format_decimal, get_locale
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -41,6 +44,7 @@ from mentormatch.models import (
 from mentormatch.people import vetting
 from mentormatch.profiles import rules
 from mentormatch.profiles.rules import Problems, Vocabularies, Whereabouts
+from mentormatch.registration.service import reading_language
 
 ENTREPRENEURS = "entrepreneurs"
 DIASPORA = "diaspora"
@@ -70,8 +74,14 @@ class RowError:
     message: str
 
     def __str__(self) -> str:
-        where = f"row {self.row}, column {self.column}" if self.column else f"row {self.row}"
-        return f"{where}: {self.message}"
+        if self.column:
+            return _(
+                "row %(row)s, column %(column)s: %(message)s",
+                row=self.row,
+                column=self.column,
+                message=self.message,
+            )
+        return _("row %(row)s: %(message)s", row=self.row, message=self.message)
 
 
 @dataclass(frozen=True)
@@ -83,7 +93,12 @@ class RowNote:
     message: str
 
     def __str__(self) -> str:
-        return f"row {self.row}, {self.column}: {self.message}"
+        return _(
+            "row %(row)s, %(column)s: %(message)s",
+            row=self.row,
+            column=self.column,
+            message=self.message,
+        )
 
 
 @dataclass
@@ -126,7 +141,8 @@ def _no_tracking(items: Sequence[T], description: str) -> Iterable[T]:
 
 # --- columns -------------------------------------------------------------------------------
 
-SHARED_COLUMNS = ("full_name", "email", "phone", "value_chains", "languages")
+# `language`: the language MentorMatch writes to the person in (en, fr, es, ar), optional.
+SHARED_COLUMNS = ("full_name", "email", "phone", "value_chains", "languages", "language")
 ENTREPRENEUR_COLUMNS = (
     *SHARED_COLUMNS,
     "business_name",
@@ -198,17 +214,27 @@ def decode(data: bytes) -> str:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise ImportFileError(
-            f"The file is not UTF-8 text (unreadable byte 0x{data[exc.start]:02x} on line "
-            f"{line}). Save it as “CSV UTF-8” in your spreadsheet and import it again."
+            _(
+                "The file is not UTF-8 text (unreadable byte %(byte)s on line %(line)s). Save "
+                "it as “CSV UTF-8” in your spreadsheet and import it again.",
+                byte=f"0x{data[exc.start]:02x}",
+                line=line,
+            )
         ) from None
 
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLD_EXCEL_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-NOT_A_TABLE = (
-    "This is not a CSV or XLSX file{what}. Save the sheet from your spreadsheet as "
-    "“CSV UTF-8” or as an Excel workbook (.xlsx) and import that."
-)
+
+
+def _not_a_table(what: str) -> ImportFileError:
+    return ImportFileError(
+        _(
+            "This is not a CSV or XLSX file (%(what)s). Save the sheet from your spreadsheet "
+            "as “CSV UTF-8” or as an Excel workbook (.xlsx) and import that.",
+            what=what,
+        )
+    )
 
 
 def read_file(data: bytes, kind: str | None = None) -> CsvTable:
@@ -219,44 +245,68 @@ def read_file(data: bytes, kind: str | None = None) -> CsvTable:
         return read_workbook(data, kind)
     if data.startswith(OLD_EXCEL_MAGIC):
         raise ImportFileError(
-            "This is an old Excel file (.xls). Open it and save it as an Excel workbook "
-            "(.xlsx) or as “CSV UTF-8”, then import that."
+            _(
+                "This is an old Excel file (.xls). Open it and save it as an Excel workbook "
+                "(.xlsx) or as “CSV UTF-8”, then import that."
+            )
         )
     if data.startswith(b"%PDF"):
-        raise ImportFileError(NOT_A_TABLE.format(what=" (it is a PDF)"))
+        raise _not_a_table(_("it is a PDF"))
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ImportFileError(
-            "The file is UTF-16 text. Save it as “CSV UTF-8” in your spreadsheet and import it "
-            "again."
+            _(
+                "The file is UTF-16 text. Save it as “CSV UTF-8” in your spreadsheet and "
+                "import it again."
+            )
         )
     if b"\x00" in data[:8192]:
-        raise ImportFileError(NOT_A_TABLE.format(what=" (it is not text)"))
+        raise _not_a_table(_("it is not text"))
     return read_table(decode(data), kind)
 
 
 def too_big_message(size: int) -> str:
     """What to say about a file over MAX_FILE_BYTES."""
-    return (
-        f"The file is {size / 1024 / 1024:.1f} MB; at most {MAX_FILE_BYTES // 1024 // 1024} MB "
-        f"(about {MAX_ROWS:,} rows) can be imported at once. Split it into smaller files."
+    return _(
+        "The file is %(size)s MB; at most %(limit)s MB (about %(rows)s rows) can be imported "
+        "at once. Split it into smaller files.",
+        size=format_decimal(round(size / 1024 / 1024, 1), format="#,##0.0"),
+        limit=MAX_FILE_BYTES // 1024 // 1024,
+        rows=format_decimal(MAX_ROWS),
     )
+
+
+def _too_many_rows() -> ImportFileError:
+    return ImportFileError(
+        _(
+            "The file has more than %(rows)s rows; split it into smaller files.",
+            rows=format_decimal(MAX_ROWS),
+        )
+    )
+
+
+def _empty() -> ImportFileError:
+    return ImportFileError(_("The file is empty: it needs a header row and at least one row."))
 
 
 def read_table(text: str, kind: str | None = None) -> CsvTable:
     """Split CSV text into numbered rows and work out (or check) the kind of profiles."""
     if not text.strip():
-        raise ImportFileError("The file is empty: it needs a header row and at least one row.")
+        raise _empty()
     # The csv module refuses cells over 128 KiB; we want to report their size instead.
     csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header_cells = next(reader)
     except csv.Error as exc:
-        raise ImportFileError(f"The header row cannot be read as CSV: {exc}.") from None
+        raise ImportFileError(
+            _("The header row cannot be read as CSV: %(error)s.", error=exc)
+        ) from None
     if len(header_cells) == 1 and ";" in header_cells[0]:
         raise ImportFileError(
-            "The columns are separated by ';'. Save the file as CSV with commas between "
-            "columns (';' is only for lists inside a cell)."
+            _(
+                "The columns are separated by ';'. Save the file as CSV with commas between "
+                "columns (';' is only for lists inside a cell)."
+            )
         )
 
     def numbered() -> Iterable[tuple[int, list[str] | csv.Error]]:
@@ -281,30 +331,35 @@ def read_workbook(data: bytes, kind: str | None = None) -> CsvTable:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unzipped = sum(info.file_size for info in archive.infolist())
     except zipfile.BadZipFile:
-        raise ImportFileError(NOT_A_TABLE.format(what=" (it is a damaged zip file)")) from None
+        raise _not_a_table(_("it is a damaged zip file")) from None
     if unzipped > MAX_UNZIPPED_BYTES:
         raise ImportFileError(
-            "The workbook unpacks to more than "
-            f"{MAX_UNZIPPED_BYTES // 1024 // 1024} MB; save the sheet as “CSV UTF-8” instead."
+            _(
+                "The workbook unpacks to more than %(size)s MB; save the sheet as “CSV UTF-8” "
+                "instead.",
+                size=MAX_UNZIPPED_BYTES // 1024 // 1024,
+            )
         )
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception:  # openpyxl raises many kinds for a zip that is not a workbook
-        raise ImportFileError(
-            NOT_A_TABLE.format(what=" (it is a zip but not a workbook)")
-        ) from None
+        raise _not_a_table(_("it is a zip but not a workbook")) from None
     try:
         sheets = [(sheet.title, _sheet_rows(sheet)) for sheet in workbook.worksheets]
     finally:
         workbook.close()
     filled = [(title, rows) for title, rows in sheets if any(any(row) for _, row in rows)]
     if not filled:
-        raise ImportFileError("The file is empty: it needs a header row and at least one row.")
+        raise _empty()
     if len(filled) > 1:
-        names = ", ".join(f"“{title}”" for title, _ in filled)
+        names = _listed([f"“{title}”" for title, _rows in filled])
         raise ImportFileError(
-            f"The workbook has {len(filled)} sheets with data ({names}). Import one kind of "
-            "profile per file: save each sheet as its own file."
+            _(
+                "The workbook has %(count)s sheets with data (%(names)s). Import one kind of "
+                "profile per file: save each sheet as its own file.",
+                count=len(filled),
+                names=names,
+            )
         )
     title, rows = filled[0]
     formulas = [
@@ -314,12 +369,14 @@ def read_workbook(data: bytes, kind: str | None = None) -> CsvTable:
         if isinstance(value, str) and value.startswith("=") and cell
     ]
     if formulas:
-        shown = ", ".join(formulas[:5]) + (
-            f" and {len(formulas) - 5} more" if len(formulas) > 5 else ""
-        )
         raise ImportFileError(
-            f"The sheet “{title}” has formulas in {len(formulas)} cells: {shown}. Nothing was "
-            "imported. Replace them by their values (copy, then “Paste values only”)."
+            _(
+                "The sheet “%(sheet)s” has formulas in %(count)s cells: %(cells)s. Nothing was "
+                "imported. Replace them by their values (copy, then “Paste values only”).",
+                sheet=title,
+                count=len(formulas),
+                cells=_first_five(formulas),
+            )
         )
     header = [value or "" for _, value in rows[0][1]]
     body = ((number, [value or "" for _, value in row]) for number, row in rows[1:])
@@ -331,9 +388,7 @@ def _sheet_rows(sheet: Any) -> list[tuple[int, list[tuple[str, str | None]]]]:
     rows: list[tuple[int, list[tuple[str, str | None]]]] = []
     for cells in sheet.iter_rows():
         if len(rows) > MAX_ROWS + 1:
-            raise ImportFileError(
-                f"The sheet has more than {MAX_ROWS:,} rows; split it into smaller files."
-            )
+            raise _too_many_rows()
         number = next((cell.row for cell in cells if getattr(cell, "row", None)), len(rows) + 1)
         rows.append((number, [(_cell_name(cell), _cell_text(cell)) for cell in cells]))
     return rows
@@ -373,7 +428,9 @@ def _table(
     formulas: list[str] = []
     for row_number, cells in body:
         if isinstance(cells, csv.Error):
-            errors.append(RowError(row_number, None, f"cannot be read as CSV ({cells})."))
+            errors.append(
+                RowError(row_number, None, _("cannot be read as CSV (%(error)s).", error=cells))
+            )
             continue
         if not any(str(cell).strip() for cell in cells):
             continue  # spreadsheets leave blank rows at the end
@@ -383,33 +440,50 @@ def _table(
                 RowError(
                     row_number,
                     None,
-                    f"has {len(cells)} cells but the header has {len(header)} columns; "
-                    "a cell with a comma in it needs double quotes around it.",
+                    _(
+                        "has %(cells)s cells but the header has %(columns)s columns; a cell "
+                        "with a comma in it needs double quotes around it.",
+                        cells=len(cells),
+                        columns=len(header),
+                    ),
                 )
             )
             continue
         if len(rows) + len(errors) >= MAX_ROWS:
-            raise ImportFileError(
-                f"The file has more than {MAX_ROWS:,} rows; split it into smaller files."
-            )
+            raise _too_many_rows()
         row = dict(zip(header, cells, strict=False))
         formulas.extend(
-            f"row {row_number}, column {column}"
+            _("row %(row)s, column %(column)s", row=row_number, column=column)
             for column, value in row.items()
             if str(value).lstrip().startswith("=")
         )
         rows.append((row_number, row))
     if formulas:
-        shown = "; ".join(formulas[:5]) + (
-            f" and {len(formulas) - 5} more" if len(formulas) > 5 else ""
-        )
         raise ImportFileError(
-            f"{len(formulas)} cells start with “=”, which spreadsheets run as a formula: "
-            f"{shown}. Nothing was imported. Remove the “=” (or the formula) and import again."
+            _(
+                "%(count)s cells start with “=”, which spreadsheets run as a formula: "
+                "%(cells)s. Nothing was imported. Remove the “=” (or the formula) and import "
+                "again.",
+                count=len(formulas),
+                cells=_first_five(formulas),
+            )
         )
     if not rows and not errors:
-        raise ImportFileError("The file has a header row but no profiles below it.")
+        raise ImportFileError(_("The file has a header row but no profiles below it."))
     return CsvTable(kind, rows, errors)
+
+
+def _listed(items: Sequence[str], style: Literal["standard", "or"] = "standard") -> str:
+    """Items joined as the reader's language joins a list ("A, B and C", "A، B و C")."""
+    return format_list(list(items), style=style, locale=get_locale() or "en")
+
+
+def _first_five(items: Sequence[str]) -> str:
+    """The first five items, then how many more there are."""
+    if len(items) <= 5:
+        return _listed(items)
+    more = _("%(count)s more", count=len(items) - 5)
+    return _listed([*items[:5], more])
 
 
 def _detect_kind(header: list[str]) -> str:
@@ -418,13 +492,17 @@ def _detect_kind(header: list[str]) -> str:
         return found.pop()
     if found:
         raise ImportFileError(
-            "The header has both business_name (entrepreneurs) and headline (diaspora): "
-            "import entrepreneurs and diaspora members from separate files."
+            _(
+                "The header has both business_name (entrepreneurs) and headline (diaspora): "
+                "import entrepreneurs and diaspora members from separate files."
+            )
         )
     raise ImportFileError(
-        "Cannot tell what the file holds: an entrepreneurs file has a business_name column, "
-        "a diaspora file a headline column. Add the column or choose the kind "
-        "(--kind entrepreneurs or --kind diaspora)."
+        _(
+            "Cannot tell what the file holds: an entrepreneurs file has a business_name "
+            "column, a diaspora file a headline column. Add the column or choose the kind "
+            "(--kind entrepreneurs or --kind diaspora)."
+        )
     )
 
 
@@ -432,24 +510,42 @@ def _check_header(header: list[str], kind: str) -> None:
     known = COLUMNS[kind]
     problems: list[str] = []
     repeated = sorted({column for column in header if header.count(column) > 1 and column})
+    entrepreneurs = kind == ENTREPRENEURS
     if repeated:
-        problems.append(f"These columns appear twice: {', '.join(repeated)}.")
+        problems.append(_("These columns appear twice: %(columns)s.", columns=", ".join(repeated)))
     if "" in header:
-        problems.append(f"Column {header.index('') + 1} has no name in the header row.")
+        problems.append(
+            _("Column %(number)s has no name in the header row.", number=header.index("") + 1)
+        )
     unknown = [column for column in header if column and column not in known]
     if unknown:
         described = []
         for column in unknown:
             close = difflib.get_close_matches(column, known, n=1)
-            described.append(f"{column} (did you mean {close[0]}?)" if close else column)
-        problems.append(f"Unknown columns for {kind}: {', '.join(described)}.")
+            described.append(
+                _("%(column)s (did you mean %(close)s?)", column=column, close=close[0])
+                if close
+                else column
+            )
+        listed = ", ".join(described)
+        problems.append(
+            _("Unknown columns for entrepreneurs: %(columns)s.", columns=listed)
+            if entrepreneurs
+            else _("Unknown columns for diaspora: %(columns)s.", columns=listed)
+        )
     missing = [column for column in REQUIRED_COLUMNS[kind] if column not in header]
     if missing:
-        problems.append(f"Missing required columns for {kind}: {', '.join(missing)}.")
+        listed = ", ".join(missing)
+        problems.append(
+            _("Missing required columns for entrepreneurs: %(columns)s.", columns=listed)
+            if entrepreneurs
+            else _("Missing required columns for diaspora: %(columns)s.", columns=listed)
+        )
     if "email" not in header and "phone" not in header:
-        problems.append("The file needs an email column, a phone column or both.")
+        problems.append(_("The file needs an email column, a phone column or both."))
     if problems:
-        raise ImportFileError(" ".join(problems) + f" The columns are: {', '.join(known)}.")
+        problems.append(_("The columns are: %(columns)s.", columns=", ".join(known)))
+        raise ImportFileError(" ".join(problems))
 
 
 # --- checking one row ----------------------------------------------------------------------
@@ -467,6 +563,7 @@ class CheckedRow:
     skills: list[str]
     fields: dict[str, Any]
     notes: list[RowNote] = field(default_factory=list)
+    language: str | None = None
 
 
 def answers_of(cells: Mapping[str, str]) -> dict[str, str]:
@@ -481,6 +578,7 @@ def check_row(
     answers = answers_of(cells)
     problems = Problems()
     notes: list[RowNote] = []
+    language = reading_language(answers.pop("language", None), problems)
     if kind == ENTREPRENEURS:
         where = rules.where(answers, vocabs, problems, place_required=False)
         fields = rules.check_all(
@@ -524,6 +622,7 @@ def check_row(
             skills,
             fields,
             notes,
+            language,
         ),
         [],
     )
@@ -536,31 +635,44 @@ def _place_notes(row: int, where: Whereabouts) -> list[RowNote]:
     if placement is None:
         if where.region_code or not vocabulary.regions(where.country_code).entries:
             return []
-        return [RowNote(row, "region", f"none given, imported at country level ({country}).")]
-    shown = f"“{placement.locality}”"
+        return [
+            RowNote(
+                row,
+                "region",
+                _("none given, imported at country level (%(country)s).", country=country),
+            )
+        ]
+    town = placement.locality
     if placement.status is places.Status.RESOLVED:
-        message = (
-            f"{shown} placed in {placement.region_name} ({placement.region_code}), "
-            f"confidence {placement.confidence:.2f}."
+        message = _(
+            "“%(town)s” placed in %(region)s (%(code)s), confidence %(confidence)s.",
+            town=town,
+            region=placement.region_name,
+            code=placement.region_code,
+            confidence=format_decimal(placement.confidence, format="0.00"),
         )
     elif placement.status is places.Status.AMBIGUOUS:
         names = [f"{c.region_name} ({c.region_code})" for c in placement.candidates]
-        listed = (
-            " or ".join(names) if len(names) < 3 else ", ".join(names[:-1]) + " or " + names[-1]
-        )
-        message = (
-            f"{shown} could be in {listed}, imported at country level ({country}): "
-            "write the region to choose."
+        message = _(
+            "“%(town)s” could be in %(regions)s, imported at country level (%(country)s): "
+            "write the region to choose.",
+            town=town,
+            regions=_listed(names, style="or"),
+            country=country,
         )
     elif placement.status is places.Status.UNREADABLE:
-        message = (
-            f"{shown} is not in Latin letters, imported at country level ({country}): "
-            "write the region, or the town in Latin letters."
+        message = _(
+            "“%(town)s” is not in Latin letters, imported at country level (%(country)s): "
+            "write the region, or the town in Latin letters.",
+            town=town,
+            country=country,
         )
     else:
-        message = (
-            f"{shown} was not found in {country}, imported at country level: write the "
-            "region to place it."
+        message = _(
+            "“%(town)s” was not found in %(country)s, imported at country level: write the "
+            "region to place it.",
+            town=town,
+            country=country,
         )
     return [RowNote(row, "locality", message)]
 
@@ -584,12 +696,20 @@ def _duplicate_errors(session: Session, kind: str, records: list[CheckedRow]) ->
                 if others:
                     errors.append(
                         RowError(
-                            row, column, f"{value} is also in row {others}: one row per person."
+                            row,
+                            column,
+                            _(
+                                "%(login)s is also in row %(rows)s: one row per person.",
+                                login=value,
+                                rows=others,
+                            ),
                         )
                     )
         registered = _registered(session, column, list(rows_of))
         errors.extend(
-            RowError(row, column, f"{value} is already registered to another account.")
+            RowError(
+                row, column, _("%(login)s is already registered to another account.", login=value)
+            )
             for value, rows in rows_of.items()
             if value in registered
             for row in rows
@@ -654,8 +774,10 @@ def check_records(
     vocabs = Vocabularies(session)
     if not vocabs.value_chains.entries:
         raise ImportFileError(
-            "The value chains and skills are not loaded yet: run "
-            "`flask --app mentormatch seed` first."
+            _(
+                "The value chains and skills are not loaded yet: run "
+                "`flask --app mentormatch seed` first."
+            )
         )
     result = ImportResult(kind, rows_read=len(rows) + len(read_errors), errors=list(read_errors))
     records: list[CheckedRow] = []
@@ -717,6 +839,7 @@ def write_records(
             registered_by=registered_by,
             flush=False,
         )
+        user.language = record.language
         common = {
             "user": user,
             "contact_email": user.email,

@@ -14,11 +14,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from babel.dates import format_date as babel_format_date
+from flask import has_app_context
+from flask_babel import format_date
+from flask_babel import gettext as _
 from sqlalchemy import CursorResult, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from mentormatch.auth.service import BIDI_CONTROLS
 from mentormatch.db import utcnow
+from mentormatch.i18n import in_language_of
 from mentormatch.models import Notification, OutboxEmail, OutboxStatus, Pairing, User
 
 # After this many failed attempts an email stays `failed` and is not tried again.
@@ -27,25 +32,42 @@ MAX_ATTEMPTS = 5
 SendEmail = Callable[[str, str, str], None]
 
 # Notifications point to a page with a last line "See /path." (a path, since the domain
-# knows no host); the delivery step makes it a full link for email clients.
-_LINK_LINE = re.compile(r"^See (/\S*)\.$", re.MULTILINE)
+# knows no host), written in the reader's language ("Voir /path.", "انظر /path."); the
+# delivery step makes it a full link for email clients. Only the last line counts, so a
+# path someone typed in their message never becomes the link.
+_LINK_LINE = re.compile(r"^(?P<words>[^/\n]*\S\s)(?P<path>/(?![/\\])\S*?)\.?$")
 
 
 def with_link(body: str, path: str) -> str:
-    """The body followed by the line pointing to the page where the reader can act."""
-    return f"{body}\n\nSee {path}."
+    """The body followed by the line pointing to the page where the reader can act (in the
+    language being written: call it inside `in_language_of(reader)`)."""
+    return body + "\n\n" + _("See %(path)s.", path=path)
 
 
 def coordinators_words(message: str) -> str:
     """A coordinator's message to the person, as the paragraph that ends a notification
     (nothing when they wrote none). Their private note never goes here."""
-    return f"\n\nThe coordinator's message:\n{message}" if message else ""
+    return "\n\n" + _("The coordinator's message:") + "\n" + message if message else ""
+
+
+def long_date(moment: datetime | None) -> str:
+    """A day as the reader writes it ("14 décembre 2026", "14 ديسمبر 2026"), in their time
+    zone: call it inside `in_language_of(reader)`. Outside the app (a script), in English, UTC."""
+    if moment is None:
+        return ""
+    if has_app_context():
+        return str(format_date(moment, "long"))
+    return babel_format_date(moment, "long", locale="en")
+
+
+def _link_line(body: str) -> re.Match[str] | None:
+    return _LINK_LINE.match(body.rpartition("\n")[2])
 
 
 def link_of(body: str) -> str | None:
-    """The path a notification points to (its "See /path." line), if any."""
-    found = _LINK_LINE.search(body)
-    return found.group(1) if found else None
+    """The path a notification points to (its last line, "See /path."), if any."""
+    found = _link_line(body)
+    return found.group("path") if found else None
 
 
 # Names in subjects and greetings are cut to this many characters.
@@ -63,7 +85,7 @@ def display_name(name: str) -> str:
     text = " ".join(text.split())
     if len(text) > MAX_DISPLAY_NAME:
         text = text[: MAX_DISPLAY_NAME - 1].rstrip() + "…"
-    return text or "A MentorMatch member"
+    return text or _("A MentorMatch member")
 
 
 def public_link(public_url: str, path: str) -> str:
@@ -75,10 +97,11 @@ def public_link(public_url: str, path: str) -> str:
 def with_absolute_links(body: str, public_url: str) -> str:
     """Turn "See /pairings/12." into "See https://host/pairings/12" for an email (no full
     stop after the link, which some mail clients would make part of it)."""
-    if not public_url:
+    found = _link_line(body)
+    if not public_url or found is None:
         return body
-    base = public_url.rstrip("/")
-    return _LINK_LINE.sub(lambda m: f"See {base}{m.group(1)}", body)
+    head = body[: len(body) - len(found.group(0))]
+    return f"{head}{found.group('words')}{public_url.rstrip('/')}{found.group('path')}"
 
 
 def queue_email(
@@ -98,8 +121,17 @@ def notify(
     subject: str,
     body: str,
     pairing: Pairing | None = None,
+    link: str | None = None,
 ) -> Notification:
-    """Add an in-app notification for `user` and queue its email when they have an address."""
+    """Add an in-app notification for `user` and queue its email when they have an address.
+
+    The text is kept as written, so it must be in `user`'s language: compose it inside
+    `in_language_of(user)`, or pass lazy strings (lazy_gettext), which are written out
+    here in their language; `link` (a path) adds the "See /path." line in it too."""
+    with in_language_of(user):
+        subject, body = str(subject), str(body)
+        if link is not None:
+            body = with_link(body, link)
     notification = Notification(
         user_id=user.id,
         pairing_id=pairing.id if pairing else None,
@@ -214,7 +246,7 @@ def deliver_rows(
     locking = session.get_bind().dialect.name == "postgresql"
     sent = failed = 0
     last_id = 0
-    for _ in range(limit):
+    for _attempt in range(limit):
         if not keep_going():
             break
         moment = now or utcnow()

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import NotFound
@@ -49,7 +50,7 @@ def page_number(raw: str | None) -> int:
     except ValueError:
         return 1
     if number > MAX_PAGE:
-        raise NotFound("This page does not exist: the list is not that long.")
+        raise NotFound(_("This page does not exist: the list is not that long."))
     return number
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -45,6 +46,16 @@ class DemoAccount:
     password: str
     kind: str | None = None
     profile: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def role_name(self) -> str:
+        """What the account shows off, in the reader's language (the demo accounts' table)."""
+        return {
+            "coordinator": _("coordinator"),
+            "entrepreneur": _("entrepreneur"),
+            "mentor": _("mentor"),
+            "investor": _("investor"),
+        }.get(self.label, self.label)
 
 
 # Chosen so that each demo user sees good matches: Musa coaches poultry in Kano in Hausa,
@@ -165,4 +176,11 @@ def ensure_demo_accounts(session: Session) -> list[DemoAccount]:
 def _raise_unless_ok(result: ImportResult, source: str) -> None:
     if not result.ok:
         shown = "; ".join(str(error) for error in result.errors[:5])
-        raise SeedError(f"{source} does not import cleanly ({len(result.errors)} errors): {shown}")
+        raise SeedError(
+            _(
+                "%(source)s does not import cleanly (%(count)s errors): %(errors)s",
+                source=source,
+                count=len(result.errors),
+                errors=shown,
+            )
+        )

@@ -3,16 +3,29 @@
 Value chains and skills are kept in seed_data/taxonomy/*.csv and loaded into the
 database by `flask seed`; countries, regions and languages always come from pycountry,
 and UN M49 sub-regions from seed_data/taxonomy/m49_subregions.csv.
+
+Names are shown in the reader's language: countries, sub-regions and languages from
+Babel's CLDR data, regions from pycountry's own translations (iso3166-2), value chains,
+skills and their groups from our catalogues (`make messages` reads the CSV files through
+`extract_taxonomy`, with a context per kind). Parsing (imports, forms) stays on codes
+and English names, which are part of the CSV contract.
 """
 
 from __future__ import annotations
 
 import csv
+import gettext as gettext_module
+import io
+import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import Any
 
 import pycountry
+from babel import Locale
+from flask_babel import get_locale, pgettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -51,11 +64,60 @@ def _country_names() -> dict[str, str]:
     return dict(countries())
 
 
-def country_name(code: str | None) -> str:
-    """'ET' -> 'Ethiopia'; an unknown code is returned as it is."""
+def country_name(code: str | None, language: str | None = None) -> str:
+    """'ET' -> 'Ethiopia' ('Éthiopie' for a French reader); an unknown code is returned
+    as it is. `language` forces one ('en' for data files), else the reader's."""
     if not code:
         return ""
-    return _country_names().get(code.upper(), code)
+    english = _country_names().get(code.upper())
+    if english is None:
+        return code
+    language = language or reader_language()
+    if language == "en":
+        return english
+    return _babel_locale(language).territories.get(code.upper()) or _iso("iso3166-1", language)(
+        english
+    )
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """Every country as (alpha-2, name in the reader's language), sorted as they read."""
+    language = reader_language()
+    if language == "en":
+        return countries()
+    return sort_by_name(((code, country_name(code, language)) for code, _ in countries()))
+
+
+def reader_language() -> str:
+    """The language of the page or message being written ('en' outside a request)."""
+    locale = get_locale()
+    return locale.language if locale is not None else "en"
+
+
+@cache
+def _babel_locale(language: str) -> Locale:
+    return Locale.parse(language)
+
+
+@cache
+def _iso(domain: str, language: str) -> Any:
+    """pycountry's own translations of ISO names (iso3166-1, iso3166-2, iso639-3); the
+    English name when a language has none (pycountry has no Arabic region names)."""
+    translation = gettext_module.translation(
+        domain, pycountry.LOCALES_DIR, languages=[language], fallback=True
+    )
+    return translation.gettext
+
+
+def sort_by_name(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(code, name) pairs sorted by name as a reader of the language expects: accents
+    and case do not move a name (Éthiopie sits between Espagne and Fidji)."""
+    return sorted(pairs, key=lambda pair: _collation_key(pair[1]))
+
+
+def _collation_key(name: str) -> tuple[str, str]:
+    folded = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(c for c in folded if not unicodedata.combining(c)), name
 
 
 def is_country(code: str | None) -> bool:
@@ -76,23 +138,53 @@ def _region_names() -> dict[str, str]:
     return {s.code: s.name for s in pycountry.subdivisions}
 
 
-def region_name(code: str | None) -> str:
-    """'ET-OR' -> 'Oromia'; an unknown code is returned as it is."""
+def region_name(code: str | None, language: str | None = None) -> str:
+    """'ET-OR' -> 'Oromia', in the reader's language where pycountry has it; an unknown
+    code is returned as it is."""
     if not code:
         return ""
-    return _region_names().get(code.upper(), code)
+    english = _region_names().get(code.upper())
+    if english is None:
+        return code
+    language = language or reader_language()
+    return english if language == "en" else _iso("iso3166-2", language)(english)
+
+
+def region_choices(country_code: str) -> list[tuple[str, str]]:
+    """A country's first-level regions as (code, name in the reader's language), sorted."""
+    language = reader_language()
+    listed = regions_for(country_code)
+    if language == "en":
+        return listed
+    return sort_by_name((code, region_name(code, language)) for code, _ in listed)
 
 
 def place_name(country_code: str | None, region_code: str | None = None, locality: str = "") -> str:
     """A place as people read it: 'Central Visayas (Region VII), Philippines'; without a
     region, the locality and the country ('Nkubu, Kenya'); never a region alone."""
     first = region_name(region_code) if region_code else (locality or "").strip()
-    return ", ".join(part for part in (first, country_name(country_code)) if part)
+    country = country_name(country_code)
+    if first and country:
+        if reader_language() == "en":
+            return f"{first}, {country}"
+        return pgettext("place", "%(place)s, %(country)s", place=first, country=country)
+    return first or country
 
 
 def region_places(region_codes: list[str]) -> str:
     """Several regions, each with its country: 'Oromia, Ethiopia; Amhara, Ethiopia'."""
     return "; ".join(place_name(code.split("-")[0], code) for code in region_codes)
+
+
+def subregion_name(m49_code: str | None) -> str:
+    """A UN M49 area ('11' -> 'Western Africa') in the reader's language (CLDR)."""
+    if not m49_code:
+        return ""
+    english = _subregions().get(m49_code, m49_code)
+    language = reader_language()
+    if language == "en":
+        return english
+    return _babel_locale(language).territories.get(m49_code.zfill(3)) or english
 
 
 def is_region_of(region_code: str | None, country_code: str | None) -> bool:
@@ -125,10 +217,35 @@ def languages() -> list[tuple[str, str]]:
     return sorted(offered.items(), key=lambda x: x[1])
 
 
-def language_name(code: str | None) -> str:
-    """'amh' -> 'Amharic'; accepts ISO 639-1 or 639-3 codes."""
+def language_name(code: str | None, language: str | None = None) -> str:
+    """'amh' -> 'Amharic' ('Amharique' for a French reader); accepts ISO 639-1 or 639-3
+    codes."""
     lang = lookup_language(code)
-    return lang[1] if lang else (code or "")
+    if not lang:
+        return code or ""
+    language = language or reader_language()
+    if language == "en":
+        return lang[1]
+    return _language_name(lang[0], language)
+
+
+@lru_cache(maxsize=4096)
+def _language_name(alpha_3: str, language: str) -> str:
+    record = pycountry.languages.get(alpha_3=alpha_3)
+    names = _babel_locale(language).languages
+    # CLDR keys a language by its shortest code.
+    cldr = names.get(getattr(record, "alpha_2", "")) or names.get(alpha_3)
+    if cldr:
+        # CLDR writes French and Spanish language names in lower case; a name on its own
+        # (a checkbox, a list) starts with a capital, as the other names do.
+        return cldr[:1].upper() + cldr[1:]
+    english = str(getattr(record, "name", alpha_3))
+    return _plain_language_name(_iso("iso639-3", language)(english))
+
+
+def language_choices(codes: Iterable[str]) -> list[tuple[str, str]]:
+    """Languages as (code, name in the reader's language), in the order given."""
+    return [(code, language_name(code)) for code in codes]
 
 
 @lru_cache(maxsize=2048)  # keyed by what people type: bounded
@@ -151,7 +268,7 @@ def lookup_language(text: str | None) -> tuple[str, str] | None:
 
 def _plain_language_name(name: str) -> str:
     # pycountry says "Swahili (macrolanguage)"; people say "Swahili".
-    return name.removesuffix(" (macrolanguage)")
+    return name.removesuffix(" (macrolanguage)").removesuffix(" (macrolangue)")
 
 
 @cache
@@ -172,6 +289,11 @@ class M49Area:
     continent: str
     subregion_code: str
     subregion: str
+
+
+@cache
+def _subregions() -> dict[str, str]:
+    return {a.subregion_code: a.subregion for a in m49_areas().values() if a.subregion_code}
 
 
 @cache
@@ -230,3 +352,85 @@ def skill_choices(session: Session) -> list[tuple[str, str]]:
     """(code, label) of every skill, in taxonomy order."""
     rows = session.execute(select(Skill.code, Skill.label).order_by(Skill.position))
     return [(code, label) for code, label in rows]
+
+
+# --- value chains and skills in the reader's language ----------------------------------------
+
+# The catalogues' context of each kind of label, so "Marketing" the skill and a page's
+# "Marketing" are translated apart.
+CHAIN_CONTEXT = "value chain"
+GROUP_CONTEXT = "value chain group"
+SKILL_CONTEXT = "skill"
+
+
+def chain_name(label: str) -> str:
+    """A value chain's label (as loaded from the CSV) in the reader's language."""
+    return str(pgettext(CHAIN_CONTEXT, label)) if label else label
+
+
+def chain_short_name(label: str) -> str:
+    """A value chain's name without its examples, in the reader's language: 'Cereals'."""
+    # French puts a space before the colon ("Céréales : maïs…").
+    return chain_name(label).partition(":")[0].strip()
+
+
+def group_name(label: str) -> str:
+    """A value-chain group's label in the reader's language."""
+    return str(pgettext(GROUP_CONTEXT, label)) if label else label
+
+
+def skill_name(label: str) -> str:
+    """A skill's label in the reader's language."""
+    return str(pgettext(SKILL_CONTEXT, label)) if label else label
+
+
+@cache
+def _csv_labels() -> dict[str, dict[str, str]]:
+    """English labels by code, as the CSV files (and so the database) have them."""
+    chains = _read_csv(TAXONOMY_DIR / "value_chains.csv")
+    return {
+        "chain": {row["code"]: row["label"] for row in chains},
+        "group": {row["group_code"]: row["group_label"] for row in chains},
+        "skill": {row["code"]: row["label"] for row in _read_csv(TAXONOMY_DIR / "skills.csv")},
+    }
+
+
+def value_chain_name(code: str) -> str:
+    """A value chain's short name by code, in the reader's language (the code if unknown)."""
+    label = _csv_labels()["chain"].get(code)
+    return chain_short_name(label) if label else code
+
+
+def value_chain_group_name(code: str) -> str:
+    """A value-chain group's name by code, in the reader's language."""
+    label = _csv_labels()["group"].get(code)
+    return group_name(label) if label else code
+
+
+def skill_name_of(code: str) -> str:
+    """A skill's name by code, in the reader's language."""
+    label = _csv_labels()["skill"].get(code)
+    return skill_name(label) if label else code
+
+
+def extract_taxonomy(
+    fileobj: Any, keywords: Any, comment_tags: Any, options: Any
+) -> Iterator[tuple[int, str, tuple[str, str], list[str]]]:
+    """Babel extractor (babel.cfg) for the taxonomy CSV files: each label once, as
+    pgettext(kind, label), so `make messages` puts the vocabulary in the catalogues."""
+    rows = csv.DictReader(io.TextIOWrapper(fileobj, encoding="utf-8"))
+    seen: set[tuple[str, str]] = set()
+    for line, row in enumerate(rows, start=2):
+        found = []
+        if "group_label" in row:
+            found.append((GROUP_CONTEXT, row["group_label"]))
+            found.append((CHAIN_CONTEXT, row["label"]))
+        else:
+            found.append((SKILL_CONTEXT, row["label"]))
+        for context, label in found:
+            if label and (context, label) not in seen:
+                seen.add((context, label))
+                note = f"{context} '{row.get('code', '')}' in seed_data/taxonomy"
+                if context == CHAIN_CONTEXT and ": " in label:
+                    note += "; the words after the colon are examples, keep the colon"
+                yield line, "pgettext", (context, label), [note]

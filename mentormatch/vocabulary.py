@@ -12,12 +12,103 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
+from wtforms import SelectChoice
 
 from mentormatch import taxonomy
 from mentormatch.models import Instrument, Stage
 
 LIST_SEPARATOR = ";"
+
+# Business stages and kinds of money as people read them (the codes are what is stored).
+STAGE_LABELS = {
+    Stage.IDEA: _l("Idea: not yet producing or selling"),
+    Stage.STARTING: _l("Starting: first season or first sales"),
+    Stage.GROWING: _l("Growing: selling regularly, want to expand"),
+    Stage.ESTABLISHED: _l("Established: several years of steady business"),
+}
+INSTRUMENT_LABELS = {
+    Instrument.GRANT: _l("Grant"),
+    Instrument.LOAN: _l("Loan"),
+    Instrument.EQUITY: _l("Equity"),
+    Instrument.IN_KIND: _l("In kind"),
+}
+
+
+def stage_label(code: str) -> str:
+    """A business stage in the reader's language: 'Starting: first season or first sales'."""
+    label = STAGE_LABELS.get(Stage(code)) if code in Stage._value2member_map_ else None
+    return str(label) if label is not None else code
+
+
+def stage_short_label(code: str) -> str:
+    """A business stage's name alone, in the reader's language: 'Starting'."""
+    return stage_label(code).partition(":")[0].strip()
+
+
+def instrument_label(code: str) -> str:
+    """A kind of money in the reader's language: 'Loan'."""
+    known = code in Instrument._value2member_map_
+    return str(INSTRUMENT_LABELS[Instrument(code)]) if known else code
+
+
+def stage_choices() -> list[SelectChoice]:
+    """The stages as radio buttons or checkboxes (labels translated when shown)."""
+    return [SelectChoice(value=s.value, label=STAGE_LABELS[s]) for s in Stage]
+
+
+def instrument_choices() -> list[SelectChoice]:
+    """The kinds of money as checkboxes (labels translated when shown)."""
+    return [SelectChoice(value=i.value, label=INSTRUMENT_LABELS[i]) for i in Instrument]
+
+
+def _unknown(noun: str, shown: str, hint: str | None, country: str) -> str:
+    """'"Poltry" is not a known value chain. Did you mean "Poultry"?', one whole sentence
+    per kind of vocabulary so that every language can say it its own way."""
+    if noun == "region":
+        name = taxonomy.country_name(country)
+        if hint:
+            return _(
+                '"%(text)s" is not a known region of %(country)s. Did you mean "%(hint)s"?',
+                text=shown,
+                country=name,
+                hint=hint,
+            )
+        return _('"%(text)s" is not a known region of %(country)s.', text=shown, country=name)
+    sentences = {
+        "value chain": (
+            _('"%(text)s" is not a known value chain.', text=shown),
+            _('"%(text)s" is not a known value chain. Did you mean "%(hint)s"?'),
+        ),
+        "skill": (
+            _('"%(text)s" is not a known skill.', text=shown),
+            _('"%(text)s" is not a known skill. Did you mean "%(hint)s"?'),
+        ),
+        "country": (
+            _('"%(text)s" is not a known country.', text=shown),
+            _('"%(text)s" is not a known country. Did you mean "%(hint)s"?'),
+        ),
+        "language": (
+            _('"%(text)s" is not a known language.', text=shown),
+            _('"%(text)s" is not a known language. Did you mean "%(hint)s"?'),
+        ),
+        "stage": (
+            _('"%(text)s" is not a known stage.', text=shown),
+            _('"%(text)s" is not a known stage. Did you mean "%(hint)s"?'),
+        ),
+        "instrument": (
+            _('"%(text)s" is not a known instrument.', text=shown),
+            _('"%(text)s" is not a known instrument. Did you mean "%(hint)s"?'),
+        ),
+        "currency": (
+            _('"%(text)s" is not a known currency.', text=shown),
+            _('"%(text)s" is not a known currency. Did you mean "%(hint)s"?'),
+        ),
+    }
+    plain, with_hint = sentences.get(noun, sentences["value chain"])
+    return with_hint % {"text": shown, "hint": hint} if hint else plain
 
 
 class VocabularyError(ValueError):
@@ -30,6 +121,8 @@ class Vocabulary:
 
     noun: str
     entries: tuple[tuple[str, str], ...]
+    # The country of a vocabulary of regions, named in its messages.
+    country: str = ""
 
     @cached_property
     def _index(self) -> dict[str, str]:
@@ -63,11 +156,13 @@ class Vocabulary:
         return candidates[close[0]] if close else None
 
     def unknown_message(self, text: str) -> str:
+        """What to say about a value not in the vocabulary, with the closest one if any."""
         shown = text if len(text) <= 40 else text[:40] + "…"
-        hint = self.suggestion(text)
-        if hint:
-            return f'"{shown}" is not a known {self.noun}. Did you mean "{hint}"?'
-        return f'"{shown}" is not a known {self.noun}.'
+        return _unknown(self.noun, shown, self.suggestion(text), self.country)
+
+    def not_known(self, shown: str) -> str:
+        """What to say about a value not in the vocabulary, without looking for a hint."""
+        return _unknown(self.noun, shown, None, self.country)
 
     def label(self, code: str) -> str:
         return dict(self.entries).get(code, code)
@@ -102,7 +197,7 @@ def stages() -> Vocabulary:
 
 def instruments() -> Vocabulary:
     """The kinds of investment money, by code or label."""
-    return Vocabulary("instrument", tuple((i.value, i.label) for i in Instrument))
+    return Vocabulary("instrument", tuple((i.value, i.english_label) for i in Instrument))
 
 
 def currencies() -> Vocabulary:
@@ -112,10 +207,7 @@ def currencies() -> Vocabulary:
 
 def regions(country_code: str) -> Vocabulary:
     """First-level regions of one country, by ISO 3166-2 code or by name."""
-    return Vocabulary(
-        f"region of {taxonomy.country_name(country_code)}",
-        tuple(taxonomy.regions_for(country_code)),
-    )
+    return Vocabulary("region", tuple(taxonomy.regions_for(country_code)), country_code)
 
 
 def _parse_each(text: str | Iterable[str], parse: Callable[[str], str]) -> list[str]:
@@ -165,6 +257,9 @@ def _parse_region(item: str) -> str:
         country_text, _, region_text = item.partition(":")
         return regions(countries().parse(country_text)).parse(region_text)
     raise VocabularyError(
-        f'"{item[:40]}" is not a region code. Write an ISO 3166-2 code such as '
-        f'"ET-OR", or "Country: Region" such as "Ethiopia: Oromia".'
+        _(
+            '"%(text)s" is not a region code. Write an ISO 3166-2 code such as "ET-OR", '
+            'or "Country: Region" such as "Ethiopia: Oromia".',
+            text=item[:40],
+        )
     )

@@ -250,6 +250,8 @@ class Client:
     calls: list[Call] = field(default_factory=list)
     cookies: dict[str, str] = field(default_factory=dict)
     connection: http.client.HTTPConnection | None = None
+    # The browser's Accept-Language ("fr"); none: the site's default, English.
+    language: str | None = None
 
     def request(
         self, action: str, method: str, path: str, form: dict[str, str] | None = None
@@ -262,6 +264,8 @@ class Client:
             # The CSRF check over https wants a same-site Referer, as a browser sends.
             "Referer": f"https://127.0.0.1:{self.port}{path}",
         }
+        if self.language:
+            headers["Accept-Language"] = self.language
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         body = None

@@ -13,7 +13,11 @@ It measures, and prints with a JSON line at the end:
 4. the slowest request while the worker runs a full build (a new exchange rate, which
    changes everyone's amounts): no request may wait for a build;
 5. the memory of the 2 gunicorn workers and the worker process (RSS, and PSS, which
-   counts the pages the processes share — the memory-mapped index — once).
+   counts the pages the processes share — the memory-mapped index — once);
+6. `/matches` in each language of `--languages` (default en,fr,ar; the browser's
+   Accept-Language, as the synthetic people have no language setting): throughput, p99
+   and the page's size, each language's throughput as a share of English's (issue 11:
+   within 10 %, pages at most 60 KB). `--languages-only` measures just this (and 1).
 
 Only 127.0.0.1 is contacted; every phase is bounded in time. Reuses the services of
 scripts/load_and_fault.py (PostgreSQL, Redis, HTTP clients).
@@ -178,12 +182,51 @@ def children(pid: int) -> list[int]:
     return [int(p) for p in found.split()]
 
 
+MOST_PAGE_BYTES = 60 * 1024
+
+
+def by_language(
+    clients: list[Client], languages: list[str], seconds: float, rounds: int = 3
+) -> dict[str, dict[str, float]]:
+    """/matches read in each language: throughput, latency, page size, and the throughput
+    as a share of the first language's (English). The languages take turns, `rounds`
+    times, so a slow patch of the machine (the worker publishing) weighs on all alike."""
+    results: dict[str, list[tuple[float, int]]] = {language: [] for language in languages}
+    pages: dict[str, str] = {}
+    for _ in range(rounds):
+        for language in languages:
+            for client in clients:
+                client.language = language
+            pages[language] = clients[0].request("size", "GET", "/matches")[1]
+            results[language] += hammer(clients, "/matches", seconds / rounds)
+    for client in clients:
+        client.language = None
+    figures: dict[str, dict[str, float]] = {}
+    for language in languages:
+        shown = summary(f"/matches in {language}", results[language], seconds)
+        page = pages[language]
+        shown["page_kb"] = round(len(page.encode()) / 1024, 1)
+        first = figures[languages[0]]["rps"] if figures else shown["rps"]
+        shown["share_of_first"] = round(shown["rps"] / first, 3) if first else 0.0
+        figures[language] = shown
+        lang_attribute = re.search(r'<html lang="([^"]+)"', page)
+        served = lang_attribute.group(1) if lang_attribute else "?"
+        verdict = "ok" if len(page.encode()) <= MOST_PAGE_BYTES else "OVER 60 KB"
+        print(f"  /matches served in {served}: {shown['page_kb']} KB ({verdict}), "
+              f"{shown['share_of_first']:.0%} of {languages[0]}'s throughput")  # fmt: skip
+    return figures
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--entrepreneurs", type=int, default=20_000)
     parser.add_argument("--diaspora", type=int, default=5_000)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=20, help="per measured phase")
+    parser.add_argument("--languages", default="en,fr,ar",
+                        help="Accept-Language of each /matches phase, comma-separated")  # fmt: skip
+    parser.add_argument("--languages-only", action="store_true",
+                        help="measure / and /matches in each language only")  # fmt: skip
     options = parser.parse_args()
 
     postgres, redis = Postgres(), Redis()
@@ -230,6 +273,10 @@ def main() -> int:
                           options.seconds)  # fmt: skip
         figures["home"], figures["matches"] = home, matches
         figures["matches_share_of_home"] = matches["rps"] / home["rps"] if home["rps"] else 0
+        figures["languages"] = by_language(clients, options.languages.split(","), options.seconds)
+        if options.languages_only:
+            print(json.dumps(figures, sort_keys=True, default=float))
+            return 0
 
         # 10 profile edits a second while /matches is under load.
         edits = [0]

@@ -64,6 +64,36 @@ def compiled_gazetteer() -> Iterator[Path]:
         yield places_store.ensure_gazetteer()[0]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def english_terminal() -> Iterator[None]:
+    """Commands print in the terminal's language (LANG and the rest); tests read their
+    output in English whatever the developer's terminal, unless a test sets one itself."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+            patch.delenv(name, raising=False)
+        patch.setenv("LANG", "C.UTF-8")
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_translations() -> None:
+    """The .mo files the app reads, compiled from the .po catalogues when older (as
+    `make install` does), so a test never reads a stale translation."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    from mentormatch.i18n import TRANSLATIONS
+
+    for po_path in Path(TRANSLATIONS).glob("*/LC_MESSAGES/messages.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as po_file:
+            catalogue = read_po(po_file)
+        with mo_path.open("wb") as mo_file:
+            write_mo(mo_file, catalogue)
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A database migrated to head once per run: DATABASE_URL if set, else a SQLite file."""

@@ -40,8 +40,22 @@ PATHS: dict[PairingState, list[tuple[str, str, dict[str, Any]]]] = {
 def fixed_score(
     session: Session, entrepreneur: EntrepreneurProfile, diaspora: DiasporaProfile, kind: Any
 ) -> tuple[float, list[Any]]:
-    """A stand-in for the matching engine: what it said at request time."""
-    return 0.82, ["both speak English", "offers bookkeeping, which you need"]
+    """A stand-in for the matching engine: what it said at request time, stored as the
+    engine stores reasons (a sentence key and codes, readable in any language)."""
+    return 0.82, [
+        {
+            "component": "language",
+            "text": "You both speak English",
+            "key": "both_speak",
+            "params": {"language": "eng"},
+        },
+        {
+            "component": "skills",
+            "text": "Offers bookkeeping and accounts, which you need",
+            "key": "offers_skills",
+            "params": {"skills": ["bookkeeping"]},
+        },
+    ]
 
 
 def request(

@@ -113,7 +113,7 @@ def test_import_profiles_skip_invalid_imports_the_good_rows(runner, db):
     path = EXAMPLES / "entrepreneurs_bad_example.csv"
     result = runner.invoke(args=["import-profiles", str(path), "--skip-invalid"])
     assert result.exit_code == 0, result.output
-    assert "Imported 1 entrepreneurs" in result.output
+    assert "Imported 1 entrepreneur from" in result.output
     assert "skipped rows 3" in result.output
     assert count(db, EntrepreneurProfile) == 1
 

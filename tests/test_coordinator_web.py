@@ -95,7 +95,7 @@ def test_the_review_shows_both_sides_reasons_and_load_but_no_contact_details(
     for text in (
         "Amina Poultry",
         "Tesfaye Bekele",
-        "offers bookkeeping, which you need",
+        "Offers bookkeeping and accounts, which you need",
         # This accepted introduction already takes one of Tesfaye's two places.
         "Current coaching load:</strong> 1 of 2 places taken",
         "Approve introduction",

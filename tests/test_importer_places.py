@@ -91,7 +91,7 @@ def test_the_command_prints_each_placement(runner, db, tmp_path):
     path.write_bytes(csv_bytes(row(1, "PH", "Liloan, Cebu"), columns=COLUMNS))
     result = runner.invoke(args=["import-profiles", str(path)])
     assert result.exit_code == 0, result.output
-    assert "Imported 1 entrepreneurs" in result.output
+    assert "Imported 1 entrepreneur from" in result.output
     assert "row 2, locality: “Liloan, Cebu” placed in Central Visayas (Region VII) (PH-07)" in (
         result.output
     )

@@ -292,7 +292,12 @@ def test_explain_pair_gives_the_score_and_reasons_a_pairing_records(
     with app.app_context():
         score, reasons = service.explain_pair(db, amina, mentor, "coaching")
         assert 0.5 < score <= 1.0
-        assert {"component": "value_chain", "text": "Both work in poultry"} in reasons
+        said = [(r["component"], r["text"]) for r in reasons]
+        assert ("value_chain", "Both work in poultry") in said
+        # Kept with its sentence key and codes, so it can be read later in any language.
+        assert {"key": "both_work_in", "params": {"chains": ["poultry"]}}.items() <= next(
+            r for r in reasons if r["component"] == "value_chain"
+        ).items()
         amina.review_status = ReviewStatus.PENDING
         db.commit()
         # A pending profile is still explained (coordinators review pending requests too).

@@ -147,7 +147,8 @@ def test_score_and_reasons_at_request_time_are_kept_with_the_pairing(
     db.commit()
     db.expire_all()
     assert pairing.score == pytest.approx(0.82)
-    assert pairing.reasons == ["both speak English", "offers bookkeeping, which you need"]
+    assert [r["key"] for r in pairing.reasons] == ["both_speak", "offers_skills"]
+    assert pairing.reasons[1]["params"] == {"skills": ["bookkeeping"]}
 
 
 @pytest.mark.parametrize("action", ["decline", "withdraw"])

@@ -371,8 +371,10 @@ def test_claim_service_refuses_the_code_of_an_older_request_once_a_newer_one_was
     first = claims.request_code(db, "08035550199", policy)
     second = claims.request_code(db, "08035550199", policy)
     db.commit()
-    code_one = code_in(claims.with_code(db, first.id, claims.SMS_TEXT, policy))
-    code_two = code_in(claims.with_code(db, second.id, claims.SMS_TEXT, policy))
+    code_one = code_in(claims.with_code(db, first.id, claims.sms_text(policy.code_minutes), policy))
+    code_two = code_in(
+        claims.with_code(db, second.id, claims.sms_text(policy.code_minutes), policy)
+    )
     claims.claim_account(db, "08035550199", code_two, NEW_PASSWORD, policy)
     db.commit()
     with pytest.raises(claims.ClaimRefused):

@@ -58,7 +58,7 @@ def test_reporting_from_an_introduction_alerts_every_coordinator_at_once(
     page = client.get(f"/pairings/{pairing.id}").get_data(as_text=True)
     assert f"/pairings/{pairing.id}/report" in page and "Report a problem" in page
     form = client.get(f"/pairings/{pairing.id}/report").get_data(as_text=True)
-    assert "You are reporting <strong>Tesfaye Bekele</strong>" in form
+    assert "You are reporting <strong><bdi>Tesfaye Bekele</bdi></strong>" in form
     response = client.post(
         f"/pairings/{pairing.id}/report",
         data={
@@ -104,7 +104,7 @@ def test_a_report_heads_the_coordinators_home_page(
     heading = html.index("Safety reports to look into (1)")
     assert heading < html.index("waiting for review")
     assert f"/coordinator/reports/{report.id}" in html
-    assert "Tesfaye Bekele: Asked me for money or a payment" in html
+    assert "<bdi>Tesfaye Bekele</bdi>: Asked me for money or a payment" in html
 
 
 def test_closing_an_introduction_for_conduct_files_a_report(
@@ -283,7 +283,7 @@ def test_the_report_page_offers_what_can_be_done(
     for text in (
         "Amina Bello",
         "He asked me to pay USD 200 before he would help.",
-        "Suspend Tesfaye Bekele",
+        "Suspend <bdi>Tesfaye Bekele</bdi>",
         "Close the report",
         "Message to the person who reported (optional; they will see it)",
     ):

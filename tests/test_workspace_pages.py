@@ -195,7 +195,7 @@ def test_the_pairing_page_shows_history_notes_and_ratings(
     db.commit()
     auth.login("it@example.org")
     html = _page(client, f"/coordinator/pairings/{pairing.id}")
-    for text in ("Enjoy.", "Checked.", "5 out of 5 by Amina Bello", "Very useful"):
+    for text in ("Enjoy.", "Checked.", "5 out of 5 by <bdi>Amina Bello</bdi>", "Very useful"):
         assert text in html, text
     assert "Mark as completed" in html and "Close introduction" in html
 
@@ -225,7 +225,7 @@ def test_a_persons_page_shows_profile_suggestions_pairings_ratings_and_history(
         "Musa Abdullahi",
         f"/coordinator/people/{people.amina.user_id}/propose?kind=coaching&amp;with={musa.id}",
         f"/coordinator/pairings/{done.id}",
-        "4 out of 5 by Tesfaye Bekele",
+        "4 out of 5 by <bdi>Tesfaye Bekele</bdi>",
         "Keen learner",
         "Deactivate the account",
     ):

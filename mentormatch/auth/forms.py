@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from wtforms import Field, PasswordField, RadioField, StringField, SubmitField
 from wtforms.validators import (
@@ -27,8 +29,8 @@ from mentormatch.models import Role
 _ECHO_LIMIT = 1000
 
 SIGNUP_ROLE_LABELS = {
-    Role.ENTREPRENEUR: "An entrepreneur: I run, or am starting, a farm or agro-business",
-    Role.DIASPORA: "A member of the diaspora: I want to mentor, to invest, or both",
+    Role.ENTREPRENEUR: _l("An entrepreneur: I run, or am starting, a farm or agro-business"),
+    Role.DIASPORA: _l("A member of the diaspora: I want to mentor, to invest, or both"),
 }
 
 
@@ -38,40 +40,44 @@ def _strip(value: Any) -> Any:
 
 def _login_field() -> StringField:
     return StringField(
-        "Email or phone number",
+        _l("Email or phone number"),
         filters=[_strip],
         validators=[
-            DataRequired("Enter the email address or phone number you signed up with."),
-            Length(max=254, message="That is too long for an email or phone number."),
+            DataRequired(_l("Enter the email address or phone number you signed up with.")),
+            Length(max=254, message=_l("That is too long for an email or phone number.")),
         ],
     )
 
 
-def _existing_password_field(label: str, missing: str) -> PasswordField:
+def _existing_password_field(label: LazyString, missing: LazyString) -> PasswordField:
     return PasswordField(
         label,
         validators=[
             DataRequired(missing),
-            Length(max=MAX_PASSWORD_LENGTH, message="That is longer than any password here."),
+            Length(max=MAX_PASSWORD_LENGTH, message=_l("That is longer than any password here.")),
         ],
     )
 
 
-def _new_password_field(label: str) -> PasswordField:
+def _new_password_field(label: LazyString) -> PasswordField:
     return PasswordField(
         label,
-        description=f"At least {MIN_PASSWORD_LENGTH} characters. A few words you will remember "
-        "work well.",
-        validators=[DataRequired("Choose a password.")],
+        description=_l(
+            "At least %(num)d characters. A few words you will remember work well.",
+            num=MIN_PASSWORD_LENGTH,
+        ),
+        validators=[DataRequired(_l("Choose a password."))],
     )
 
 
-def _confirm_field(label: str) -> PasswordField:
+def _confirm_field(label: LazyString) -> PasswordField:
     return PasswordField(
         label,
         validators=[
-            DataRequired("Type the password a second time, to be sure it has no typing mistake."),
-            EqualTo("password", message="The two passwords are not the same. Type them again."),
+            DataRequired(
+                _l("Type the password a second time, to be sure it has no typing mistake.")
+            ),
+            EqualTo("password", message=_l("The two passwords are not the same. Type them again.")),
         ],
     )
 
@@ -102,51 +108,55 @@ class NewPasswordForm(AccountForm):
 
 class LoginForm(AccountForm):
     login = _login_field()
-    password = _existing_password_field("Password", "Enter your password.")
-    submit = SubmitField("Log in")
+    password = _existing_password_field(_l("Password"), _l("Enter your password."))
+    submit = SubmitField(_l("Log in"))
 
 
 class SignupForm(NewPasswordForm):
     role = RadioField(
-        "I am",
+        _l("I am"),
         choices=choices((role.value, SIGNUP_ROLE_LABELS[role]) for role in SELF_SERVICE_ROLES),
         validate_choice=False,
         validators=[
-            InputRequired("Choose whether you are an entrepreneur or a member of the diaspora."),
+            InputRequired(
+                _l("Choose whether you are an entrepreneur or a member of the diaspora.")
+            ),
             AnyOf(
                 [role.value for role in SELF_SERVICE_ROLES],
-                message="Choose one of the two: entrepreneur, or diaspora mentor or investor.",
+                message=_l("Choose one of the two: entrepreneur, or diaspora mentor or investor."),
             ),
         ],
     )
     full_name = StringField(
-        "Full name",
-        description="As people who meet you will know you. Any alphabet is fine.",
+        _l("Full name"),
+        description=_l("As people who meet you will know you. Any alphabet is fine."),
         filters=[_strip],
-        validators=[DataRequired("Enter your full name.")],
+        validators=[DataRequired(_l("Enter your full name."))],
     )
     email = StringField(
-        "Email address",
-        description="You log in with it; we send a link here if you forget your password.",
+        _l("Email address"),
+        description=_l("You log in with it; we send a link here if you forget your password."),
         filters=[_strip],
         validators=[
-            DataRequired("Enter your email address."),
-            Length(max=254, message="An email address has at most 254 characters."),
-            Email("Enter an email address like name@example.org."),
+            DataRequired(_l("Enter your email address.")),
+            Length(max=254, message=_l("An email address has at most 254 characters.")),
+            Email(_l("Enter an email address like name@example.org.")),
         ],
     )
     phone = StringField(
-        "Phone number (optional)",
-        description="With the country code, e.g. +234 803 123 4567. You can log in with it too.",
+        _l("Phone number (optional)"),
+        description=_l(
+            "With the country code, e.g. +234 803 123 4567. You can log in with it too."
+        ),
         filters=[_strip],
         validators=[
             Optional(),
-            Length(max=30, message="A phone number has at most 15 digits."),
+            Length(max=30, message=_l("A phone number has at most 15 digits.")),
         ],
     )
-    password = _new_password_field("Password")
-    confirm = _confirm_field("Type the password again")
-    submit = SubmitField("Create my account")
+    password = _new_password_field(_l("Password"))
+    confirm = _confirm_field(_l("Type the password again"))
+    submit = SubmitField(_l("Create my account"))
 
     def validate_full_name(self, field: Field) -> None:
         problem = full_name_problem(field.data or "")
@@ -167,19 +177,19 @@ class SignupForm(NewPasswordForm):
 
 class ChangePasswordForm(NewPasswordForm):
     current_password = _existing_password_field(
-        "Current password", "Enter the password you use now."
+        _l("Current password"), _l("Enter the password you use now.")
     )
-    password = _new_password_field("New password")
-    confirm = _confirm_field("Type the new password again")
-    submit = SubmitField("Change password")
+    password = _new_password_field(_l("New password"))
+    confirm = _confirm_field(_l("Type the new password again"))
+    submit = SubmitField(_l("Change password"))
 
 
 class ForgotPasswordForm(AccountForm):
     login = _login_field()
-    submit = SubmitField("Send me a link")
+    submit = SubmitField(_l("Send me a link"))
 
 
 class ResetPasswordForm(NewPasswordForm):
-    password = _new_password_field("New password")
-    confirm = _confirm_field("Type the new password again")
-    submit = SubmitField("Set my password")
+    password = _new_password_field(_l("New password"))
+    confirm = _confirm_field(_l("Type the new password again"))
+    submit = SubmitField(_l("Set my password"))

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 200
@@ -59,15 +61,15 @@ _SEQUENCES = ("01234567890", "abcdefghijklmnopqrstuvwxyz", "qwertyuiop", "asdfgh
 _SITE_WORDS = ("mentormatch", "mentor", "match")
 _EDGE_CHARACTERS = string.digits + string.punctuation + " "
 
-COMMON = (
+COMMON = _l(
     "This is one of the most common passwords: it is among the first that anyone guessing "
     "would try. Choose something else; a few words you will remember work well."
 )
-RUNS = (
+RUNS = _l(
     "This password repeats or runs through characters in order (like aaaa or 1234), which "
     "is quick to guess. Choose something else; a few words you will remember work well."
 )
-OWN_NAME = (
+OWN_NAME = _l(
     "Do not build your password from your name or email address: people who know you "
     "would guess it. Choose something else."
 )
@@ -131,19 +133,27 @@ def password_problem(
     name or email, this site's name.
     """
     if len(password) < MIN_PASSWORD_LENGTH:
-        return f"Use at least {MIN_PASSWORD_LENGTH} characters; this one has {len(password)}."
+        return _(
+            "Use at least %(least)d characters; this one has %(length)d.",
+            least=MIN_PASSWORD_LENGTH,
+            length=len(password),
+        )
     if len(password) > MAX_PASSWORD_LENGTH:
-        return f"Use at most {MAX_PASSWORD_LENGTH} characters; this one has {len(password)}."
+        return _(
+            "Use at most %(most)d characters; this one has %(length)d.",
+            most=MAX_PASSWORD_LENGTH,
+            length=len(password),
+        )
     folded = password.strip().casefold()
     if email and folded == email.strip().casefold():
-        return "Do not use your email address as your password; choose something else."
+        return _("Do not use your email address as your password; choose something else.")
     if _is_common(folded):
-        return COMMON
+        return str(COMMON)
     if _is_run(folded):
-        return RUNS
+        return str(RUNS)
     own = _own_words(email, name)
     if own and _is_made_of(folded, own + list(_SITE_WORDS)):
-        return OWN_NAME
+        return str(OWN_NAME)
     if _is_made_of(folded, list(_SITE_WORDS)):
-        return COMMON
+        return str(COMMON)
     return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, replace
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -76,13 +77,15 @@ def create_user(
     registered_by: User | None = None,
     email_confirmed: bool = True,
     flush: bool = True,
+    language: str | None = None,
 ) -> User:
     """Add a user; without a password the account cannot log in until it is claimed.
 
     `phone` is already in E.164 (mentormatch.phones.parse_phone). Accounts made by a
     coordinator, the CLI or an import count their email as confirmed; a self-registered
     one passes `email_confirmed=False` until its link is followed. An import of many
-    rows passes `flush=False` and flushes once.
+    rows passes `flush=False` and flushes once. `language` is the one their pages and
+    emails are written in (None: the browser's, and English for emails).
     """
     user = User(
         full_name=full_name.strip(),
@@ -93,6 +96,7 @@ def create_user(
         is_active=True,
         registered_by_id=registered_by.id if registered_by else None,
         email_confirmed_at=utcnow() if email and email_confirmed else None,
+        language=language,
     )
     session.add(user)
     if flush:
@@ -139,12 +143,16 @@ def full_name_problem(full_name: str) -> str | None:
     """Say what is wrong with a person's name, or None; any script is welcome."""
     name = full_name.strip()
     if not name:
-        return "Enter your full name."
+        return _("Enter your full name.")
     if len(name) > MAX_FULL_NAME_LENGTH:
-        return f"Use at most {MAX_FULL_NAME_LENGTH} characters; this has {len(name)}."
+        return _(
+            "Use at most %(most)d characters; this has %(length)d.",
+            most=MAX_FULL_NAME_LENGTH,
+            length=len(name),
+        )
     # Cc: tabs, line breaks; Zl, Zp: the line and paragraph separators U+2028 and U+2029.
     if any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") or ch in BIDI_CONTROLS for ch in name):
-        return "Remove the invisible control characters (such as tabs or line breaks)."
+        return _("Remove the invisible control characters (such as tabs or line breaks).")
     return None
 
 
@@ -180,9 +188,11 @@ def register_account(
     email: str,
     password: str,
     phone: str | None = None,
+    language: str | None = None,
 ) -> Registration:
     """Create a self-registered account waiting for its email to be confirmed, unless the
-    email is taken; a phone number another account uses is left out.
+    email is taken; a phone number another account uses is left out. `language` is the
+    language the sign-up page was read in: the new account's emails come in it.
 
     Both outcomes hash the password and write one email, so they take the same time.
     When two sign-ups race past the check, the unique constraint decides.
@@ -202,6 +212,7 @@ def register_account(
                 email=email,
                 phone=None if phone_left_out else phone,
                 email_confirmed=False,
+                language=language,
             )
             user.password_hash = password_hash
             session.flush()
@@ -213,7 +224,13 @@ def register_account(
             raise
         # The phone number was taken meanwhile: make the account without it.
         again = register_account(
-            session, full_name=full_name, role=role, email=email, password=password, phone=None
+            session,
+            full_name=full_name,
+            role=role,
+            email=email,
+            password=password,
+            phone=None,
+            language=language,
         )
         return replace(again, phone_left_out=again.user is not None)
     return Registration(user=user, phone_left_out=phone_left_out)

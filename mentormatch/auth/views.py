@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -17,6 +18,8 @@ from flask import (
 )
 from flask import session as browser_session
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import Session
@@ -48,22 +51,27 @@ from mentormatch.auth.service import (
 )
 from mentormatch.db import get_session
 from mentormatch.extensions import limiter
+from mentormatch.i18n import current_language, in_language_of
 from mentormatch.main.errors import render_error
 from mentormatch.models import Role, User, normalize_email
 from mentormatch.notifications import display_name, public_link, queue_email
 
 bp = Blueprint("auth", __name__)
 
-WRONG_CREDENTIALS = "That email or phone number and password do not match an active account."
-CONFIRM_FIRST = (
+WRONG_CREDENTIALS = _l("That email or phone number and password do not match an active account.")
+CONFIRM_FIRST = _l(
     "Confirm your email address first: follow the link we sent you when you signed up. "
     "No email? Sign up again with the same address and we will send a new link."
 )
 NEXT_STEP = {
-    Role.ENTREPRENEUR: "Your account is ready. Next, describe your farm or business and what "
-    "you need, so we can suggest mentors and investors.",
-    Role.DIASPORA: "Your account is ready. Next, say what you offer as a mentor or investor, "
-    "so we can suggest entrepreneurs.",
+    Role.ENTREPRENEUR: _l(
+        "Your account is ready. Next, describe your farm or business and what "
+        "you need, so we can suggest mentors and investors."
+    ),
+    Role.DIASPORA: _l(
+        "Your account is ready. Next, say what you offer as a mentor or investor, "
+        "so we can suggest entrepreneurs."
+    ),
 }
 
 
@@ -131,15 +139,15 @@ def login() -> ResponseReturnValue:
         session = get_session()
         user = authenticate(session, form.login.data or "", form.password.data or "")
         if user is None:
-            form.password.errors.append(WRONG_CREDENTIALS)
+            form.password.errors.append(str(WRONG_CREDENTIALS))
             return render_template("auth/login.html", form=form), 401
         if not email_confirmed(user):
             session.rollback()
-            form.login.errors.append(CONFIRM_FIRST)
+            form.login.errors.append(str(CONFIRM_FIRST))
             return render_template("auth/login.html", form=form), 403
         session.commit()
         _start_session(user)
-        flash(f"Welcome back, {user.full_name}.", "success")
+        flash(_("Welcome back, %(name)s.", name=user.full_name), "success")
         return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form), _form_status(form)
 
@@ -159,7 +167,7 @@ def logout() -> ResponseReturnValue:
     get_session().commit()
     logout_user()
     browser_session.clear()
-    flash("You are logged out on every device.", "info")
+    flash(_("You are logged out on every device."), "info")
     return redirect(url_for("main.index"))
 
 
@@ -181,6 +189,8 @@ def signup() -> ResponseReturnValue:
             email=form.email.data or "",
             phone=phones.parse_phone(form.phone.data, None) if form.phone.data else None,
             password=form.password.data or "",
+            # The language the page was read in: the new account's emails come in it.
+            language=current_language().code,
         )
         if registration.user is not None:
             _queue_confirmation(session, registration.user, registration.phone_left_out)
@@ -206,16 +216,18 @@ def confirm(token: str) -> ResponseReturnValue:
     if state is LinkState.INVALID or user is None:
         return render_error(
             400,
-            "This link is not valid or has expired. Sign up again with the same address "
-            "and we will send you a new one.",
+            _(
+                "This link is not valid or has expired. Sign up again with the same address "
+                "and we will send you a new one."
+            ),
         )
     if state is LinkState.ALREADY_USED:
-        flash("Your email address is already confirmed. Log in to continue.", "info")
+        flash(_("Your email address is already confirmed. Log in to continue."), "info")
         return redirect(url_for("auth.login"))
     confirm_email(user)
     session.commit()
     _start_session(user)
-    flash(NEXT_STEP[user.role], "success")
+    flash(str(NEXT_STEP[user.role]), "success")
     return redirect(url_for("profiles.mine"))
 
 
@@ -225,25 +237,36 @@ def _confirm_days() -> int:
 
 def _queue_confirmation(session: Session, user: User, phone_left_out: bool) -> None:
     token = make_confirmation_token(user, current_app.config["SECRET_KEY"])
-    body = render_template(
-        "auth/confirm_email.txt",
-        name=display_name(user.full_name),
-        link=_link("auth.confirm", token=token),
-        days=_confirm_days(),
-        phone_left_out=phone_left_out,
-    )
-    queue_email(session, user.email or "", "Confirm your MentorMatch email address", body)
+    with in_language_of(user):
+        body = render_template(
+            "auth/confirm_email.txt",
+            name=display_name(user.full_name),
+            link=_link("auth.confirm", token=token),
+            days=_confirm_days(),
+            phone_left_out=phone_left_out,
+        )
+        subject = _("Confirm your MentorMatch email address")
+    queue_email(session, user.email or "", subject, body)
+
+
+def _owners_language(user: User) -> AbstractContextManager[None]:
+    """Write an email about an account to its owner: in the language they chose, else in
+    the language of the page it was asked from, which the owner most likely just read
+    (docs/decisions/019-emails-about-an-account.md)."""
+    return in_language_of(user) if user.language else nullcontext()
 
 
 def _queue_account_exists(session: Session, user: User) -> None:
     token = make_reset_token(user, current_app.config["SECRET_KEY"])
-    body = render_template(
-        "auth/account_exists_email.txt",
-        login_link=_link("auth.login"),
-        reset_link=_link("auth.reset_password", token=token),
-        minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60,
-    )
-    queue_email(session, user.email or "", "You already have a MentorMatch account", body)
+    with _owners_language(user):
+        body = render_template(
+            "auth/account_exists_email.txt",
+            login_link=_link("auth.login"),
+            reset_link=_link("auth.reset_password", token=token),
+            minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60,
+        )
+        subject = _("You already have a MentorMatch account")
+    queue_email(session, user.email or "", subject, body)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -258,8 +281,10 @@ def change_password() -> ResponseReturnValue:
     if form.validate_on_submit():
         if not verify_password(user.password_hash, form.current_password.data or ""):
             form.current_password.errors.append(
-                "That is not your current password. Type it again, or log out and use "
-                "“Forgot your password?”."
+                _(
+                    "That is not your current password. Type it again, or log out and use "
+                    "“Forgot your password?”."
+                )
             )
         else:
             set_password(user, form.password.data or "")
@@ -268,8 +293,10 @@ def change_password() -> ResponseReturnValue:
             # every other session of this account ends.
             _start_session(user)
             flash(
-                "Your password is changed. Other devices where you were logged in are now "
-                "logged out.",
+                _(
+                    "Your password is changed. Other devices where you were logged in are now "
+                    "logged out."
+                ),
                 "success",
             )
             return redirect(url_for("main.index"))
@@ -303,17 +330,20 @@ def _link(endpoint: str, **values: Any) -> str:
 
 
 def _queue_no_account(session: Session, email: str) -> None:
+    # No account, so no setting to follow: the language of the page the person asked from.
     body = render_template("auth/no_account_email.txt", signup_link=_link("auth.signup"))
-    queue_email(session, email, "About your MentorMatch password", body)
+    queue_email(session, email, _("About your MentorMatch password"), body)
 
 
 def _queue_reset_link(session: Session, user: User) -> None:
     token = make_reset_token(user, current_app.config["SECRET_KEY"])
     minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
-    body = render_template(
-        "auth/reset_email.txt", link=_link("auth.reset_password", token=token), minutes=minutes
-    )
-    queue_email(session, user.email or "", "Set your MentorMatch password", body)
+    with _owners_language(user):
+        body = render_template(
+            "auth/reset_email.txt", link=_link("auth.reset_password", token=token), minutes=minutes
+        )
+        subject = _("Set your MentorMatch password")
+    queue_email(session, user.email or "", subject, body)
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
@@ -337,6 +367,6 @@ def reset_password(token: str) -> ResponseReturnValue:
         confirm_email(user)  # the link reached them: the address is theirs
         session.commit()
         _start_session(user)
-        flash("Your new password is set and you are logged in.", "success")
+        flash(_("Your new password is set and you are logged in."), "success")
         return redirect(url_for("main.index"))
     return render_template("auth/reset.html", form=form), _form_status(form)

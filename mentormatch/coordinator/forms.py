@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -19,13 +21,12 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from mentormatch.forms import ListSelectField, choices
 from mentormatch.introductions.forms import KIND_CHOICES, PRIVATE_NOTE_LABEL
-from mentormatch.models import PairingState
 from mentormatch.pairings.service import MAX_TEXT
 from mentormatch.people.accounts import DEACTIVATION_REASONS
-from mentormatch.people.search import ROLE_CHOICES, STATUS_CHOICES
+from mentormatch.people.search import ROLE_CHOICES
 from mentormatch.safety.service import OUTCOMES
 
-_TOO_LONG = f"Keep it under {MAX_TEXT} characters."
+_TOO_LONG = _l("Keep it under %(max)d characters.", max=MAX_TEXT)
 _TEXT = [Optional(), Length(max=MAX_TEXT, message=_TOO_LONG)]
 
 
@@ -35,10 +36,10 @@ class QueueFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    country = ListSelectField("Country", choices=[], default="", validate_choice=True)
-    value_chain = ListSelectField("Value chain", choices=[], default="", validate_choice=True)
+    country = ListSelectField(_l("Country"), choices=[], default="", validate_choice=True)
+    value_chain = ListSelectField(_l("Value chain"), choices=[], default="", validate_choice=True)
     kind = ListSelectField(
-        "Kind", choices=choices(KIND_CHOICES, blank="Any"), default="", validate_choice=True
+        _l("Kind"), choices=choices(KIND_CHOICES, blank=_l("Any")), default="", validate_choice=True
     )
 
 
@@ -49,26 +50,31 @@ class PeopleFilterForm(FlaskForm):
         csrf = False
 
     q = StringField(
-        "Search",
-        description="A name, business, email or phone number (or part of one).",
-        validators=[Optional(), Length(max=100, message="Keep the search under 100 characters.")],
+        _l("Search"),
+        description=_l("A name, business, email or phone number (or part of one)."),
+        validators=[
+            Optional(),
+            Length(max=100, message=_l("Keep the search under 100 characters.")),
+        ],
     )
-    role = ListSelectField("Role", choices=choices(ROLE_CHOICES.items(), blank="Any"), default="")
-    status = ListSelectField(
-        "Status", choices=choices(STATUS_CHOICES.items(), blank="Any"), default=""
+    role = ListSelectField(
+        _l("Role"), choices=choices(ROLE_CHOICES.items(), blank=_l("Any")), default=""
     )
-    country = ListSelectField("Country", choices=[], default="")
-    region = ListSelectField("Region", choices=[], default="")
-    value_chain = ListSelectField("Value chain", choices=[], default="")
-    returnee = BooleanField("Returnees only")
-    women_led = BooleanField("Women-led only")
-    youth_led = BooleanField("Youth-led only")
-    capacity_left = BooleanField("Mentors with a place left only")
+    # Set per request (views): some statuses are labelled by their model, in the reader's
+    # language.
+    status = ListSelectField(_l("Status"), choices=[], default="")
+    country = ListSelectField(_l("Country"), choices=[], default="")
+    region = ListSelectField(_l("Region"), choices=[], default="")
+    value_chain = ListSelectField(_l("Value chain"), choices=[], default="")
+    returnee = BooleanField(_l("Returnees only"))
+    women_led = BooleanField(_l("Women-led only"))
+    youth_led = BooleanField(_l("Youth-led only"))
+    capacity_left = BooleanField(_l("Mentors with a place left only"))
 
 
 ATTENTION = {
-    "expiring": "Requests about to expire",
-    "full": "Coaching requests to a mentor with no place left",
+    "expiring": _l("Requests about to expire"),
+    "full": _l("Coaching requests to a mentor with no place left"),
 }
 
 
@@ -78,33 +84,32 @@ class PairingFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    state = ListSelectField(
-        "State",
-        choices=choices(((s.value, s.label) for s in PairingState), blank="Any"),
-        default="",
-    )
-    kind = ListSelectField("Kind", choices=choices(KIND_CHOICES, blank="Any"), default="")
-    country = ListSelectField("Country", choices=[], default="")
-    value_chain = ListSelectField("Value chain", choices=[], default="")
-    since = DateField("Requested from", validators=[Optional()], format="%Y-%m-%d")
-    until = DateField("Requested until", validators=[Optional()], format="%Y-%m-%d")
-    coordinator = ListSelectField("Decided by", choices=[], default="")
+    # The states' choices are set per request (views), in the reader's language.
+    state = ListSelectField(_l("State"), choices=[], default="")
+    kind = ListSelectField(_l("Kind"), choices=choices(KIND_CHOICES, blank=_l("Any")), default="")
+    country = ListSelectField(_l("Country"), choices=[], default="")
+    value_chain = ListSelectField(_l("Value chain"), choices=[], default="")
+    since = DateField(_l("Requested from"), validators=[Optional()], format="%Y-%m-%d")
+    until = DateField(_l("Requested until"), validators=[Optional()], format="%Y-%m-%d")
+    coordinator = ListSelectField(_l("Decided by"), choices=[], default="")
     attention = ListSelectField(
-        "Needs attention", choices=choices(ATTENTION.items(), blank="Any"), default=""
+        _l("Needs attention"), choices=choices(ATTENTION.items(), blank=_l("Any")), default=""
     )
 
     def validate_until(self, field: DateField) -> None:
         since: date | None = self.since.data
         if field.data and since and field.data < since:
-            raise ValidationError("The end of the period must come after its start.")
+            raise ValidationError(_("The end of the period must come after its start."))
 
 
 class DecisionForm(FlaskForm):
     """A coordinator's decision about a person: the version the page showed, a message the
     person sees and a private note. `prefix` keeps several on one page apart."""
 
-    version = HiddenField(validators=[InputRequired("Reload the page and try again.")])
-    message = TextAreaField("Message to the person (optional; they will see it)", validators=_TEXT)
+    version = HiddenField(validators=[InputRequired(_l("Reload the page and try again."))])
+    message = TextAreaField(
+        _l("Message to the person (optional; they will see it)"), validators=_TEXT
+    )
     private_note = TextAreaField(PRIVATE_NOTE_LABEL, validators=_TEXT)
 
     def expected_version(self) -> int | None:
@@ -113,7 +118,7 @@ class DecisionForm(FlaskForm):
 
     def validate_version(self, field: HiddenField) -> None:
         if self.expected_version() is None:
-            raise ValidationError("Reload the page and try again.")
+            raise ValidationError(_("Reload the page and try again."))
 
 
 class ReviewForm(DecisionForm):
@@ -123,18 +128,18 @@ class ReviewForm(DecisionForm):
         super().__init__(prefix=action, **kwargs)
         self.action = action
         if action == "request_changes":
-            self.message.label.text = "What should change (the person will see this)"
+            self.message.label.text = _l("What should change (the person will see this)")
             self.message.validators = [
-                InputRequired("Say what should change: the person reads this message."),
+                InputRequired(_l("Say what should change: the person reads this message.")),
                 Length(max=MAX_TEXT, message=_TOO_LONG),
             ]
 
 
 class DeactivateForm(DecisionForm):
     reason = SelectField(
-        "Reason",
-        choices=choices(DEACTIVATION_REASONS.items(), blank="Choose a reason"),
-        validators=[InputRequired("Choose a reason from the list.")],
+        _l("Reason"),
+        choices=choices(DEACTIVATION_REASONS.items(), blank=_l("Choose a reason")),
+        validators=[InputRequired(_l("Choose a reason from the list."))],
     )
 
     def __init__(self, **kwargs: object) -> None:
@@ -149,7 +154,9 @@ class ReactivateForm(DecisionForm):
 class ProposeForm(FlaskForm):
     """Propose an introduction from a person's suggestions."""
 
-    message = TextAreaField("Message to both people (optional; they will see it)", validators=_TEXT)
+    message = TextAreaField(
+        _l("Message to both people (optional; they will see it)"), validators=_TEXT
+    )
     private_note = TextAreaField(PRIVATE_NOTE_LABEL, validators=_TEXT)
 
 
@@ -158,16 +165,18 @@ class SuspendForm(DecisionForm):
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(prefix="suspend", **kwargs)
-        self.message.label.text = "Message to the reported person (optional; they will see it)"
+        self.message.label.text = _l("Message to the reported person (optional; they will see it)")
 
 
 class CloseReportForm(DecisionForm):
     outcome = RadioField(
-        "Outcome",
+        _l("Outcome"),
         choices=choices(OUTCOMES.items()),
-        validators=[InputRequired("Choose an outcome from the list.")],
+        validators=[InputRequired(_l("Choose an outcome from the list."))],
     )
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(prefix="close", **kwargs)
-        self.message.label.text = "Message to the person who reported (optional; they will see it)"
+        self.message.label.text = _l(
+            "Message to the person who reported (optional; they will see it)"
+        )

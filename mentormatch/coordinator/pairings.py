@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import current_app, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 
 from mentormatch.auth.access import staff_required
 from mentormatch.coordinator import queries as workspace
@@ -22,12 +23,14 @@ def _form() -> PairingFilterForm:
     session = get_session()
     form = PairingFilterForm(request.args)
     countries, chains = queries.approval_filter_choices(session)
-    form.country.choices = choices(countries, blank="Any")
+    form.state.choices = choices(((s.value, s.label) for s in PairingState), blank=_("Any"))
+    form.country.choices = choices(countries, blank=_("Any"))
     form.value_chain.choices = choices(
-        [(code, label.partition(": ")[0]) for code, label in chains], blank="Any"
+        [(code, label.partition(": ")[0]) for code, label in chains], blank=_("Any")
     )
     form.coordinator.choices = choices(
-        [(str(ident), name) for ident, name in workspace.coordinators(session)], blank="Anyone"
+        [(str(ident), name) for ident, name in workspace.coordinators(session)],
+        blank=_("Anyone"),
     )
     return form
 

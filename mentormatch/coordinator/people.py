@@ -10,6 +10,9 @@ from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from mentormatch import taxonomy
@@ -49,7 +52,7 @@ TRAIL_REASONS = {
     **accounts.DEACTIVATION_REASONS,
     **CATEGORY_LABELS,
     **OUTCOMES,
-    "offers_investment": "started offering investment: investors are always vetted",
+    "offers_investment": _l("started offering investment: investors are always vetted"),
 }
 
 # Introductions and lines of the trail shown on a person's page, newest first (the page
@@ -63,15 +66,18 @@ def _people_form() -> PeopleFilterForm:
     session = get_session()
     form = PeopleFilterForm(request.args)
     countries = search.countries_of_people(session)
-    form.country.choices = choices(countries, blank="Any")
+    form.status.choices = choices(search.status_choices(), blank=_("Any"))
+    form.country.choices = choices(countries, blank=_("Any"))
     country = form.country.data if form.country.data in dict(countries) else None
     regions = taxonomy.regions_for(country) if country else []
-    form.region.choices = choices(regions, blank="Any" if country else "Choose a country first")
+    form.region.choices = choices(
+        regions, blank=_("Any") if country else _("Choose a country first")
+    )
     chains = session.execute(
         select(ValueChain.code, ValueChain.label).order_by(ValueChain.position)
     )
     form.value_chain.choices = choices(
-        [(code, label.partition(": ")[0]) for code, label in chains], blank="Any"
+        [(code, taxonomy.chain_short_name(label)) for code, label in chains], blank=_("Any")
     )
     return form
 
@@ -127,7 +133,7 @@ def vetting_queue() -> ResponseReturnValue:
 def _person_or_404(user_id: int) -> User:
     person = get_session().get(User, user_id)
     if person is None:
-        abort(404, "This person does not exist.")
+        abort(404, _("This person does not exist."))
     return person
 
 
@@ -218,13 +224,19 @@ def review_profile(user_id: int, action: str) -> ResponseReturnValue:
     person = _person_or_404(user_id)
     profile = vetting.profile_of(person)
     if profile is None:
-        return refuse(ActionRefused(f"{person.full_name} has no profile to review yet."))
+        return refuse(
+            ActionRefused(_("%(name)s has no profile to review yet.", name=person.full_name))
+        )
     form = ReviewForm(action)
     return _decide(
         person,
         form,
         lambda notes: vetting.decide(get_session(), profile, current_account(), action, **notes),
-        lambda status: f"{person.full_name}'s profile is now “{status.label}”. They are told.",
+        lambda status: _(
+            "%(name)s's profile is now “%(status)s”. They are told.",
+            name=person.full_name,
+            status=status.label,
+        ),
     )
 
 
@@ -236,10 +248,13 @@ def deactivate(user_id: int) -> ResponseReturnValue:
     form = DeactivateForm()
 
     def withdrawn(pairings: Sequence[Any]) -> str:
-        n = len(pairings)
-        return (
-            f"{person.full_name}'s account is deactivated; {n} waiting "
-            f"request{'' if n == 1 else 's'} withdrawn, the other people told."
+        return ngettext(
+            "%(name)s's account is deactivated; %(num)d waiting request withdrawn, the "
+            "other person told.",
+            "%(name)s's account is deactivated; %(num)d waiting requests withdrawn, the "
+            "other people told.",
+            len(pairings),
+            name=person.full_name,
         )
 
     return _decide(
@@ -261,7 +276,7 @@ def reactivate(user_id: int) -> ResponseReturnValue:
         person,
         ReactivateForm(),
         lambda notes: accounts.reactivate(get_session(), person, current_account(), **notes),
-        lambda _: f"{person.full_name}'s account is active again.",
+        lambda result: _("%(name)s's account is active again.", name=person.full_name),
     )
 
 
@@ -298,19 +313,22 @@ def _proposal_parties(person: User) -> tuple[EntrepreneurProfile, DiasporaProfil
     try:
         kind = PairingKind(request.values.get("kind", "coaching"))
     except ValueError:
-        abort(400, "Choose coaching or investment.")
+        abort(400, _("Choose coaching or investment."))
     session = get_session()
     if isinstance(profile, EntrepreneurProfile):
         diaspora = session.get(DiasporaProfile, other_id) if other_id else None
         if diaspora is None or not is_public(diaspora):
-            abort(404, "That profile does not exist, or it is not available.")
+            abort(404, _("That profile does not exist, or it is not available."))
         return profile, diaspora, kind
     if isinstance(profile, DiasporaProfile):
         entrepreneur = session.get(EntrepreneurProfile, other_id) if other_id else None
         if entrepreneur is None or not is_public(entrepreneur):
-            abort(404, "That profile does not exist, or it is not available.")
+            abort(404, _("That profile does not exist, or it is not available."))
         return entrepreneur, profile, kind
-    abort(404, f"{person.full_name} has no profile to propose introductions for.")
+    abort(
+        404,
+        _("%(name)s has no profile to propose introductions for.", name=person.full_name),
+    )
 
 
 @bp.route("/people/<int:user_id>/propose", methods=["GET", "POST"])
@@ -341,8 +359,12 @@ def propose(user_id: int) -> ResponseReturnValue:
             return refuse(error)
         session.commit()
         flash(
-            f"Introduction proposed: {pairing.entrepreneur.display_name} and "
-            f"{pairing.diaspora.display_name} are told; the other side answers first.",
+            _(
+                "Introduction proposed: %(entrepreneur)s and %(member)s are told; the other "
+                "side answers first.",
+                entrepreneur=pairing.entrepreneur.display_name,
+                member=pairing.diaspora.display_name,
+            ),
             "success",
         )
         return redirect(url_for("coordinator.review", pairing_id=pairing.id))

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 
 from mentormatch.auth.access import current_account, staff_required
 from mentormatch.coordinator import queries as workspace
@@ -30,7 +31,7 @@ def reports_list() -> ResponseReturnValue:
     raw = request.args.get("state", "open")
     states = {"open": ReportState.OPEN, "closed": ReportState.CLOSED, "all": None}
     if raw not in states:
-        abort(400, "Choose open, handled or all reports.")
+        abort(400, _("Choose open, handled or all reports."))
     page = paginate_query(
         get_session(),
         workspace.reports(states[raw]),
@@ -46,7 +47,7 @@ def reports_list() -> ResponseReturnValue:
 def _report_or_404(report_id: int) -> SafetyReport:
     report = get_session().get(SafetyReport, report_id)
     if report is None:
-        abort(404, "This report does not exist.")
+        abort(404, _("This report does not exist."))
     return report
 
 
@@ -95,7 +96,10 @@ def suspend_reported(report_id: int) -> ResponseReturnValue:
         report,
         SuspendForm(),
         lambda notes: service.suspend_subject(get_session(), report, current_account(), **notes),
-        f"{report.subject.full_name}'s profile is suspended while you look into it.",
+        _(
+            "%(name)s's profile is suspended while you look into it.",
+            name=report.subject.full_name,
+        ),
         url_for("coordinator.report", report_id=report.id),
     )
 
@@ -112,7 +116,7 @@ def close_report(report_id: int) -> ResponseReturnValue:
         lambda notes: service.close_report(
             get_session(), report, current_account(), outcome=form.outcome.data or "", **notes
         ),
-        "The report is handled; the person who reported it is told.",
+        _("The report is handled; the person who reported it is told."),
         url_for("coordinator.home"),
     )
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from sqlalchemy import false
 
 from mentormatch.auth.access import current_account, staff_required
@@ -26,8 +27,8 @@ __all__ = ["bp"]
 def _filter_form() -> QueueFilterForm:
     form = QueueFilterForm(request.args)
     countries, chains = queries.approval_filter_choices(get_session())
-    form.country.choices = choices(countries, blank="Any")
-    form.value_chain.choices = choices(chains, blank="Any")
+    form.country.choices = choices(countries, blank=_("Any"))
+    form.value_chain.choices = choices(chains, blank=_("Any"))
     return form
 
 
@@ -69,7 +70,7 @@ def review(pairing_id: int) -> ResponseReturnValue:
     session = get_session()
     pairing = session.get(Pairing, pairing_id)
     if pairing is None:
-        abort(404, "This introduction does not exist.")
+        abort(404, _("This introduction does not exist."))
     blockers = (
         service.approval_blockers(session, pairing) if pairing.state.value == "accepted" else []
     )

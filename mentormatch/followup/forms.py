@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
@@ -17,7 +19,7 @@ from mentormatch.money.rates import Rates
 from mentormatch.pairings.service import MAX_TEXT
 from mentormatch.profiles.forms import YES_NO, WholeNumberField
 
-ANSWER_YES_OR_NO = "Answer yes or no."
+ANSWER_YES_OR_NO = _l("Answer yes or no.")
 
 
 def _yes(value: Any) -> bool | None:
@@ -28,54 +30,58 @@ def _yes(value: Any) -> bool | None:
         return value
     if value in ("yes", "no"):
         return value == "yes"
-    raise ValueError(ANSWER_YES_OR_NO)
+    raise ValueError(str(ANSWER_YES_OR_NO))
 
 
 class CheckInForm(FlaskForm):
     """One side's check-in; the money questions only on investment introductions."""
 
-    day = SelectField("Which check-in", coerce=int, choices=[], validate_choice=True)
+    day = SelectField(_l("Which check-in"), coerce=int, choices=[], validate_choice=True)
     met = RadioField(
-        "Have you met (in person, by phone or online)?",
+        _l("Have you met (in person, by phone or online)?"),
         choices=YES_NO,
         coerce=_yes,
         validators=[InputRequired(ANSWER_YES_OR_NO)],
     )
     sessions = IntegerField(
-        "How many sessions have you held so far, in all?",
+        _l("How many sessions have you held so far, in all?"),
         widget=TextInput(),
         render_kw={"inputmode": "numeric"},
         validators=[
-            InputRequired("Give the number of sessions, 0 if none."),
-            NumberRange(0, MAX_SESSIONS, f"Give a whole number from 0 to {MAX_SESSIONS}."),
+            InputRequired(_l("Give the number of sessions, 0 if none.")),
+            NumberRange(
+                0, MAX_SESSIONS, _l("Give a whole number from 0 to %(max)d.", max=MAX_SESSIONS)
+            ),
         ],
-        description="Count every session since the introduction, not only since the last check-in.",
+        description=_l(
+            "Count every session since the introduction, not only since the last check-in."
+        ),
     )
     what_changed = TextAreaField(
-        "What changed? (optional)",
+        _l("What changed? (optional)"),
         validators=[
             Optional(),
-            Length(max=MAX_TEXT, message=f"Keep it under {MAX_TEXT} characters."),
+            Length(max=MAX_TEXT, message=_l("Keep it under %(max)d characters.", max=MAX_TEXT)),
         ],
-        description="For example: started keeping records, found a feed supplier.",
+        description=_l("For example: started keeping records, found a feed supplier."),
     )
     money_committed = RadioField(
-        "Was money committed?",
+        _l("Was money committed?"),
         choices=YES_NO,
         coerce=_yes,
         validators=[InputRequired(ANSWER_YES_OR_NO)],
     )
     amount = WholeNumberField(
-        "How much was committed?", description="Leave empty if no money was committed."
+        _l("How much was committed?"), description=_l("Leave empty if no money was committed.")
     )
-    currency = SelectField("Currency of the amount", choices=[], validate_choice=False)
-    instrument = SelectField("Kind of money", choices=[], validate_choice=False)
+    currency = SelectField(_l("Currency of the amount"), choices=[], validate_choice=False)
+    instrument = SelectField(_l("Kind of money"), choices=[], validate_choice=False)
 
     def __init__(
         self, pairing: Pairing, days: list[int], rates: Rates | None = None, **kwargs: Any
     ) -> None:
         super().__init__(prefix="check-in", **kwargs)
-        self.day.choices = choices((day, f"{day}-day check-in") for day in days)
+        self.day.choices = choices((day, _("%(day)d-day check-in", day=day)) for day in days)
         if pairing.kind is PairingKind.COACHING:
             for name in ("money_committed", "amount", "currency", "instrument"):
                 delattr(self, name)

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from flask_babel import format_decimal
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -31,6 +33,7 @@ from mentormatch.models import (
 )
 from mentormatch.money.rates import Rates
 from mentormatch.money.store import latest_rates
+from mentormatch.notifications import display_name
 from mentormatch.pairings.parties import is_coordinator, is_party
 from mentormatch.pairings.rules import (
     IllegalTransition,
@@ -135,18 +138,21 @@ def file_check_in(
     policy = policy or CheckInPolicy()
     now = now or utcnow()
     if not is_party(pairing, author):
-        raise NotAllowed("Only the two people introduced can file a check-in.")
+        raise NotAllowed(_("Only the two people introduced can file a check-in."))
     if pairing.state not in CHECK_IN_STATES:
-        raise IllegalTransition("Check-ins are for approved introductions.")
+        raise IllegalTransition(_("Check-ins are for approved introductions."))
     if day not in due_check_ins(session, pairing, author, policy, now):
         raise InvalidInput(
-            "That check-in is not due yet, or you already filed it: choose one from the list."
+            _("That check-in is not due yet, or you already filed it: choose one from the list.")
         )
     if not isinstance(sessions, int) or not 0 <= sessions <= MAX_SESSIONS:
         raise InvalidInput(
-            f"Give the number of sessions as a whole number from 0 to {MAX_SESSIONS}."
+            _(
+                "Give the number of sessions as a whole number from 0 to %(max)d.",
+                max=MAX_SESSIONS,
+            )
         )
-    what_changed = clean_text(what_changed, "answer to “what changed”")
+    what_changed = clean_text(what_changed, _("answer to “what changed”"))
     money = _money(pairing, money_committed, amount, currency, instrument, latest_rates(session))
     check_in = CheckIn(
         pairing_id=pairing.id,
@@ -163,7 +169,7 @@ def file_check_in(
         with session.begin_nested():
             session.flush()
     except IntegrityError as exc:
-        raise RequestRefused("You already filed this check-in.") from exc
+        raise RequestRefused(_("You already filed this check-in.")) from exc
     other = (
         pairing.diaspora.user
         if author.id == pairing.entrepreneur.user_id
@@ -173,9 +179,20 @@ def file_check_in(
         session,
         other.id,
         pairing,
-        f"{author.full_name} filed the {day}-day check-in",
-        f"{author.full_name} filed the {day}-day check-in of your {pairing.kind.value} "
-        "introduction. You can read it, and file yours, on the introduction's page.",
+        lambda: (
+            _(
+                "%(name)s filed the %(day)d-day check-in",
+                name=display_name(author.full_name),
+                day=day,
+            ),
+            _(
+                "%(name)s filed the %(day)d-day check-in of your introduction (%(kind)s). "
+                "You can read it, and file yours, on the introduction's page.",
+                name=author.full_name,
+                day=day,
+                kind=pairing.kind.label,
+            ),
+        ),
     )
     return check_in
 
@@ -195,26 +212,26 @@ def _money(
     amount = _whole_amount(amount)
     if pairing.kind is PairingKind.COACHING:
         if committed or amount or currency or instrument:
-            raise InvalidInput("Money is reported on investment introductions only.")
+            raise InvalidInput(_("Money is reported on investment introductions only."))
         return {}
     if committed is None:
-        raise InvalidInput("Say whether money was committed: yes or no.")
+        raise InvalidInput(_("Say whether money was committed: yes or no."))
     if not committed:
         if amount or instrument:
             raise InvalidInput(
-                "Leave the amount and the kind of money empty when none was committed."
+                _("Leave the amount and the kind of money empty when none was committed.")
             )
         return {"money_committed": False}
     if not isinstance(amount, int) or not 0 < amount <= MAX_AMOUNT:
-        raise InvalidInput(f"Give the amount committed as a whole number from 1 to {MAX_AMOUNT:,}.")
+        raise InvalidInput(_amount_message())
     currency = (currency or "").strip().upper()
     if not taxonomy.is_currency(currency):
-        raise InvalidInput("Choose the currency of the amount from the list.")
+        raise InvalidInput(_("Choose the currency of the amount from the list."))
     if currency not in rates:
         raise InvalidInput(no_rate_message(currency, rates, "investment_currency"))
     if instrument not in {i.value for i in Instrument}:
         raise InvalidInput(
-            "Choose the kind of money from the list: grant, loan, equity or in kind."
+            _("Choose the kind of money from the list: grant, loan, equity or in kind.")
         )
     return {
         "money_committed": True,
@@ -225,6 +242,15 @@ def _money(
     }
 
 
+def _amount_message() -> str:
+    return str(
+        _(
+            "Give the amount committed as a whole number from 1 to %(max)s.",
+            max=format_decimal(MAX_AMOUNT),
+        )
+    )
+
+
 def _whole_amount(amount: int | str | None) -> int | None:
     """The amount as a number when it reads as one (the profile rules' reading), else None."""
     if amount is None or isinstance(amount, int):
@@ -232,7 +258,7 @@ def _whole_amount(amount: int | str | None) -> int | None:
     problems = Problems()
     number = whole_number(problems, {"amount": amount}, "amount", 1, MAX_AMOUNT)
     if problems.errors:
-        raise InvalidInput(f"Give the amount committed as a whole number from 1 to {MAX_AMOUNT:,}.")
+        raise InvalidInput(_amount_message())
     return number
 
 
@@ -305,16 +331,28 @@ def _ask(session: Session, pairing: Pairing, day: int, now: datetime) -> bool:
             session,
             user.id,
             pairing,
-            f"How is it going with {other.full_name}? ({day}-day check-in)",
-            f"It is {day} days since your {pairing.kind.value} introduction with "
-            f"{other.full_name} was approved. Please take two minutes to say whether you "
-            "met, how many sessions you held and what changed"
-            + (
-                ", and whether money was committed"
+            lambda: (
+                _(
+                    "How is it going with %(name)s? (%(day)d-day check-in)",
+                    name=display_name(other.full_name),  # noqa: B023 (told at once)
+                    day=day,
+                ),
+                _(
+                    "It is %(day)d days since your investment introduction with %(name)s "
+                    "was approved. Please take two minutes to say whether you met, how many "
+                    "sessions you held, what changed and whether money was committed.",
+                    day=day,
+                    name=other.full_name,  # noqa: B023 (told at once)
+                )
                 if pairing.kind is PairingKind.INVESTMENT
-                else ""
-            )
-            + ".",
+                else _(
+                    "It is %(day)d days since your coaching introduction with %(name)s was "
+                    "approved. Please take two minutes to say whether you met, how many "
+                    "sessions you held and what changed.",
+                    day=day,
+                    name=other.full_name,  # noqa: B023 (told at once)
+                ),
+            ),
         )
     return True
 
@@ -346,14 +384,19 @@ def follow_with_investment(
     other side answers) or, from a coordinator, a proposal both sides answer. Either way a
     coordinator approves it, as any introduction."""
     if not (is_party(coaching, actor) or is_coordinator(actor)):
-        raise NotAllowed("Only the two people introduced or a coordinator can do this.")
+        raise NotAllowed(_("Only the two people introduced or a coordinator can do this."))
     if coaching.kind is not PairingKind.COACHING or coaching.state not in INVESTMENT_FROM:
         raise IllegalTransition(
-            "An investment introduction can follow an approved or completed coaching one."
+            _("An investment introduction can follow an approved or completed coaching one.")
         )
     if not coaching.diaspora.offers_investment:
-        raise RequestRefused(f"{coaching.diaspora.display_name} does not offer investment.")
-    message = f"Following our coaching introduction (introduction {coaching.id})."
+        raise RequestRefused(
+            _("%(name)s does not offer investment.", name=coaching.diaspora.display_name)
+        )
+    # Kept as the request's message, in the words of whoever asks (the other reads it).
+    message = _(
+        "Following our coaching introduction (introduction %(number)d).", number=coaching.id
+    )
     pairing: Pairing
     if is_party(coaching, actor):
         pairing = request_introduction(

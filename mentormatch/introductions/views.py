@@ -7,7 +7,11 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from sqlalchemy.exc import SQLAlchemyError
 
 from mentormatch.auth.access import current_account, role_required
@@ -16,7 +20,7 @@ from mentormatch.followup import service as followup
 from mentormatch.followup.forms import CheckInForm, FollowWithInvestmentForm
 from mentormatch.introductions.forms import FeedbackForm, RequestForm, TransitionForm
 from mentormatch.main.errors import render_error
-from mentormatch.models import Pairing, Role, User
+from mentormatch.models import Instrument, Pairing, PairingKind, PairingState, Role, User
 from mentormatch.money.store import latest_rates
 from mentormatch.notifications import (
     link_of,
@@ -28,6 +32,7 @@ from mentormatch.pairings import contacts, parties, queries, service
 from mentormatch.pairings.rules import (
     ACTION_LABELS,
     REASON_LABELS,
+    STATE_WORDS,
     PairingError,
 )
 
@@ -35,15 +40,15 @@ bp = Blueprint("introductions", __name__)
 
 PARTY_ROLES = (Role.ENTREPRENEUR, Role.DIASPORA)
 DONE_MESSAGES = {
-    "agree": "You agreed. The other person is now asked to accept.",
-    "decline_proposal": "You declined the proposed introduction.",
-    "accept": "You accepted. A coordinator will review the introduction.",
-    "decline": "You declined the request.",
-    "withdraw": "Your request is withdrawn.",
-    "approve": "Introduction approved. Both people are notified.",
-    "reject": "Introduction not approved. Both people are notified.",
-    "complete": "The introduction is marked as completed.",
-    "close": "The introduction is closed.",
+    "agree": _l("You agreed. The other person is now asked to accept."),
+    "decline_proposal": _l("You declined the proposed introduction."),
+    "accept": _l("You accepted. A coordinator will review the introduction."),
+    "decline": _l("You declined the request."),
+    "withdraw": _l("Your request is withdrawn."),
+    "approve": _l("Introduction approved. Both people are notified."),
+    "reject": _l("Introduction not approved. Both people are notified."),
+    "complete": _l("The introduction is marked as completed."),
+    "close": _l("The introduction is closed."),
 }
 
 
@@ -63,7 +68,45 @@ def _header_counts() -> dict[str, Any]:
 @bp.app_template_global()
 def reason_label(code: str | None) -> str:
     """The words for a reason code, for templates."""
-    return REASON_LABELS.get(code or "", code or "")
+    return str(REASON_LABELS.get(code or "", code or ""))
+
+
+@bp.app_template_global()
+def state_word(state: PairingState) -> str:
+    """A state in one word ("requested"), for the history's "requested → accepted"."""
+    return str(STATE_WORDS.get(state.value, state.value))
+
+
+@bp.app_template_global()
+def introduction_title(kind: PairingKind) -> str:
+    """ "Coaching introduction" or "Investment introduction", as a title."""
+    if kind is PairingKind.COACHING:
+        return str(_("Coaching introduction"))
+    return str(_("Investment introduction"))
+
+
+@bp.app_template_global()
+def bdi(text: str, strong: bool = False) -> Markup:
+    """A name people typed, isolated so it reads right inside a sentence in any direction
+    (and in bold when `strong`); to pass into a translated sentence in a template."""
+    if strong:
+        return Markup("<strong><bdi>{}</bdi></strong>").format(text)
+    return Markup("<bdi>{}</bdi>").format(text)
+
+
+@bp.app_template_global()
+def score_markup(score: float) -> Markup:
+    """A match score out of 100, in the reader's digits, to sit inside a sentence."""
+    return Markup('<span class="score">{}</span>').format(format_decimal(round(score * 100)))
+
+
+@bp.app_template_global()
+def instrument_label(code: str | None) -> str:
+    """The words for a kind of money (grant, loan…)."""
+    try:
+        return str(Instrument(code or "").label)
+    except ValueError:
+        return code or ""
 
 
 @bp.app_template_global()
@@ -75,7 +118,7 @@ def notification_link(body: str) -> str | None:
 @bp.app_template_global()
 def action_label(action: str) -> str:
     """The words for an action, for templates."""
-    return ACTION_LABELS.get(action, action)
+    return str(ACTION_LABELS.get(action, action))
 
 
 def _refuse(error: PairingError) -> ResponseReturnValue:
@@ -143,7 +186,7 @@ def new() -> ResponseReturnValue:
         except PairingError as error:
             return _refuse(error)
         session.commit()
-        flash("Your request is sent. You will be told when they answer.", "success")
+        flash(_("Your request is sent. You will be told when they answer."), "success")
         return redirect(url_for("introductions.pairing", pairing_id=pairing.id))
     status = 400 if form.errors else 200
     other = diaspora if me.id == entrepreneur.user_id else entrepreneur
@@ -258,7 +301,7 @@ def act(pairing_id: int, action: str) -> ResponseReturnValue:
     except PairingError as error:
         return _refuse(error)
     get_session().commit()
-    flash(DONE_MESSAGES[action], "success")
+    flash(str(DONE_MESSAGES[action]), "success")
     if action in ("approve", "reject"):
         return redirect(url_for("coordinator.queue"))
     if parties.is_coordinator(me):
@@ -275,7 +318,7 @@ def feedback(pairing_id: int) -> ResponseReturnValue:
     me = current_account()
     pairing = _visible_pairing(pairing_id, me)
     if not parties.is_party(pairing, me):
-        return render_error(403, "Only the two people introduced can rate an introduction.")
+        return render_error(403, _("Only the two people introduced can rate an introduction."))
     form = FeedbackForm()
     if not form.validate_on_submit():
         return _pairing_page(pairing, me, failed=form)
@@ -290,7 +333,7 @@ def feedback(pairing_id: int) -> ResponseReturnValue:
     except PairingError as error:
         return _refuse(error)
     get_session().commit()
-    flash("Thank you: your rating is saved.", "success")
+    flash(_("Thank you: your rating is saved."), "success")
     return redirect(url_for("introductions.pairing", pairing_id=pairing.id))
 
 
@@ -304,7 +347,7 @@ def check_in(pairing_id: int) -> ResponseReturnValue:
     me = current_account()
     pairing = _visible_pairing(pairing_id, me)
     if not parties.is_party(pairing, me):
-        return render_error(403, "Only the two people introduced can file a check-in.")
+        return render_error(403, _("Only the two people introduced can file a check-in."))
     session = get_session()
     policy = _check_in_policy()
     form = CheckInForm(
@@ -335,7 +378,7 @@ def check_in(pairing_id: int) -> ResponseReturnValue:
     except PairingError as error:
         return _refuse(error)
     session.commit()
-    flash("Thank you: your check-in is saved.", "success")
+    flash(_("Thank you: your check-in is saved."), "success")
     return redirect(url_for("introductions.pairing", pairing_id=pairing.id))
 
 
@@ -347,10 +390,10 @@ def follow_with_investment(pairing_id: int) -> ResponseReturnValue:
     me = current_account()
     pairing = _visible_pairing(pairing_id, me)
     if not (parties.is_party(pairing, me) or parties.is_coordinator(me)):
-        return render_error(403, "Only the two people introduced or a coordinator can do this.")
+        return render_error(403, _("Only the two people introduced or a coordinator can do this."))
     form = FollowWithInvestmentForm()
     if not form.validate_on_submit():
-        return render_error(400, "The form expired. Go back, reload the page and try again.")
+        return render_error(400, _("The form expired. Go back, reload the page and try again."))
     try:
         investment = followup.follow_with_investment(
             get_session(), pairing, me, policy=service.Policy.from_config(current_app.config)
@@ -358,7 +401,7 @@ def follow_with_investment(pairing_id: int) -> ResponseReturnValue:
     except PairingError as error:
         return _refuse(error)
     get_session().commit()
-    flash("The investment introduction is asked for; both of you will be told.", "success")
+    flash(_("The investment introduction is asked for; both of you will be told."), "success")
     return redirect(url_for("introductions.pairing", pairing_id=investment.id))
 
 

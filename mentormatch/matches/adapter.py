@@ -264,8 +264,11 @@ def build_taxonomy(
         skill_keywords={code: keywords or "" for code, _, keywords in skills},
         country_subregion={c: a.subregion_code for c, a in areas.items() if a.subregion_code},
         subregion_names={a.subregion_code: a.subregion for a in areas.values() if a.subregion},
-        place_names={p: (tx.region_name(p) if "-" in p else tx.country_name(p)) for p in places},
-        language_names={code: tx.language_name(code) for code in languages},
+        # English: the engine's `text`; pages render the reader's language from the codes.
+        place_names={
+            p: (tx.region_name(p, "en") if "-" in p else tx.country_name(p, "en")) for p in places
+        },
+        language_names={code: tx.language_name(code, "en") for code in languages},
     )
 
 

@@ -236,7 +236,7 @@ def countries_of_counterparts(session: Session, user: User) -> list[tuple[str, s
     index = fitted_index(session)
     side = "diaspora" if user.entrepreneur_profile is not None else "entrepreneur"
     codes = index.countries(side)
-    return sorted(((c, tx.country_name(c)) for c in codes), key=lambda x: x[1])
+    return tx.sort_by_name((c, tx.country_name(c)) for c in codes)
 
 
 def suggestions(
@@ -303,7 +303,7 @@ def _faces(session: Session, shown: list[tuple[Match, int]], diaspora: bool) -> 
 
 def explain_pair(
     session: Session, entrepreneur: EntrepreneurProfile, diaspora: DiasporaProfile, kind: str
-) -> tuple[float, list[dict[str, str]]]:
+) -> tuple[float, list[dict[str, Any]]]:
     """Score and reasons of one pair from both people's profiles as they are now (for the
     pairing record): a pair's components depend only on the two of them, so a small index
     of these two gives exactly what the full one would; (0, []) when either is missing."""
@@ -313,4 +313,4 @@ def explain_pair(
         return 0.0, []
     index = MatchIndex.fit(es, ds, adapter.build_taxonomy(session, es, ds))
     match = index.explain(entrepreneur.id, diaspora.id, Kind(kind), "entrepreneur")
-    return match.score, [{"component": r.component, "text": r.text} for r in match.reasons]
+    return match.score, [r.stored() for r in match.reasons]

@@ -6,6 +6,8 @@ from typing import Any
 
 from flask import Blueprint, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import Session
@@ -15,6 +17,7 @@ from mentormatch.auth.access import current_account
 from mentormatch.db import get_session
 from mentormatch.forms import ListSelectField, choices
 from mentormatch.matches import service
+from mentormatch.matches.reasons import reason_text
 from mentormatch.matching import Kind
 from mentormatch.models import Role, User
 from mentormatch.pagination import page_number
@@ -22,11 +25,14 @@ from mentormatch.pagination import page_number
 bp = Blueprint("matches", __name__)
 
 HEADINGS = {
-    (Role.ENTREPRENEUR, Kind.COACHING): "Mentors suggested for you",
-    (Role.ENTREPRENEUR, Kind.INVESTMENT): "Investors suggested for you",
-    (Role.DIASPORA, Kind.COACHING): "Entrepreneurs you could coach",
-    (Role.DIASPORA, Kind.INVESTMENT): "Ventures you could invest in",
+    (Role.ENTREPRENEUR, Kind.COACHING): _l("Mentors suggested for you"),
+    (Role.ENTREPRENEUR, Kind.INVESTMENT): _l("Investors suggested for you"),
+    (Role.DIASPORA, Kind.COACHING): _l("Entrepreneurs you could coach"),
+    (Role.DIASPORA, Kind.INVESTMENT): _l("Ventures you could invest in"),
 }
+
+# A reason for a match in the reader's language, from an engine Match or a stored pairing.
+bp.add_app_template_filter(reason_text, "reason_text")
 
 
 @bp.app_template_global()
@@ -44,8 +50,8 @@ class FilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    value_chain = ListSelectField("Value chain", choices=[], default="")
-    country = ListSelectField("Country", choices=[], default="")
+    value_chain = ListSelectField(_l("Value chain"), choices=[], default="")
+    country = ListSelectField(_l("Country"), choices=[], default="")
 
 
 @bp.get("/matches")
@@ -59,7 +65,7 @@ def index() -> ResponseReturnValue:
     if raw_kind not in {k.value for k in Kind}:
         return render_template("matches/bad_kind.html"), 400
     kind = Kind(raw_kind)
-    heading = HEADINGS[(me.role, kind)]
+    heading = str(HEADINGS[(me.role, kind)])
     profile = me.entrepreneur_profile or me.diaspora_profile
     if profile is None:
         return render_template("matches/no_profile.html", heading=heading, kind=kind)
@@ -77,11 +83,17 @@ def _suggestions_page(
     """The page itself: filters, one page of suggestions, its status code."""
     form = FilterForm(request.args)
     form.value_chain.choices = choices(
-        ((code, f"{label} ({group})") for code, label, group in tx.value_chain_choices(session)),
-        blank="Any value chain",
+        (
+            (
+                code,
+                _("%(chain)s (%(group)s)", chain=tx.chain_name(label), group=tx.group_name(group)),
+            )
+            for code, label, group in tx.value_chain_choices(session)
+        ),
+        blank=_("Any value chain"),
     )
     form.country.choices = choices(
-        service.countries_of_counterparts(session, me), blank="Any country"
+        service.countries_of_counterparts(session, me), blank=_("Any country")
     )
     status = 200
     if not form.validate():

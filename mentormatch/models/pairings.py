@@ -9,6 +9,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import (
     JSON,
     CheckConstraint,
@@ -35,15 +36,16 @@ class PairingKind(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"coaching": "Coaching", "investment": "Investment"}[self.value]
+        """'Coaching', 'Investment', in the language being written."""
+        return _("Coaching") if self is PairingKind.COACHING else _("Investment")
 
     @property
     def an_introduction(self) -> str:
-        """'a coaching introduction', 'an investment introduction': for sentences."""
-        return {
-            "coaching": "a coaching introduction",
-            "investment": "an investment introduction",
-        }[self.value]
+        """'a coaching introduction', 'an investment introduction': for sentences (always
+        the object of a verb or after a preposition, so translations can keep one form)."""
+        if self is PairingKind.COACHING:
+            return _("a coaching introduction")
+        return _("an investment introduction")
 
 
 class PairingState(enum.StrEnum):
@@ -59,16 +61,17 @@ class PairingState(enum.StrEnum):
 
     @property
     def label(self) -> str:
+        """What the state means, in the language being written."""
         return {
-            "proposed": "Proposed by a coordinator, waiting for both answers",
-            "requested": "Waiting for an answer",
-            "accepted": "Accepted, waiting for a coordinator",
-            "approved": "Approved introduction",
-            "completed": "Completed",
-            "declined": "Declined",
-            "rejected": "Not approved by a coordinator",
-            "withdrawn": "Withdrawn",
-            "closed": "Closed",
+            "proposed": _("Proposed by a coordinator, waiting for both answers"),
+            "requested": _("Waiting for an answer"),
+            "accepted": _("Accepted, waiting for a coordinator"),
+            "approved": _("Approved introduction"),
+            "completed": _("Completed"),
+            "declined": _("Declined"),
+            "rejected": _("Not approved by a coordinator"),
+            "withdrawn": _("Withdrawn"),
+            "closed": _("Closed"),
         }[self.value]
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -25,7 +26,7 @@ class ReportState(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"open": "Open", "closed": "Handled"}[self.value]
+        return {"open": _("Open"), "closed": _("Handled")}[self.value]
 
 
 class SafetyReport(Base):

@@ -35,12 +35,15 @@ class ReviewStatus(enum.StrEnum):
 
     @property
     def label(self) -> str:
+        """The status in the reader's language."""
+        from flask_babel import gettext as _
+
         return {
-            "pending": "Waiting for review",
-            "changes_requested": "Changes asked for",
-            "approved": "Approved",
-            "rejected": "Not accepted",
-            "suspended": "Suspended",
+            "pending": _("Waiting for review"),
+            "changes_requested": _("Changes asked for"),
+            "approved": _("Approved"),
+            "rejected": _("Not accepted"),
+            "suspended": _("Suspended"),
         }[self.value]
 
 
@@ -60,6 +63,13 @@ class Stage(enum.StrEnum):
 
     @property
     def label(self) -> str:
+        from mentormatch.vocabulary import stage_label
+
+        return stage_label(self.value)
+
+    @property
+    def english_label(self) -> str:
+        """The label in English, as CSV files and the import read it."""
         return {
             "idea": "Idea: not yet producing or selling",
             "starting": "Starting: first season or first sales",
@@ -76,6 +86,13 @@ class Instrument(enum.StrEnum):
 
     @property
     def label(self) -> str:
+        from mentormatch.vocabulary import instrument_label
+
+        return instrument_label(self.value)
+
+    @property
+    def english_label(self) -> str:
+        """The label in English, as CSV files and the import read it."""
         return {"grant": "Grant", "loan": "Loan", "equity": "Equity", "in_kind": "In kind"}[
             self.value
         ]

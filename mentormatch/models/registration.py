@@ -25,10 +25,13 @@ class ConsentMethod(enum.StrEnum):
 
     @property
     def label(self) -> str:
+        """How the method reads on the registration form, in the reader's language."""
+        from flask_babel import gettext as _
+
         return {
-            "spoken": "Said yes after the statements were read to them",
-            "signed": "Signed the paper form",
-            "thumbprint": "Put their thumbprint on the paper form",
+            "spoken": _("Said yes after the statements were read to them"),
+            "signed": _("Signed the paper form"),
+            "thumbprint": _("Put their thumbprint on the paper form"),
         }[self.value]
 
 

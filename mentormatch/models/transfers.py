@@ -29,6 +29,23 @@ class ImportState(enum.StrEnum):
     FAILED = "failed"  # checked again at import time and refused, or the writing failed
     DISCARDED = "discarded"
 
+    @property
+    def label(self) -> str:
+        """Where the file is, in the reader's language (the list of recent imports)."""
+        from flask_babel import gettext as _
+
+        return {
+            "queued": _("waiting to be checked"),
+            "checking": _("being checked"),
+            "checked": _("checked, waiting for your choice"),
+            "refused": _("refused"),
+            "confirmed": _("waiting to be imported"),
+            "importing": _("being imported"),
+            "imported": _("imported"),
+            "failed": _("failed"),
+            "discarded": _("discarded"),
+        }[self.value]
+
 
 class ImportJob(Base):
     """One uploaded file on its way from the coordinator's page into profiles."""

@@ -29,12 +29,15 @@ class Role(enum.StrEnum):
 
     @property
     def label(self) -> str:
+        """The role in the reader's language."""
+        from flask_babel import gettext as _
+
         return {
-            "entrepreneur": "Entrepreneur",
-            "diaspora": "Diaspora mentor or investor",
-            "coordinator": "Programme coordinator",
-            "admin": "Administrator",
-            "field_officer": "Field officer",
+            "entrepreneur": _("Entrepreneur"),
+            "diaspora": _("Diaspora mentor or investor"),
+            "coordinator": _("Programme coordinator"),
+            "admin": _("Administrator"),
+            "field_officer": _("Field officer"),
         }[self.value]
 
 
@@ -76,6 +79,11 @@ class User(UserMixin, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The language pages, emails and SMS are written in for this person (mentormatch/i18n;
+    # None: the browser's choice, English in messages) and the time zone times are shown
+    # in (defaulted from the profile's country).
+    language: Mapped[str | None] = mapped_column(String(8))
+    time_zone: Mapped[str | None] = mapped_column(String(64))
 
     entrepreneur_profile: Mapped[EntrepreneurProfile | None] = relationship(
         back_populates="user", uselist=False, cascade="all, delete-orphan"

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import PurePath
 
+from flask_babel import gettext as _
+
 from mentormatch.money.rates import BASE, Rate
 from mentormatch.taxonomy import is_currency
 
@@ -53,7 +55,6 @@ MONTHS = {
 }
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 SPELLED_DATE = re.compile(r"([0-9]{1,2}) ([A-Za-z]+) ([0-9]{4})")
-DATE_HINT = "write it as 2026-11-28 or 28 November 2026"
 
 
 class RateFileError(ValueError):
@@ -89,7 +90,7 @@ def read_rate_file(data: bytes, name: str, today: date) -> RateFile:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise RateFileError(
-            [f"line {line}: the file is not UTF-8 text; save it as CSV UTF-8."]
+            [_("line %(line)s: the file is not UTF-8 text; save it as CSV UTF-8.", line=line)]
         ) from None
     rows = [
         (number, [cell.strip() for cell in cells])
@@ -97,7 +98,7 @@ def read_rate_file(data: bytes, name: str, today: date) -> RateFile:
         if any(cell.strip() for cell in cells)
     ]
     if not rows:
-        raise RateFileError(["the file is empty: it needs a header line and rates below it."])
+        raise RateFileError([_("the file is empty: it needs a header line and rates below it.")])
     number, header = rows[0]
     first = header[0].lower()
     if first == "date":
@@ -107,8 +108,13 @@ def read_rate_file(data: bytes, name: str, today: date) -> RateFile:
     else:
         raise RateFileError(
             [
-                f"line {number}: the header is neither the ECB's (Date, USD, JPY, ...) nor "
-                f'ours ({",".join(OUR_COLUMNS)}); it starts with "{header[0][:40]}".'
+                _(
+                    "line %(line)s: the header is neither the ECB's (Date, USD, JPY, ...) nor "
+                    'ours (%(columns)s); it starts with "%(start)s".',
+                    line=number,
+                    columns=",".join(OUR_COLUMNS),
+                    start=header[0][:40],
+                )
             ]
         )
     reader.read_header(number, header)
@@ -116,10 +122,18 @@ def read_rate_file(data: bytes, name: str, today: date) -> RateFile:
         for number, cells in rows[1:]:
             reader.read_row(number, cells)
         if len(rows) == 1:
-            reader.problems.append("the file has a header line but no rates below it.")
+            reader.problems.append(_("the file has a header line but no rates below it."))
     if reader.problems:
         raise RateFileError(reader.problems)
     return reader.result
+
+
+def _cells_but_columns(cells: int, columns: int) -> str:
+    return _(
+        "has %(cells)s cells but the header has %(columns)s columns.",
+        cells=cells,
+        columns=columns,
+    )
 
 
 class _Reader:
@@ -131,18 +145,34 @@ class _Reader:
         self.today = today
 
     def problem(self, line: int, column: int | None, name: str, message: str) -> None:
-        where = f"line {line}" if column is None else f"line {line}, column {column} ({name})"
-        self.problems.append(f"{where}: {message}")
+        if column is None:
+            self.problems.append(_("line %(line)s: %(message)s", line=line, message=message))
+            return
+        self.problems.append(
+            _(
+                "line %(line)s, column %(column)s (%(name)s): %(message)s",
+                line=line,
+                column=column,
+                name=name,
+                message=message,
+            )
+        )
 
     def number(self, line: int, column: int, name: str, text: str) -> float | None:
         """A positive decimal number written with a dot, or None with a problem noted."""
         if not DECIMAL.fullmatch(text):
-            hint = " (use a dot for decimals)" if "," in text else ""
-            self.problem(line, column, name, f'"{text[:40]}" is not a number such as 1.0567{hint}.')
+            if "," in text:
+                message = _(
+                    '"%(text)s" is not a number such as 1.0567 (use a dot for decimals).',
+                    text=text[:40],
+                )
+            else:
+                message = _('"%(text)s" is not a number such as 1.0567.', text=text[:40])
+            self.problem(line, column, name, message)
             return None
         value = float(text)
         if value <= 0:
-            self.problem(line, column, name, "a rate must be more than 0.")
+            self.problem(line, column, name, _("a rate must be more than 0."))
             return None
         return value
 
@@ -150,10 +180,18 @@ class _Reader:
         """An ISO date or an ECB date ("28 November 2026"), not after today."""
         found = _parse_date(text)
         if found is None:
-            self.problem(line, column, name, f'"{text[:40]}" is not a date; {DATE_HINT}.')
+            self.problem(
+                line,
+                column,
+                name,
+                _(
+                    '"%(text)s" is not a date; write it as 2026-11-28 or 28 November 2026.',
+                    text=text[:40],
+                ),
+            )
             return None
         if found > self.today:
-            self.problem(line, column, name, f"{found.isoformat()} is after today.")
+            self.problem(line, column, name, _("%(date)s is after today.", date=found.isoformat()))
             return None
         return found
 
@@ -202,21 +240,24 @@ class _EcbReader(_Reader):
                 self.problem(
                     line,
                     column,
-                    code or "empty",
-                    f'a column is named by a currency code such as USD (not "{code[:40]}").',
+                    code or _("empty"),
+                    _(
+                        'a column is named by a currency code such as USD (not "%(code)s").',
+                        code=code[:40],
+                    ),
                 )
             elif code == "EUR":
                 self.problem(
-                    line, column, code, "the euro is the base of an ECB file, not a column."
+                    line, column, code, _("the euro is the base of an ECB file, not a column.")
                 )
             elif self.codes.index(code) != column - 2:
-                self.problem(line, column, code, "this currency is already a column.")
+                self.problem(line, column, code, _("this currency is already a column."))
         if BASE not in self.codes:
             self.problem(
                 line,
                 None,
                 "",
-                "there is no USD column; the rates are turned into US dollars through it.",
+                _("there is no USD column; the rates are turned into US dollars through it."),
             )
         self.kept = [is_currency(code) for code in self.codes]
         self.result.left_out = sorted(
@@ -230,7 +271,7 @@ class _EcbReader(_Reader):
                 line,
                 None,
                 "",
-                f"has {len(cells)} cells but the header has {len(self.codes) + 1} columns.",
+                _cells_but_columns(len(cells), len(self.codes) + 1),
             )
             return
         day = self.day(line, 1, "Date", cells[0])
@@ -250,13 +291,22 @@ class _EcbReader(_Reader):
                     line,
                     usd_column,
                     BASE,
-                    "the US dollar rate is needed to turn the other rates into US dollars.",
+                    _("the US dollar rate is needed to turn the other rates into US dollars."),
                 )
             return
         if day is None:
             return
         if day in self.dates:
-            self.problem(line, 1, "Date", f"{day.isoformat()} is also on line {self.dates[day]}.")
+            self.problem(
+                line,
+                1,
+                "Date",
+                _(
+                    "%(date)s is also on line %(other)s.",
+                    date=day.isoformat(),
+                    other=self.dates[day],
+                ),
+            )
             return
         self.dates[day] = line
         usd_per_euro = per_euro[BASE]
@@ -278,16 +328,19 @@ class _OurReader(_Reader):
         repeated = sorted({name for name in self.columns if self.columns.count(name) > 1})
         if missing or unknown or repeated:
             said = [
-                f"missing {', '.join(missing)}" if missing else "",
-                f"unknown {', '.join(unknown)}" if unknown else "",
-                f"twice {', '.join(repeated)}" if repeated else "",
+                _("missing %(columns)s", columns=", ".join(missing)) if missing else "",
+                _("unknown %(columns)s", columns=", ".join(unknown)) if unknown else "",
+                _("twice %(columns)s", columns=", ".join(repeated)) if repeated else "",
             ]
             self.problem(
                 line,
                 None,
                 "",
-                f"the header needs exactly the columns "
-                f"{','.join(OUR_COLUMNS)} ({'; '.join(s for s in said if s)}).",
+                _(
+                    "the header needs exactly the columns %(columns)s (%(problems)s).",
+                    columns=",".join(OUR_COLUMNS),
+                    problems="; ".join(s for s in said if s),
+                ),
             )
 
     def read_row(self, line: int, cells: list[str]) -> None:
@@ -296,7 +349,7 @@ class _OurReader(_Reader):
                 line,
                 None,
                 "",
-                f"has {len(cells)} cells but the header has {len(self.columns)} columns.",
+                _cells_but_columns(len(cells), len(self.columns)),
             )
             return
         cell = dict(zip(self.columns, cells, strict=True))
@@ -307,11 +360,14 @@ class _OurReader(_Reader):
                 line,
                 where["currency"],
                 "currency",
-                f'"{cell["currency"][:40]}" is not an ISO 4217 currency code such as NGN.',
+                _(
+                    '"%(code)s" is not an ISO 4217 currency code such as NGN.',
+                    code=cell["currency"][:40],
+                ),
             )
         value = self.number(line, where["usd_per_unit"], "usd_per_unit", cell["usd_per_unit"])
         if code == BASE and value is not None and value != 1:
-            self.problem(line, where["usd_per_unit"], "usd_per_unit", "one US dollar is 1.")
+            self.problem(line, where["usd_per_unit"], "usd_per_unit", _("one US dollar is 1."))
         day = self.day(line, where["as_of"], "as_of", cell["as_of"])
         source = cell["source"]
         if not source or len(source) > MAX_SOURCE or not source.isprintable():
@@ -319,14 +375,25 @@ class _OurReader(_Reader):
                 line,
                 where["source"],
                 "source",
-                f"say who published the rate, in one line of at most {MAX_SOURCE} characters.",
+                _(
+                    "say who published the rate, in one line of at most %(count)s characters.",
+                    count=MAX_SOURCE,
+                ),
             )
         if day is None:
             return
         if (code, day) in self.seen:
             earlier = self.seen[(code, day)]
             self.problem(
-                line, where["as_of"], "as_of", f"{code} on {day} is also on line {earlier}."
+                line,
+                where["as_of"],
+                "as_of",
+                _(
+                    "%(code)s on %(date)s is also on line %(other)s.",
+                    code=code,
+                    date=day,
+                    other=earlier,
+                ),
             )
             return
         self.seen[(code, day)] = line

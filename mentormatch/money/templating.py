@@ -1,5 +1,6 @@
 """Amounts in templates: as typed, with the dollar figure at the latest rates (read once per
-request). Registered as template globals by the app factory."""
+request), both written for the reader's locale. Registered as template globals by
+mentormatch/i18n/formats.py, with the other number helpers."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import g
+from markupsafe import Markup
 
 from mentormatch.db import get_session
 from mentormatch.money import display
@@ -22,18 +24,28 @@ def request_rates() -> Rates:
     return rates
 
 
-def money(amount: int | None, currency: str | None) -> str:
-    """ "NGN 7,000,000 (about USD 4,830)"; empty when there is no amount."""
+def isolated(figure: str) -> str:
+    """A figure in <bdi>, so "XOF 7,000,000" reads as one piece inside Arabic words."""
+    return Markup("<bdi>%s</bdi>") % figure
+
+
+def _on_page(text: str) -> Markup:
+    # display escaped the sentence and the figures already (they are Markup).
+    return Markup(text)
+
+
+def money(amount: int | None, currency: str | None) -> Markup:
+    """ "NGN 7,000,000 (about USD 4,830)" in the reader's locale; empty with no amount."""
     if amount is None or not currency:
-        return ""
-    return display.shown(amount, currency, request_rates())
+        return Markup("")
+    return _on_page(display.shown(amount, currency, request_rates(), figure=isolated))
 
 
-def money_range(low: int | None, high: int | None, currency: str | None) -> str:
+def money_range(low: int | None, high: int | None, currency: str | None) -> Markup:
     """ "EUR 2,000–20,000 (about USD 2,320–23,200)"; empty when a bound is missing."""
     if low is None or high is None or not currency:
-        return ""
-    return display.range_shown(low, high, currency, request_rates())
+        return Markup("")
+    return _on_page(display.range_shown(low, high, currency, request_rates(), figure=isolated))
 
 
 def rate_of(currency: str | None) -> Rate | None:

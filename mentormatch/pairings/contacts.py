@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -110,14 +111,14 @@ def leave_feedback(
 ) -> Feedback:
     """Store one party's 1-5 rating of an approved introduction; a second one is refused."""
     if not is_party(pairing, author):
-        raise NotAllowed("Only the two people introduced can rate an introduction.")
+        raise NotAllowed(_("Only the two people introduced can rate an introduction."))
     if pairing.state not in FEEDBACK_STATES:
-        raise IllegalTransition("You can rate an introduction once a coordinator approved it.")
+        raise IllegalTransition(_("You can rate an introduction once a coordinator approved it."))
     if not isinstance(rating, int) or not 1 <= rating <= 5:
-        raise InvalidInput("Choose a rating from 1 to 5.")
+        raise InvalidInput(_("Choose a rating from 1 to 5."))
     comment = clean_text(comment, "comment")
     if feedback_by(session, pairing, author) is not None:
-        raise RequestRefused("You already rated this introduction; a rating is given once.")
+        raise RequestRefused(_("You already rated this introduction; a rating is given once."))
     feedback = Feedback(pairing_id=pairing.id, author_id=author.id, rating=rating, comment=comment)
     session.add(feedback)
     try:
@@ -125,7 +126,7 @@ def leave_feedback(
             session.flush()
     except IntegrityError as exc:
         raise RequestRefused(
-            "You already rated this introduction; a rating is given once."
+            _("You already rated this introduction; a rating is given once.")
         ) from exc
     learning.record_decision(session, pairing, "rate", author, value=str(rating))
     return feedback

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from mentormatch.models import Pairing, Role, User
@@ -76,19 +77,25 @@ def pairing_for(session: Session, pairing_id: int, user: User) -> Pairing:
     """The pairing if `user` may see it; otherwise PairingNotFound (never reveal it exists)."""
     pairing = session.get(Pairing, pairing_id)
     if pairing is None or not can_see(pairing, user):
-        raise PairingNotFound("This introduction does not exist, or it is not yours to see.")
+        raise PairingNotFound(_("This introduction does not exist, or it is not yours to see."))
     return pairing
 
 
 def not_allowed_message(action: str) -> str:
     """Who may take `action`, in words, for a refusal."""
     if action == "propose":
-        return "Only a programme coordinator can propose an introduction."
+        return str(_("Only a programme coordinator can propose an introduction."))
     who = WHO_BY_ACTION.get(action)
-    return {
-        Who.COUNTERPART: "Only the person who was asked can answer this request.",
-        Who.REQUESTER: "Only the person who asked for this introduction can withdraw it.",
-        Who.COORDINATOR: "Only a programme coordinator can approve or reject an introduction.",
-        Who.PARTY: "Only the two people introduced can answer a coordinator's proposal.",
-        Who.PARTY_OR_COORDINATOR: "Only the two people introduced or a coordinator can do this.",
-    }.get(who or Who.SYSTEM, "Nobody can do this by hand.")
+    return str(
+        {
+            Who.COUNTERPART: _("Only the person who was asked can answer this request."),
+            Who.REQUESTER: _("Only the person who asked for this introduction can withdraw it."),
+            Who.COORDINATOR: _(
+                "Only a programme coordinator can approve or reject an introduction."
+            ),
+            Who.PARTY: _("Only the two people introduced can answer a coordinator's proposal."),
+            Who.PARTY_OR_COORDINATOR: _(
+                "Only the two people introduced or a coordinator can do this."
+            ),
+        }.get(who or Who.SYSTEM, _("Nobody can do this by hand."))
+    )

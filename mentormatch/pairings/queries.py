@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, Select, Subquery, and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -151,13 +152,13 @@ def parties_of_request(
     entrepreneur = session.get(EntrepreneurProfile, entrepreneur_id) if entrepreneur_id else None
     diaspora = session.get(DiasporaProfile, diaspora_id) if diaspora_id else None
     if entrepreneur is None or diaspora is None:
-        raise PairingNotFound("That profile does not exist, or it is not available.")
+        raise PairingNotFound(_("That profile does not exist, or it is not available."))
     if asker.id not in (entrepreneur.user_id, diaspora.user_id):
-        raise NotAllowed("You can ask for introductions only for your own profile.")
+        raise NotAllowed(_("You can ask for introductions only for your own profile."))
     other = diaspora if asker.id == entrepreneur.user_id else entrepreneur
     if not is_public(other):
         # Never show a profile waiting for review, suspended or closed, even by URL.
-        raise PairingNotFound("That profile does not exist, or it is not available.")
+        raise PairingNotFound(_("That profile does not exist, or it is not available."))
     return entrepreneur, diaspora
 
 
@@ -189,7 +190,7 @@ def approval_filter_choices(
     )
     return (
         [(code, taxonomy.country_name(code) or code) for code in countries],
-        [(code, label) for code, label in chains],
+        [(code, taxonomy.chain_short_name(label)) for code, label in chains],
     )
 
 

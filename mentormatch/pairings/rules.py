@@ -8,6 +8,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
+
 from mentormatch.models import PairingState
 
 S = PairingState
@@ -62,20 +64,34 @@ ACTIONS: tuple[str, ...] = tuple(dict.fromkeys(t.action for t in TRANSITIONS))
 # Actions that create a pairing (not moves between states, so not in TRANSITIONS).
 CREATING_ACTIONS = ("request", "propose")
 
-ACTION_LABELS = {
-    "propose": "Proposed by a coordinator",
-    "agree": "Agreed to the proposal",
-    "decline_proposal": "Declined the proposal",
-    "request": "Requested",
-    "accept": "Accepted",
-    "decline": "Declined",
-    "withdraw": "Withdrawn",
-    "approve": "Approved",
-    "reject": "Rejected",
-    "complete": "Completed",
-    "close": "Closed",
-    "expire": "Expired (no answer in time)",
-    "auto_withdraw": "Withdrawn automatically",
+ACTION_LABELS: dict[str, str] = {
+    "propose": _l("Proposed by a coordinator"),
+    "agree": _l("Agreed to the proposal"),
+    "decline_proposal": _l("Declined the proposal"),
+    "request": _l("Requested"),
+    "accept": _l("Accepted"),
+    "decline": _l("Declined"),
+    "withdraw": _l("Withdrawn"),
+    "approve": _l("Approved"),
+    "reject": _l("Rejected"),
+    "complete": _l("Completed"),
+    "close": _l("Closed"),
+    "expire": _l("Expired (no answer in time)"),
+    "auto_withdraw": _l("Withdrawn automatically"),
+}
+
+# One word per state, for the history ("requested → accepted"); PairingState.label is the
+# longer phrase for badges.
+STATE_WORDS: dict[str, str] = {
+    "proposed": _l("proposed"),
+    "requested": _l("requested"),
+    "accepted": _l("accepted"),
+    "approved": _l("approved"),
+    "completed": _l("completed"),
+    "declined": _l("declined"),
+    "rejected": _l("rejected"),
+    "withdrawn": _l("withdrawn"),
+    "closed": _l("closed"),
 }
 
 # Pending requests count against the per-person limit; an approved pairing does not.
@@ -86,49 +102,49 @@ CONTACT_STATES = (S.APPROVED, S.COMPLETED)
 FEEDBACK_STATES = (S.APPROVED, S.COMPLETED, S.CLOSED)
 
 # Reasons from a fixed list per action, so coordinators can count why pairings fail.
-_DECLINE_REASONS = {
-    "no_time": "I do not have time right now",
-    "outside_expertise": "This is outside what I know",
-    "not_my_region": "I cannot help in this region",
-    "language": "We do not share a working language",
-    "other": "Another reason",
+_DECLINE_REASONS: dict[str, str] = {
+    "no_time": _l("I do not have time right now"),
+    "outside_expertise": _l("This is outside what I know"),
+    "not_my_region": _l("I cannot help in this region"),
+    "language": _l("We do not share a working language"),
+    "other": _l("Another reason"),
 }
 REASONS: dict[str, dict[str, str]] = {
     "decline": _DECLINE_REASONS,
     "decline_proposal": _DECLINE_REASONS,
     # Completing says what came of it: the outcome programmes report.
     "complete": {
-        "goals_met": "We reached what we set out to do",
-        "partly_met": "We reached part of it",
-        "not_met": "It did not lead to a change",
-        "other_outcome": "Another outcome",
+        "goals_met": _l("We reached what we set out to do"),
+        "partly_met": _l("We reached part of it"),
+        "not_met": _l("It did not lead to a change"),
+        "other_outcome": _l("Another outcome"),
     },
     "withdraw": {
-        "found_help": "I found help elsewhere",
-        "no_longer_needed": "I no longer need this introduction",
-        "no_answer": "The answer took too long",
-        "other": "Another reason",
+        "found_help": _l("I found help elsewhere"),
+        "no_longer_needed": _l("I no longer need this introduction"),
+        "no_answer": _l("The answer took too long"),
+        "other": _l("Another reason"),
     },
     "reject": {
-        "poor_fit": "The match is not a good fit",
-        "profile_incomplete": "A profile needs more information first",
-        "capacity": "The mentor or investor is fully committed",
-        "programme_rules": "Outside the programme's rules",
-        "other": "Another reason",
+        "poor_fit": _l("The match is not a good fit"),
+        "profile_incomplete": _l("A profile needs more information first"),
+        "capacity": _l("The mentor or investor is fully committed"),
+        "programme_rules": _l("Outside the programme's rules"),
+        "other": _l("Another reason"),
     },
     "close": {
-        "no_contact": "We could not get in touch",
-        "not_working": "The introduction is not working",
-        "conduct": "Inappropriate conduct",
-        "left_programme": "Someone left the programme",
-        "other": "Another reason",
+        "no_contact": _l("We could not get in touch"),
+        "not_working": _l("The introduction is not working"),
+        "conduct": _l("Inappropriate conduct"),
+        "left_programme": _l("Someone left the programme"),
+        "other": _l("Another reason"),
     },
-    "expire": {"expired": "Nobody answered in time"},
+    "expire": {"expired": _l("Nobody answered in time")},
     "auto_withdraw": {
-        "matched_elsewhere": "The entrepreneur's coaching was approved with someone else",
-        "mentor_full": "The mentor has no place left for another entrepreneur",
-        "offer_withdrawn": "The mentor or investor no longer offers this kind of help",
-        "account_closed": "One of the two no longer takes part in the programme",
+        "matched_elsewhere": _l("The entrepreneur's coaching was approved with someone else"),
+        "mentor_full": _l("The mentor has no place left for another entrepreneur"),
+        "offer_withdrawn": _l("The mentor or investor no longer offers this kind of help"),
+        "account_closed": _l("One of the two no longer takes part in the programme"),
     },
 }
 REASON_LABELS: dict[str, str] = {

@@ -9,12 +9,15 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from mentormatch.db import utcnow
 from mentormatch.models import Pairing, PairingState, User
+from mentormatch.notifications import display_name, long_date
 from mentormatch.pairings.parties import counterpart_user_id, requester_user_id
 from mentormatch.pairings.rules import IllegalTransition, PairingMovedOn
 from mentormatch.pairings.service import Policy, tell, transition, withdraw_unapprovable
@@ -108,20 +111,32 @@ def _remind(session: Session, pairing: Pairing, now: datetime) -> None:
                 session,
                 user_id,
                 pairing,
-                "A proposed introduction waits for your answer",
-                f"A coordinator proposed a {pairing.kind.value} introduction for you. It "
-                f"expires on {pairing.expires_at:%d %B %Y} unless you both answer.",
+                lambda: (
+                    _("A proposed introduction waits for your answer"),
+                    _(
+                        "A coordinator proposed %(an_introduction)s for you. It expires on "
+                        "%(date)s unless you both answer.",
+                        an_introduction=pairing.kind.an_introduction,
+                        date=long_date(pairing.expires_at),
+                    ),
+                ),
             )
         return
     requester = session.get(User, requester_user_id(pairing))
-    asker = requester.full_name if requester else "Someone"
     tell(
         session,
         counterpart_user_id(pairing),
         pairing,
-        "A request waits for your answer",
-        f"{asker} asked you for {pairing.kind.an_introduction}. It expires on "
-        f"{pairing.expires_at:%d %B %Y} unless you answer.",
+        lambda: (
+            _("A request waits for your answer"),
+            _(
+                "%(name)s asked you for %(an_introduction)s. It expires on %(date)s unless "
+                "you answer.",
+                name=requester.full_name if requester else display_name(""),
+                an_introduction=pairing.kind.an_introduction,
+                date=long_date(pairing.expires_at),
+            ),
+        ),
     )
 
 
@@ -134,16 +149,32 @@ def _expire(session: Session, pairing: Pairing, policy: Policy, now: datetime) -
                 session,
                 user_id,
                 pairing,
-                "A proposed introduction expired",
-                f"The {pairing.kind.value} introduction a coordinator proposed got no answer "
-                f"from both of you in {policy.ttl_days} days, so it expired.",
+                lambda: (
+                    _("A proposed introduction expired"),
+                    ngettext(
+                        "The introduction a coordinator proposed (%(kind)s) got no answer "
+                        "from both of you in %(num)d day, so it expired.",
+                        "The introduction a coordinator proposed (%(kind)s) got no answer "
+                        "from both of you in %(num)d days, so it expired.",
+                        policy.ttl_days,
+                        kind=pairing.kind.label,
+                    ),
+                ),
             )
         return
     tell(
         session,
         requester_user_id(pairing),
         pairing,
-        "Your request expired",
-        f"Your request for {pairing.kind.an_introduction} got no answer in "
-        f"{policy.ttl_days} days, so it expired. You can ask someone else.",
+        lambda: (
+            _("Your request expired"),
+            ngettext(
+                "Your request for %(an_introduction)s got no answer in %(num)d day, so it "
+                "expired. You can ask someone else.",
+                "Your request for %(an_introduction)s got no answer in %(num)d days, so it "
+                "expired. You can ask someone else.",
+                policy.ttl_days,
+                an_introduction=pairing.kind.an_introduction,
+            ),
+        ),
     )

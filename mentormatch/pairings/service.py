@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext, ngettext
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -20,6 +23,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from mentormatch import learning
 from mentormatch.db import utcnow
+from mentormatch.i18n import in_language_of
 from mentormatch.models import (
     OPEN_STATES,
     DiasporaProfile,
@@ -31,7 +35,7 @@ from mentormatch.models import (
     ReviewStatus,
     User,
 )
-from mentormatch.notifications import coordinators_words, display_name, notify, with_link
+from mentormatch.notifications import coordinators_words, display_name, long_date, notify
 from mentormatch.pairings.locking import lock_and_refresh, lock_row
 from mentormatch.pairings.parties import (
     counterpart_user_id,
@@ -61,6 +65,9 @@ from mentormatch.safety import alerts
 
 S = PairingState
 MAX_TEXT = 2000
+
+# A notification's subject and body, written when called (inside the reader's language).
+Compose = Callable[[], tuple[str, str]]
 
 # (score, reasons) for an entrepreneur, a diaspora member and a kind, from the matching engine.
 Explainer = Callable[
@@ -106,7 +113,13 @@ def clean_text(value: str | None, what: str) -> str:
     """`value` stripped; InvalidInput naming `what` when it is longer than MAX_TEXT."""
     value = (value or "").strip()
     if len(value) > MAX_TEXT:
-        raise InvalidInput(f"The {what} is too long: keep it under {MAX_TEXT} characters.")
+        raise InvalidInput(
+            _(
+                "The %(what)s is too long: keep it under %(max)d characters.",
+                what=what,
+                max=MAX_TEXT,
+            )
+        )
     return value
 
 
@@ -115,7 +128,7 @@ def _check_reason(action: str, reason: str | None) -> str | None:
     if allowed is None:
         return None
     if reason not in allowed:
-        raise InvalidInput("Choose one of the reasons in the list.")
+        raise InvalidInput(_("Choose one of the reasons in the list."))
     return reason
 
 
@@ -140,20 +153,26 @@ def transition(
         raise NotAllowed(not_allowed_message(action))
     if expected_version is not None and expected_version != pairing.version:
         raise PairingMovedOn(
-            "This introduction moved on while you were looking at it: it is now "
-            f"“{pairing.state.label}”. Nothing was changed; reload the page to see it."
+            _(
+                "This introduction moved on while you were looking at it: it is now "
+                "“%(state)s”. Nothing was changed; reload the page to see it.",
+                state=pairing.state.label,
+            )
         )
     rule = TRANSITION_BY_KEY.get((pairing.state, action))
     if rule is None:
         raise IllegalTransition(
-            f"An introduction that is “{pairing.state.label}” cannot be "
-            f"{ACTION_LABELS.get(action, action).lower()}. Nothing was changed."
+            _(
+                "An introduction that is “%(state)s” cannot be %(action)s. Nothing was changed.",
+                state=pairing.state.label,
+                action=str(ACTION_LABELS.get(action, action)).lower(),
+            )
         )
     reason = _check_reason(action, reason)
-    note = clean_text(note, "message")
-    private_note = clean_text(private_note, "private note")
+    note = clean_text(note, _("message"))
+    private_note = clean_text(private_note, _("private note"))
     if private_note and not (actor is not None and is_coordinator(actor)):
-        raise NotAllowed("Only coordinators can add a private note.")
+        raise NotAllowed(_("Only coordinators can add a private note."))
     now = now or utcnow()
     event = PairingEvent(
         pairing=pairing,
@@ -177,8 +196,10 @@ def transition(
         session.flush()
     except StaleDataError as exc:
         raise PairingMovedOn(
-            "Someone else changed this introduction at the same moment. "
-            "Nothing was changed; reload the page to see where it is now."
+            _(
+                "Someone else changed this introduction at the same moment. "
+                "Nothing was changed; reload the page to see where it is now."
+            )
         ) from exc
     learning.record_decision(session, pairing, action, actor, value=reason, now=now)
     return event
@@ -223,8 +244,13 @@ def _check_request_limits(
     )
     if (sent_today or 0) >= policy.max_requests_per_day:
         raise RequestRefused(
-            f"You have sent {policy.max_requests_per_day} introduction requests in the last "
-            "24 hours, withdrawn ones included. Please wait until tomorrow to ask again."
+            ngettext(
+                "You have sent %(num)d introduction request in the last 24 hours, withdrawn "
+                "ones included. Please wait until tomorrow to ask again.",
+                "You have sent %(num)d introduction requests in the last 24 hours, withdrawn "
+                "ones included. Please wait until tomorrow to ask again.",
+                policy.max_requests_per_day,
+            )
         )
     open_requests = session.scalar(
         select(func.count())
@@ -237,8 +263,21 @@ def _check_request_limits(
     )
     if (open_requests or 0) >= policy.max_open_requests:
         raise RequestRefused(
-            f"You already have {policy.max_open_requests} open {kind.value} requests. "
-            "Wait for answers or withdraw one before asking again."
+            ngettext(
+                "You already have %(num)d open coaching request. "
+                "Wait for answers or withdraw one before asking again.",
+                "You already have %(num)d open coaching requests. "
+                "Wait for answers or withdraw one before asking again.",
+                policy.max_open_requests,
+            )
+            if kind is PairingKind.COACHING
+            else ngettext(
+                "You already have %(num)d open investment request. "
+                "Wait for answers or withdraw one before asking again.",
+                "You already have %(num)d open investment requests. "
+                "Wait for answers or withdraw one before asking again.",
+                policy.max_open_requests,
+            )
         )
 
 
@@ -258,12 +297,15 @@ def check_can_be_introduced(
     for profile in (entrepreneur, diaspora):
         if not is_public(profile):
             raise RequestRefused(
-                f"{profile.display_name} cannot receive introductions at the moment."
+                _(
+                    "%(name)s cannot receive introductions at the moment.",
+                    name=profile.display_name,
+                )
             )
     if kind is PairingKind.COACHING and not diaspora.offers_coaching:
-        raise RequestRefused(f"{diaspora.display_name} does not offer coaching.")
+        raise RequestRefused(_("%(name)s does not offer coaching.", name=diaspora.display_name))
     if kind is PairingKind.INVESTMENT and not diaspora.offers_investment:
-        raise RequestRefused(f"{diaspora.display_name} does not offer investment.")
+        raise RequestRefused(_("%(name)s does not offer investment.", name=diaspora.display_name))
     existing = session.scalar(
         select(Pairing).where(
             Pairing.entrepreneur_id == entrepreneur.id,
@@ -274,9 +316,21 @@ def check_can_be_introduced(
     )
     if existing is not None:
         raise RequestRefused(
-            f"There is already an open {kind.value} introduction between "
-            f"{entrepreneur.display_name} and {diaspora.display_name} "
-            f"(“{existing.state.label}”)."
+            _(
+                "There is already an open coaching introduction between %(entrepreneur)s "
+                "and %(member)s (“%(state)s”).",
+                entrepreneur=entrepreneur.display_name,
+                member=diaspora.display_name,
+                state=existing.state.label,
+            )
+            if kind is PairingKind.COACHING
+            else _(
+                "There is already an open investment introduction between %(entrepreneur)s "
+                "and %(member)s (“%(state)s”).",
+                entrepreneur=entrepreneur.display_name,
+                member=diaspora.display_name,
+                state=existing.state.label,
+            )
         )
     refused = cooling_off(
         session, entrepreneur.id, diaspora.id, kind, policy.cooling_off_since(now)
@@ -300,30 +354,60 @@ def check_can_ask(
     own = entrepreneur if asker.id == entrepreneur.user_id else diaspora
     if not is_public(own):
         raise RequestRefused(
-            f"Your profile is “{own.review_status.label}”: you can ask for introductions "
-            "once a programme coordinator approves it (it is waiting for a coordinator)."
+            _(
+                "Your profile is “%(status)s”: you can ask for introductions once a "
+                "programme coordinator approves it (it is waiting for a coordinator).",
+                status=own.review_status.label,
+            )
             if own.review_status is ReviewStatus.PENDING
-            else f"Your profile is “{own.review_status.label}”: you cannot ask for "
-            "introductions at the moment. See your profile page."
+            else _(
+                "Your profile is “%(status)s”: you cannot ask for introductions at the "
+                "moment. See your profile page.",
+                status=own.review_status.label,
+            )
         )
     check_can_be_introduced(session, entrepreneur, diaspora, kind, policy, now or utcnow())
 
 
 def cooling_off_message(refused: Pairing, policy: Policy) -> str:
     """Why these two cannot be introduced again yet, and until when."""
-    what = f"{refused.kind.an_introduction} between {refused.entrepreneur.display_name} and "
-    what += refused.diaspora.display_name
+    names = {
+        "entrepreneur": refused.entrepreneur.display_name,
+        "member": refused.diaspora.display_name,
+    }
     if refused.state is S.CLOSED:
-        return (
-            f"{what[0].upper()}{what[1:]} was closed for inappropriate conduct, so these two "
-            "are not introduced again."
+        return _(
+            "The introduction between %(entrepreneur)s and %(member)s was closed for "
+            "inappropriate conduct, so these two are not introduced again.",
+            **names,
         )
     until = refused.state_changed_at + timedelta(days=policy.cooling_off_days)
-    done = "declined" if refused.state is S.DECLINED else "not approved by a coordinator"
-    return (
-        f"{what[0].upper()}{what[1:]} was {done} on {refused.state_changed_at:%d %B %Y}. "
-        f"To give both a rest, they cannot be introduced again for {policy.cooling_off_days} "
-        f"days, until {until:%d %B %Y}."
+    dates = {
+        "date": long_date(refused.state_changed_at),
+        "until": long_date(until),
+    }
+    if refused.state is S.DECLINED:
+        return ngettext(
+            "The introduction between %(entrepreneur)s and %(member)s was declined on "
+            "%(date)s. To give both a rest, they cannot be introduced again for %(num)d "
+            "day, until %(until)s.",
+            "The introduction between %(entrepreneur)s and %(member)s was declined on "
+            "%(date)s. To give both a rest, they cannot be introduced again for %(num)d "
+            "days, until %(until)s.",
+            policy.cooling_off_days,
+            **names,
+            **dates,
+        )
+    return ngettext(
+        "The introduction between %(entrepreneur)s and %(member)s was not approved by a "
+        "coordinator on %(date)s. To give both a rest, they cannot be introduced again for "
+        "%(num)d day, until %(until)s.",
+        "The introduction between %(entrepreneur)s and %(member)s was not approved by a "
+        "coordinator on %(date)s. To give both a rest, they cannot be introduced again for "
+        "%(num)d days, until %(until)s.",
+        policy.cooling_off_days,
+        **names,
+        **dates,
     )
 
 
@@ -385,7 +469,9 @@ def _insert_new(session: Session, pairing: Pairing, event: PairingEvent) -> None
     except IntegrityError as exc:
         # Someone created the same open pairing between our check and our insert.
         raise RequestRefused(
-            f"There is already an open {pairing.kind.value} introduction between these two people."
+            _("There is already an open coaching introduction between these two people.")
+            if pairing.kind is PairingKind.COACHING
+            else _("There is already an open investment introduction between these two people.")
         ) from exc
 
 
@@ -393,7 +479,7 @@ def _kind(kind: PairingKind | str) -> PairingKind:
     try:
         return PairingKind(kind)
     except ValueError as exc:
-        raise InvalidInput("Choose coaching or investment.") from exc
+        raise InvalidInput(_("Choose coaching or investment.")) from exc
 
 
 def request_introduction(
@@ -412,17 +498,17 @@ def request_introduction(
     policy = policy or Policy()
     now = now or utcnow()
     kind = _kind(kind)
-    message = clean_text(message, "message")
+    message = clean_text(message, _("message"))
     entrepreneur = session.get(EntrepreneurProfile, entrepreneur_id)
     diaspora = session.get(DiasporaProfile, diaspora_id)
     if entrepreneur is None or diaspora is None:
-        raise PairingNotFound("That profile does not exist, or it is not available.")
+        raise PairingNotFound(_("That profile does not exist, or it is not available."))
     if requester.id == entrepreneur.user_id:
         side, counterpart = "entrepreneur", diaspora.user
     elif requester.id == diaspora.user_id:
         side, counterpart = "diaspora", entrepreneur.user
     else:
-        raise NotAllowed("You can ask for introductions only for your own profile.")
+        raise NotAllowed(_("You can ask for introductions only for your own profile."))
     check_can_ask(session, requester, entrepreneur, diaspora, kind, policy, now)
     # One request at a time per requester: the limits below are counted under this lock,
     # so concurrent requests (two tabs, a script) cannot all pass the same count.
@@ -445,18 +531,26 @@ def request_introduction(
     )
     learning.record_decision(session, pairing, "request", requester, now=now)
     asker = requester.full_name
-    notify(
-        session,
-        counterpart,
-        f"{display_name(asker)} asks for {kind.an_introduction}",
-        with_link(
-            f"{asker} would like {kind.an_introduction} with you."
-            + (f"\n\nTheir message:\n{message}" if message else "")
-            + f"\n\nPlease answer by {pairing.expires_at:%d %B %Y}.",
-            f"/pairings/{pairing.id}",
-        ),
-        pairing,
-    )
+
+    def asked() -> tuple[str, str]:
+        paragraphs = [
+            _(
+                "%(name)s would like %(an_introduction)s with you.",
+                name=asker,
+                an_introduction=kind.an_introduction,
+            )
+        ]
+        if message:
+            paragraphs.append(_("Their message:") + "\n" + message)
+        paragraphs.append(_("Please answer by %(date)s.", date=long_date(pairing.expires_at)))
+        subject = _(
+            "%(name)s asks for %(an_introduction)s",
+            name=display_name(asker),
+            an_introduction=kind.an_introduction,
+        )
+        return subject, "\n\n".join(paragraphs)
+
+    tell_user(session, counterpart, pairing, asked)
     return pairing
 
 
@@ -481,7 +575,7 @@ def propose_introduction(
     policy = policy or Policy()
     now = now or utcnow()
     if not is_coordinator(coordinator):
-        raise NotAllowed("Only a programme coordinator can propose introductions.")
+        raise NotAllowed(_("Only a programme coordinator can propose introductions."))
     kind = _kind(kind)
     check_can_be_introduced(session, entrepreneur, diaspora, kind, policy, now)
     pairing = Pairing(
@@ -491,7 +585,7 @@ def propose_introduction(
         state=S.PROPOSED,
         requested_by_id=coordinator.id,
         requester_side="coordinator",
-        message=clean_text(note, "note"),
+        message=clean_text(note, _("note")),
         score=score,
         reasons=reasons,
         round_id=round_id,
@@ -519,18 +613,26 @@ def propose_introduction(
         (entrepreneur.user, diaspora.user),
         (diaspora.user, entrepreneur.user),
     ):
-        notify(
+        tell_user(
             session,
             user,
-            f"A coordinator proposes a {kind.value} introduction with {other.full_name}",
-            with_link(
-                f"A programme coordinator thinks you and {other.full_name} would work well "
-                f"together for {kind.value}. Please say whether you agree by "
-                f"{pairing.expires_at:%d %B %Y}; once you both agree, the coordinator "
-                "approves the introduction and you see each other's contact details.",
-                f"/pairings/{pairing.id}",
-            ),
             pairing,
+            lambda: (
+                _(
+                    "A coordinator proposes %(an_introduction)s with %(name)s",
+                    an_introduction=kind.an_introduction,
+                    name=display_name(other.full_name),  # noqa: B023 (told at once)
+                ),
+                _(
+                    "A programme coordinator thinks you and %(name)s would work well "
+                    "together, and proposes %(an_introduction)s. Please say whether you "
+                    "agree by %(date)s; once you both agree, the coordinator approves the "
+                    "introduction and you see each other's contact details.",
+                    name=other.full_name,  # noqa: B023 (told at once)
+                    an_introduction=kind.an_introduction,
+                    date=long_date(pairing.expires_at),
+                ),
+            ),
         )
     return pairing
 
@@ -554,9 +656,18 @@ def agree(
         session,
         counterpart_user_id(pairing),
         pairing,
-        f"{actor.full_name} agreed to the proposed introduction",
-        f"{actor.full_name} agreed to the {pairing.kind.value} introduction a coordinator "
-        "proposed. Please accept or decline it.",
+        lambda: (
+            _(
+                "%(name)s agreed to the proposed introduction",
+                name=display_name(actor.full_name),
+            ),
+            _(
+                "%(name)s agreed to %(an_introduction)s a coordinator proposed. "
+                "Please accept or decline it.",
+                name=actor.full_name,
+                an_introduction=pairing.kind.an_introduction,
+            ),
+        ),
     )
     return pairing
 
@@ -586,10 +697,21 @@ def decline_proposal(
                 session,
                 user_id,
                 pairing,
-                f"{actor.full_name} declined a proposed introduction",
-                f"{actor.full_name} declined the {pairing.kind.value} introduction between "
-                f"{pairing.entrepreneur.display_name} and {pairing.diaspora.display_name}: "
-                f"{REASONS['decline_proposal'][reason]}.",
+                lambda: (
+                    _(
+                        "%(name)s declined a proposed introduction",
+                        name=display_name(actor.full_name),
+                    ),
+                    _(
+                        "%(name)s declined %(an_introduction)s between %(entrepreneur)s and "
+                        "%(member)s: %(reason)s.",
+                        name=actor.full_name,
+                        an_introduction=pairing.kind.an_introduction,
+                        entrepreneur=pairing.entrepreneur.display_name,
+                        member=pairing.diaspora.display_name,
+                        reason=REASONS["decline_proposal"][reason],
+                    ),
+                ),
             )
     return pairing
 
@@ -623,8 +745,8 @@ def propose_on_behalf(
     if not is_coordinator(coordinator):
         raise NotAllowed(not_allowed_message("propose"))
     kind = _kind(kind)
-    note = clean_text(note, "message")
-    private_note = clean_text(private_note, "private note")
+    note = clean_text(note, _("message"))
+    private_note = clean_text(private_note, _("private note"))
     check_can_be_introduced(session, entrepreneur, diaspora, kind, policy, now)
     pairing = _new_request(
         session,
@@ -642,31 +764,47 @@ def propose_on_behalf(
         now=now,
     )
     learning.record_decision(session, pairing, "propose", coordinator, now=now)
-    said = coordinators_words(note)
     member, owner = diaspora.user, entrepreneur.user
-    notify(
+    tell_user(
         session,
         member,
-        f"A coordinator proposes {kind.an_introduction} with {display_name(owner.full_name)}",
-        with_link(
-            f"A programme coordinator proposes {kind.an_introduction} between you and "
-            f"{entrepreneur.display_name} ({owner.full_name}).{said}\n\nPlease accept or "
-            f"decline it by {pairing.expires_at:%d %B %Y}.",
-            f"/pairings/{pairing.id}",
-        ),
         pairing,
+        lambda: (
+            _(
+                "A coordinator proposes %(an_introduction)s with %(name)s",
+                an_introduction=kind.an_introduction,
+                name=display_name(owner.full_name),
+            ),
+            _(
+                "A programme coordinator proposes %(an_introduction)s between you and "
+                "%(business)s (%(name)s).",
+                an_introduction=kind.an_introduction,
+                business=entrepreneur.display_name,
+                name=owner.full_name,
+            )
+            + coordinators_words(note)
+            + "\n\n"
+            + _(
+                "Please accept or decline it by %(date)s.",
+                date=long_date(pairing.expires_at),
+            ),
+        ),
     )
-    notify(
+    tell_user(
         session,
         owner,
-        f"A coordinator proposed you to {display_name(member.full_name)}",
-        with_link(
-            f"A programme coordinator asked {member.full_name} for {kind.an_introduction} "
-            f"with you.{said}\n\nYou will be told when they answer; you can withdraw the "
-            "request on its page.",
-            f"/pairings/{pairing.id}",
-        ),
         pairing,
+        lambda: (
+            _("A coordinator proposed you to %(name)s", name=display_name(member.full_name)),
+            _(
+                "A programme coordinator asked %(name)s for %(an_introduction)s with you.",
+                name=member.full_name,
+                an_introduction=kind.an_introduction,
+            )
+            + coordinators_words(note)
+            + "\n\n"
+            + _("You will be told when they answer; you can withdraw the request on its page."),
+        ),
     )
     return pairing
 
@@ -682,10 +820,15 @@ def _lock_parties(session: Session, pairing: Pairing) -> None:
 
 
 def _mentor_full_message(mentor: DiasporaProfile, load: int) -> str:
-    places = "place" if mentor.mentee_capacity == 1 else "places"
-    return (
-        f"{mentor.display_name} is at full capacity: {mentor.mentee_capacity} coaching "
-        f"{places}, {load} taken by introductions accepted or approved."
+    # Lazy, like every blocker: written out in the language of whoever reads it.
+    return lazy_ngettext(
+        "%(name)s is at full capacity: %(num)d coaching place, %(load)d taken by "
+        "introductions accepted or approved.",
+        "%(name)s is at full capacity: %(num)d coaching places, %(load)d taken by "
+        "introductions accepted or approved.",
+        mentor.mentee_capacity,
+        name=mentor.display_name,
+        load=load,
     )
 
 
@@ -698,12 +841,21 @@ def _check_still_possible(session: Session, pairing: Pairing) -> None:
         return
     if blockers[0].reason == "mentor_full":
         raise CapacityReached(
-            f"{blockers[0].message} Nothing was changed: the request stays open, and can "
-            "be accepted when a place frees up (an introduction completed, closed or not "
-            "approved), or after raising the number of entrepreneurs in the profile's "
-            "“What you offer” step."
+            str(blockers[0].message)
+            + " "
+            + _(
+                "Nothing was changed: the request stays open, and can be accepted when a "
+                "place frees up (an introduction completed, closed or not approved), or "
+                "after raising the number of entrepreneurs in the profile's “What you "
+                "offer” step."
+            )
         )
-    raise RequestRefused(" ".join(b.message for b in blockers) + " Nothing was changed.")
+    raise RequestRefused(_nothing_changed(blockers))
+
+
+def _nothing_changed(blockers: Sequence[Blocker]) -> str:
+    """The blockers' sentences, then "Nothing was changed."."""
+    return " ".join([*(str(b.message) for b in blockers), _("Nothing was changed.")])
 
 
 def accept(
@@ -725,28 +877,36 @@ def accept(
     transition(session, pairing, "accept", actor, note=note, expected_version=expected_version)
     requester = session.get(User, requester_user_id(pairing))
     if requester is not None:
-        notify(
+        tell_user(
             session,
             requester,
-            f"{display_name(actor.full_name)} accepted your request",
-            with_link(
-                f"{actor.full_name} accepted {pairing.kind.an_introduction} with you. "
-                "A programme coordinator will now review it.",
-                f"/pairings/{pairing.id}",
-            ),
             pairing,
+            lambda: (
+                _("%(name)s accepted your request", name=display_name(actor.full_name)),
+                _(
+                    "%(name)s accepted %(an_introduction)s with you. "
+                    "A programme coordinator will now review it.",
+                    name=actor.full_name,
+                    an_introduction=pairing.kind.an_introduction,
+                ),
+            ),
         )
     for coordinator in alerts.coordinators(session):
-        notify(
+        tell_user(
             session,
             coordinator,
-            "An introduction waits for your approval",
-            with_link(
-                f"{pairing.entrepreneur.display_name} and {pairing.diaspora.display_name} "
-                f"agreed to {pairing.kind.an_introduction}. Please review it.",
-                f"/coordinator/pairings/{pairing.id}",
-            ),
             pairing,
+            lambda: (
+                _("An introduction waits for your approval"),
+                _(
+                    "%(entrepreneur)s and %(member)s agreed to %(an_introduction)s. "
+                    "Please review it.",
+                    entrepreneur=pairing.entrepreneur.display_name,
+                    member=pairing.diaspora.display_name,
+                    an_introduction=pairing.kind.an_introduction,
+                ),
+            ),
+            link=f"/coordinator/pairings/{pairing.id}",
         )
     return pairing
 
@@ -774,9 +934,15 @@ def decline(
         session,
         requester_user_id(pairing),
         pairing,
-        f"{display_name(actor.full_name)} declined your request",
-        f"{actor.full_name} declined {pairing.kind.an_introduction} with you: "
-        f"{REASONS['decline'][reason]}.",
+        lambda: (
+            _("%(name)s declined your request", name=display_name(actor.full_name)),
+            _(
+                "%(name)s declined %(an_introduction)s with you: %(reason)s.",
+                name=actor.full_name,
+                an_introduction=pairing.kind.an_introduction,
+                reason=REASONS["decline"][reason],
+            ),
+        ),
     )
     return pairing
 
@@ -804,8 +970,14 @@ def withdraw(
         session,
         counterpart_user_id(pairing),
         pairing,
-        f"{display_name(actor.full_name)} withdrew a request",
-        f"{actor.full_name} withdrew the request for {pairing.kind.an_introduction}.",
+        lambda: (
+            _("%(name)s withdrew a request", name=display_name(actor.full_name)),
+            _(
+                "%(name)s withdrew the request for %(an_introduction)s.",
+                name=actor.full_name,
+                an_introduction=pairing.kind.an_introduction,
+            ),
+        ),
     )
     return pairing
 
@@ -815,7 +987,7 @@ class Blocker:
     """Why a pairing cannot be approved now; `lasting` ones take it out of the queue."""
 
     reason: str  # a code of REASONS["auto_withdraw"], or "profile_under_review"
-    message: str
+    message: str  # lazy: in the language of whoever reads it
     lasting: bool
 
 
@@ -835,7 +1007,7 @@ def approval_blockers(session: Session, pairing: Pairing) -> list[Blocker]:
             blockers.append(
                 Blocker(
                     "account_closed",
-                    f"{profile.display_name}'s account is deactivated.",
+                    _l("%(name)s's account is deactivated.", name=profile.display_name),
                     lasting=True,
                 )
             )
@@ -843,8 +1015,11 @@ def approval_blockers(session: Session, pairing: Pairing) -> list[Blocker]:
             blockers.append(
                 Blocker(
                     "profile_under_review",
-                    f"{profile.display_name}'s profile is “{profile.review_status.label}”: "
-                    "it must be approved first.",
+                    _l(
+                        "%(name)s's profile is “%(status)s”: it must be approved first.",
+                        name=profile.display_name,
+                        status=profile.review_status.label,
+                    ),
                     lasting=False,
                 )
             )
@@ -855,7 +1030,9 @@ def approval_blockers(session: Session, pairing: Pairing) -> list[Blocker]:
         blockers.append(
             Blocker(
                 "offer_withdrawn",
-                f"{mentor.display_name} no longer offers {pairing.kind.value}.",
+                _l("%(name)s no longer offers coaching.", name=mentor.display_name)
+                if pairing.kind is PairingKind.COACHING
+                else _l("%(name)s no longer offers investment.", name=mentor.display_name),
                 lasting=True,
             )
         )
@@ -892,7 +1069,7 @@ def approve(
         blockers = approval_blockers(session, pairing)
         if blockers:
             error = CapacityReached if blockers[0].reason == "mentor_full" else RequestRefused
-            raise error(" ".join(b.message for b in blockers) + " Nothing was changed.")
+            raise error(_nothing_changed(blockers))
     event = transition(
         session,
         pairing,
@@ -905,20 +1082,25 @@ def approve(
     )
     pairing.coordinator_note = event.private_note
     pairing.decided_by_id = actor.id
-    said = coordinators_words(event.note)
     for user in (pairing.entrepreneur.user, pairing.diaspora.user):
         other = other_party(pairing, user)
-        notify(
+        tell_user(
             session,
             user,
-            f"Your introduction with {display_name(other.full_name)} is approved",
-            with_link(
-                f"A coordinator approved {pairing.kind.an_introduction} between you and "
-                f"{other.full_name}. You can now see each other's contact details "
-                f"on the introduction's page.{said}",
-                f"/pairings/{pairing.id}",
-            ),
             pairing,
+            lambda: (
+                _(
+                    "Your introduction with %(name)s is approved",
+                    name=display_name(other.full_name),  # noqa: B023 (told at once)
+                ),
+                _(
+                    "A coordinator approved %(an_introduction)s between you and %(name)s. "
+                    "You can now see each other's contact details on the introduction's page.",
+                    an_introduction=pairing.kind.an_introduction,
+                    name=other.full_name,  # noqa: B023 (told at once)
+                )
+                + coordinators_words(event.note),
+            ),
         )
     if pairing.kind is PairingKind.COACHING:
         _withdraw_other_coaching_requests(session, pairing, actor, now)
@@ -948,7 +1130,7 @@ def _withdraw_other_coaching_requests(
             "auto_withdraw",
             coordinator,
             reason="matched_elsewhere",
-            note=f"Coaching with {approved.diaspora.display_name} was approved.",
+            note=_("Coaching with %(name)s was approved.", name=approved.diaspora.display_name),
             now=now,
             automatic=True,
         )
@@ -956,9 +1138,14 @@ def _withdraw_other_coaching_requests(
             session,
             other.diaspora.user_id,
             other,
-            "A coaching request was withdrawn",
-            f"{other.entrepreneur.display_name} now has an approved coach, so their "
-            "request to you was withdrawn automatically.",
+            lambda: (
+                _("A coaching request was withdrawn"),
+                _(
+                    "%(name)s now has an approved coach, so their request to you was "
+                    "withdrawn automatically.",
+                    name=other.entrepreneur.display_name,  # noqa: B023 (told at once)
+                ),
+            ),
         )
 
 
@@ -1004,11 +1191,16 @@ def withdraw_unapprovable(
                 session,
                 user_id,
                 pairing,
-                "An introduction can no longer be approved",
-                f"{pairing.kind.an_introduction[0].upper()}"
-                f"{pairing.kind.an_introduction[1:]} between "
-                f"{pairing.entrepreneur.display_name} and {pairing.diaspora.display_name} "
-                f"was withdrawn: {lasting[0].message}",
+                lambda: (
+                    _("An introduction can no longer be approved"),
+                    _(
+                        "The introduction between %(entrepreneur)s and %(member)s was "
+                        "withdrawn: %(why)s",
+                        entrepreneur=pairing.entrepreneur.display_name,  # noqa: B023 (told at once)
+                        member=pairing.diaspora.display_name,  # noqa: B023 (told at once)
+                        why=lasting[0].message,  # noqa: B023 (told at once)
+                    ),
+                ),
             )
         withdrawn.append(pairing)
     return withdrawn
@@ -1049,10 +1241,16 @@ def withdraw_requests_of(
             session,
             other,
             pairing,
-            "A request was withdrawn",
-            f"{profile.display_name} no longer takes part in the programme, so "
-            f"{pairing.kind.an_introduction} between you was withdrawn. "
-            "You can ask someone else from your suggestions.",
+            lambda: (
+                _("A request was withdrawn"),
+                _(
+                    "%(name)s no longer takes part in the programme, so the request for "
+                    "%(an_introduction)s between you was withdrawn. You can ask someone "
+                    "else from your suggestions.",
+                    name=profile.display_name,
+                    an_introduction=pairing.kind.an_introduction,  # noqa: B023 (told at once)
+                ),
+            ),
         )
     return list(waiting)
 
@@ -1081,16 +1279,23 @@ def reject(
     )
     pairing.coordinator_note = event.private_note
     pairing.decided_by_id = actor.id
-    said = coordinators_words(event.note)
     for user_id in (pairing.entrepreneur.user_id, pairing.diaspora.user_id):
         tell(
             session,
             user_id,
             pairing,
-            "An introduction was not approved",
-            f"A coordinator did not approve {pairing.kind.an_introduction} "
-            f"between {pairing.entrepreneur.display_name} and "
-            f"{pairing.diaspora.display_name}: {REASONS['reject'][reason]}.{said}",
+            lambda: (
+                _("An introduction was not approved"),
+                _(
+                    "A coordinator did not approve %(an_introduction)s between "
+                    "%(entrepreneur)s and %(member)s: %(reason)s.",
+                    an_introduction=pairing.kind.an_introduction,
+                    entrepreneur=pairing.entrepreneur.display_name,
+                    member=pairing.diaspora.display_name,
+                    reason=REASONS["reject"][reason],
+                )
+                + coordinators_words(event.note),
+            ),
         )
     return pairing
 
@@ -1121,9 +1326,16 @@ def complete(
         session,
         pairing,
         actor,
-        "An introduction was marked completed",
-        f"{actor.full_name} marked {pairing.kind.an_introduction} "
-        f"as completed: {REASONS['complete'][reason]}. You can rate it on its page.",
+        lambda: (
+            _("An introduction was marked completed"),
+            _(
+                "%(name)s marked %(an_introduction)s as completed: %(outcome)s. "
+                "You can rate it on its page.",
+                name=actor.full_name,
+                an_introduction=pairing.kind.an_introduction,
+                outcome=REASONS["complete"][reason],
+            ),
+        ),
     )
     return pairing
 
@@ -1154,8 +1366,15 @@ def close(
         session,
         pairing,
         actor,
-        "An introduction was closed",
-        f"{actor.full_name} closed {pairing.kind.an_introduction}: {REASONS['close'][reason]}.",
+        lambda: (
+            _("An introduction was closed"),
+            _(
+                "%(name)s closed %(an_introduction)s: %(reason)s.",
+                name=actor.full_name,
+                an_introduction=pairing.kind.an_introduction,
+                reason=REASONS["close"][reason],
+            ),
+        ),
     )
     if reason == "conduct" and is_party(pairing, actor):
         alerts.file_report(
@@ -1187,16 +1406,25 @@ TRANSITION_FUNCTIONS: dict[str, Callable[..., Pairing]] = {
 # --- who hears about it ------------------------------------------------------------
 
 
-def tell(session: Session, user_id: int, pairing: Pairing, subject: str, body: str) -> None:
-    """Notify one person about the pairing (nobody when their account is closed)."""
+def tell_user(
+    session: Session, user: User, pairing: Pairing, compose: Compose, link: str | None = None
+) -> None:
+    """Notify `user` about the pairing, the text written by `compose()` in their language
+    and time zone, with the line pointing to the pairing's page (or `link`)."""
+    with in_language_of(user):
+        subject, body = compose()
+    notify(session, user, subject, body, pairing, link=link or f"/pairings/{pairing.id}")
+
+
+def tell(session: Session, user_id: int, pairing: Pairing, compose: Compose) -> None:
+    """Notify one person about the pairing in their language (nobody when their account is
+    closed); see tell_user."""
     user = session.get(User, user_id)
     if user is not None and user.is_active:
-        notify(session, user, subject, with_link(body, f"/pairings/{pairing.id}"), pairing)
+        tell_user(session, user, pairing, compose)
 
 
-def _tell_parties_except(
-    session: Session, pairing: Pairing, actor: User, subject: str, body: str
-) -> None:
+def _tell_parties_except(session: Session, pairing: Pairing, actor: User, compose: Compose) -> None:
     for user_id in (pairing.entrepreneur.user_id, pairing.diaspora.user_id):
         if user_id != actor.id:
-            tell(session, user_id, pairing, subject, body)
+            tell(session, user_id, pairing, compose)

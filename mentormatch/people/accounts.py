@@ -11,10 +11,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from mentormatch.auth.service import end_sessions
 from mentormatch.db import utcnow
+from mentormatch.i18n import in_language_of
 from mentormatch.models import Pairing, Role, SafetyReport, User
 from mentormatch.notifications import coordinators_words, notify, with_link
 from mentormatch.pairings.parties import is_coordinator
@@ -25,12 +28,12 @@ from mentormatch.people.vetting import check_version, lock_person, profile_of
 
 # Why an account is closed, from a fixed list, so coordinators can count them.
 DEACTIVATION_REASONS = {
-    "left_programme": "Left the programme",
-    "asked": "Asked for the account to be closed",
-    "conduct": "Conduct, after a report",
-    "duplicate": "A second account of the same person",
-    "unreachable": "Cannot be reached any more",
-    "other": "Another reason",
+    "left_programme": _l("Left the programme"),
+    "asked": _l("Asked for the account to be closed"),
+    "conduct": _l("Conduct, after a report"),
+    "duplicate": _l("A second account of the same person"),
+    "unreachable": _l("Cannot be reached any more"),
+    "other": _l("Another reason"),
 }
 
 
@@ -44,9 +47,9 @@ def may_manage(coordinator: User, person: User) -> bool:
 
 def _check(coordinator: User, person: User) -> None:
     if coordinator.id == person.id:
-        raise NotAllowed("You cannot deactivate or reactivate your own account.")
+        raise NotAllowed(_("You cannot deactivate or reactivate your own account."))
     if not may_manage(coordinator, person):
-        raise NotAllowed("Only an administrator can deactivate or reactivate staff accounts.")
+        raise NotAllowed(_("Only an administrator can deactivate or reactivate staff accounts."))
 
 
 def deactivate(
@@ -64,13 +67,13 @@ def deactivate(
     """Close `person`'s account (see the module docstring); returns the requests withdrawn."""
     _check(coordinator, person)
     if reason not in DEACTIVATION_REASONS:
-        raise InvalidInput("Choose a reason from the list.")
+        raise InvalidInput(_("Choose a reason from the list."))
     message = clean_text(message, "message")
     private_note = clean_text(private_note, "private note")
     lock_person(session, person)
     check_version(person, expected_version, "account")
     if not person.is_active:
-        raise ActionRefused(f"{person.full_name}'s account is already deactivated.")
+        raise ActionRefused(_("%(name)s's account is already deactivated.", name=person.full_name))
     now = now or utcnow()
     person.is_active = False
     end_sessions(person)
@@ -96,18 +99,23 @@ def deactivate(
             profile,
             coordinator,
             "account_closed",
-            f"{profile.display_name}'s account was deactivated.",
+            # Kept in the introduction's trail, in the deciding coordinator's language.
+            _("%(name)s's account was deactivated.", name=profile.display_name),
             now,
         )
-    said = coordinators_words(message)
-    notify(
-        session,
-        person,
-        "Your MentorMatch account is closed",
-        f"A programme coordinator closed your MentorMatch account: "
-        f"{DEACTIVATION_REASONS[reason]}.{said}\n\nIf you think this is a mistake, "
-        "contact your programme coordinator.",
-    )
+    with in_language_of(person):
+        notify(
+            session,
+            person,
+            _("Your MentorMatch account is closed"),
+            _(
+                "A programme coordinator closed your MentorMatch account: %(reason)s.",
+                reason=DEACTIVATION_REASONS[reason],
+            )
+            + coordinators_words(message)
+            + "\n\n"
+            + _("If you think this is a mistake, contact your programme coordinator."),
+        )
     session.flush()
     return withdrawn
 
@@ -129,7 +137,7 @@ def reactivate(
     lock_person(session, person)
     check_version(person, expected_version, "account")
     if person.is_active:
-        raise ActionRefused(f"{person.full_name}'s account is already active.")
+        raise ActionRefused(_("%(name)s's account is already active.", name=person.full_name))
     now = now or utcnow()
     person.is_active = True
     person.record_version += 1
@@ -144,15 +152,18 @@ def reactivate(
         private_note=private_note,
         now=now,
     )
-    said = coordinators_words(message)
-    notify(
-        session,
-        person,
-        "Your MentorMatch account is open again",
-        with_link(
-            f"A programme coordinator reopened your MentorMatch account; you can log in "
-            f"again.{said}",
-            "/",
-        ),
-    )
+    with in_language_of(person):
+        notify(
+            session,
+            person,
+            _("Your MentorMatch account is open again"),
+            with_link(
+                _(
+                    "A programme coordinator reopened your MentorMatch account; you can log "
+                    "in again."
+                )
+                + coordinators_words(message),
+                "/",
+            ),
+        )
     session.flush()

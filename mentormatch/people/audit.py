@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
@@ -13,18 +14,18 @@ from mentormatch.db import utcnow
 from mentormatch.models import AccountEvent, SafetyReport, User
 
 ACTION_LABELS = {
-    "registered": "Registered by a coordinator or imported",
-    "submit": "Profile sent for review",
-    "resubmit": "Profile sent again after changes",
-    "approve": "Profile approved",
-    "request_changes": "Changes asked for",
-    "reject": "Profile not accepted",
-    "suspend": "Profile suspended",
-    "reinstate": "Suspension lifted",
-    "deactivate": "Account deactivated",
-    "reactivate": "Account reactivated",
-    "report": "Problem reported about them",
-    "close_report": "Report handled",
+    "registered": _l("Registered by a coordinator or imported"),
+    "submit": _l("Profile sent for review"),
+    "resubmit": _l("Profile sent again after changes"),
+    "approve": _l("Profile approved"),
+    "request_changes": _l("Changes asked for"),
+    "reject": _l("Profile not accepted"),
+    "suspend": _l("Profile suspended"),
+    "reinstate": _l("Suspension lifted"),
+    "deactivate": _l("Account deactivated"),
+    "reactivate": _l("Account reactivated"),
+    "report": _l("Problem reported about them"),
+    "close_report": _l("Report handled"),
 }
 
 # The decisions whose message the person is shown on their own profile page.

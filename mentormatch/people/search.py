@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, and_, cast, false, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.types import String
@@ -21,24 +23,28 @@ from mentormatch.models.profiles import diaspora_value_chains, entrepreneur_valu
 from mentormatch.pairings.queries import places_taken
 
 E, D = EntrepreneurProfile, DiasporaProfile
+R = ReviewStatus
 
 # The roles as the programme names them: a diaspora member is a mentor, an investor or both.
 ROLE_CHOICES = {
-    "entrepreneur": "Entrepreneur",
-    "mentor": "Mentor (offers coaching)",
-    "investor": "Investor (offers investment)",
-    "coordinator": "Programme coordinator",
-    "admin": "Administrator",
+    "entrepreneur": _l("Entrepreneur"),
+    "mentor": _l("Mentor (offers coaching)"),
+    "investor": _l("Investor (offers investment)"),
+    "coordinator": _l("Programme coordinator"),
+    "admin": _l("Administrator"),
 }
-STATUS_CHOICES = {
-    "waiting": "Waiting for review",
-    "unfinished": "Profile not finished",
-    ReviewStatus.CHANGES_REQUESTED.value: ReviewStatus.CHANGES_REQUESTED.label,
-    ReviewStatus.APPROVED.value: ReviewStatus.APPROVED.label,
-    ReviewStatus.REJECTED.value: ReviewStatus.REJECTED.label,
-    ReviewStatus.SUSPENDED.value: ReviewStatus.SUSPENDED.label,
-    "deactivated": "Account deactivated",
-}
+
+
+def status_choices() -> list[tuple[str, str]]:
+    """(value, words) of the people list's status filter, in the reader's language (the
+    review statuses in their model's own words, read now, not at import)."""
+    review = (R.CHANGES_REQUESTED, R.APPROVED, R.REJECTED, R.SUSPENDED)
+    return [
+        ("waiting", _("Waiting for review")),
+        ("unfinished", _("Profile not finished")),
+        *((status.value, status.label) for status in review),
+        ("deactivated", _("Account deactivated")),
+    ]
 
 
 @dataclass(frozen=True)

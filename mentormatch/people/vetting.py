@@ -17,10 +17,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mentormatch.db import utcnow
+from mentormatch.i18n import in_language_of
 from mentormatch.models import (
     DiasporaProfile,
     EntrepreneurProfile,
@@ -48,10 +52,11 @@ class Decision:
     action: str
     from_statuses: tuple[ReviewStatus, ...]
     to_status: ReviewStatus
-    button: str
+    # Lazy texts: read in the language of whoever is reading (the page, or the person told).
+    button: LazyString
     # The subject and first lines of what the person is told.
-    subject: str
-    told: str
+    subject: LazyString
+    told: LazyString
 
 
 DECISIONS: dict[str, Decision] = {
@@ -61,45 +66,53 @@ DECISIONS: dict[str, Decision] = {
             "approve",
             (R.PENDING, R.CHANGES_REQUESTED, R.REJECTED),
             R.APPROVED,
-            "Approve profile",
-            "Your profile is approved",
-            "A programme coordinator approved your profile: you now appear in others' "
-            "suggestions and can ask for introductions.",
+            _l("Approve profile"),
+            _l("Your profile is approved"),
+            _l(
+                "A programme coordinator approved your profile: you now appear in others' "
+                "suggestions and can ask for introductions."
+            ),
         ),
         Decision(
             "request_changes",
             (R.PENDING,),
             R.CHANGES_REQUESTED,
-            "Ask for changes",
-            "Please change your profile",
-            "A programme coordinator asks you to change your profile before it is "
-            "approved. Once you save it, it is sent for review again.",
+            _l("Ask for changes"),
+            _l("Please change your profile"),
+            _l(
+                "A programme coordinator asks you to change your profile before it is "
+                "approved. Once you save it, it is sent for review again."
+            ),
         ),
         Decision(
             "reject",
             (R.PENDING, R.CHANGES_REQUESTED),
             R.REJECTED,
-            "Reject profile",
-            "Your profile was not accepted",
-            "A programme coordinator did not accept your profile for this programme.",
+            _l("Reject profile"),
+            _l("Your profile was not accepted"),
+            _l("A programme coordinator did not accept your profile for this programme."),
         ),
         Decision(
             "suspend",
             (R.APPROVED, R.PENDING, R.CHANGES_REQUESTED),
             R.SUSPENDED,
-            "Suspend profile",
-            "Your profile is suspended",
-            "A programme coordinator suspended your profile while they look into a "
-            "problem: it is hidden from others for now.",
+            _l("Suspend profile"),
+            _l("Your profile is suspended"),
+            _l(
+                "A programme coordinator suspended your profile while they look into a "
+                "problem: it is hidden from others for now."
+            ),
         ),
         Decision(
             "reinstate",
             (R.SUSPENDED,),
             R.APPROVED,
-            "Lift the suspension",
-            "Your profile is visible again",
-            "A programme coordinator lifted the suspension of your profile: others can "
-            "see it again.",
+            _l("Lift the suspension"),
+            _l("Your profile is visible again"),
+            _l(
+                "A programme coordinator lifted the suspension of your profile: others can "
+                "see it again."
+            ),
         ),
     )
 }
@@ -116,12 +129,14 @@ def profile_of(user: User) -> Profile | None:
 def standing(user: User) -> str:
     """Where a person stands, in a few words: their account, else their profile's review."""
     if not user.is_active:
-        return "Account deactivated"
+        return _("Account deactivated")
     profile = profile_of(user)
     if profile is None:
-        return "No profile yet" if user.role.value in ("entrepreneur", "diaspora") else "Active"
+        return (
+            _("No profile yet") if user.role.value in ("entrepreneur", "diaspora") else _("Active")
+        )
     if profile.review_status is R.PENDING and profile.submitted_at is None:
-        return "Profile not finished"
+        return _("Profile not finished")
     return profile.review_status.label
 
 
@@ -137,12 +152,22 @@ def decisions_for(profile: Profile | None) -> list[Decision]:
 
 
 def check_version(user: User, expected_version: int | None, what: str) -> None:
-    """MovedOn unless the page showed the person's current record version."""
+    """MovedOn unless the page showed the person's current record version; `what` is
+    "profile" or "account", the thing the page was about."""
     if expected_version is not None and expected_version != user.record_version:
-        raise MovedOn(
-            f"{user.full_name}'s {what} changed while you were looking at it. Nothing was "
-            "changed; reload the page to see it as it is now."
-        )
+        if what == "account":
+            message = _(
+                "%(name)s's account changed while you were looking at it. Nothing was "
+                "changed; reload the page to see it as it is now.",
+                name=user.full_name,
+            )
+        else:
+            message = _(
+                "%(name)s's profile changed while you were looking at it. Nothing was "
+                "changed; reload the page to see it as it is now.",
+                name=user.full_name,
+            )
+        raise MovedOn(message)
 
 
 def lock_person(session: Session, user: User) -> None:
@@ -171,24 +196,33 @@ def decide(
     """
     decision = DECISIONS.get(action)
     if decision is None:
-        raise NotAllowed("That is not a decision coordinators can take on a profile.")
+        raise NotAllowed(_("That is not a decision coordinators can take on a profile."))
     if not is_coordinator(coordinator):
-        raise NotAllowed("Only a programme coordinator can decide on profiles.")
+        raise NotAllowed(_("Only a programme coordinator can decide on profiles."))
     person = profile.user
     lock_person(session, person)
     session.refresh(profile)
     check_version(person, expected_version, "profile")
     before = profile.review_status
     if before not in decision.from_statuses or decision not in decisions_for(profile):
-        unfinished = " and unfinished" if profile.submitted_at is None else ""
-        raise ActionRefused(
-            f"This profile is “{before.label}”{unfinished}: “{decision.button}” is not "
-            "possible. Nothing was changed."
-        )
+        if profile.submitted_at is None:
+            refusal = _(
+                "This profile is “%(status)s” and unfinished: “%(action)s” is not possible. "
+                "Nothing was changed.",
+                status=before.label,
+                action=decision.button,
+            )
+        else:
+            refusal = _(
+                "This profile is “%(status)s”: “%(action)s” is not possible. Nothing was changed.",
+                status=before.label,
+                action=decision.button,
+            )
+        raise ActionRefused(refusal)
     message = clean_text(message, "message")
     private_note = clean_text(private_note, "private note")
     if action == "request_changes" and not message:
-        raise InvalidInput("Say what should change: the person reads this message.")
+        raise InvalidInput(_("Say what should change: the person reads this message."))
     now = now or utcnow()
     profile.review_status = decision.to_status
     person.record_version += 1
@@ -204,8 +238,13 @@ def decide(
         report=report,
         now=now,
     )
-    said = coordinators_words(message)
-    notify(session, person, decision.subject, with_link(decision.told + said, "/profile"))
+    with in_language_of(person):
+        notify(
+            session,
+            person,
+            str(decision.subject),
+            with_link(str(decision.told) + coordinators_words(message), "/profile"),
+        )
     session.flush()
     return decision.to_status
 

@@ -78,26 +78,46 @@ class Placement:
 
     @property
     def message(self) -> str:
-        """What happened, in words a person can act on."""
+        """What happened, in words a person can act on, in the reader's language."""
+        # Names in the reader's language (taxonomy), not the cached English ones.
+        from babel.lists import format_list
+        from flask_babel import gettext as _
+
+        from mentormatch import taxonomy
+
         shown = f"“{self.locality.strip()}”"
+        country = taxonomy.country_name(self.country_code)
         if self.status is Status.RESOLVED:
-            return f"We placed you in {self.region_name}, {self.country_name}."
+            region = taxonomy.region_name(self.region_code)
+            return _("We placed you in %(region)s, %(country)s.", region=region, country=country)
         if self.status is Status.AMBIGUOUS and len(self.candidates) == 1:
-            name = self.candidates[0].region_name
-            return f"Is {shown} in {name}, {self.country_name}? Confirm it or choose your region."
+            return _(
+                "Is %(locality)s in %(region)s, %(country)s? Confirm it or choose your region.",
+                locality=shown,
+                region=taxonomy.region_name(self.candidates[0].region_code),
+                country=country,
+            )
         if self.status is Status.AMBIGUOUS:
-            names = [c.region_name for c in self.candidates]
-            listed = ", ".join(names[:-1]) + f" or {names[-1]}" if len(names) > 1 else names[0]
-            return f"{shown} could be in {listed} ({self.country_name}): choose one."
+            names = [taxonomy.region_name(c.region_code) for c in self.candidates]
+            return _(
+                "%(locality)s could be in %(regions)s (%(country)s): choose one.",
+                locality=shown,
+                regions=format_list(names, style="or", locale=taxonomy.reader_language()),
+                country=country,
+            )
         if self.status is Status.UNREADABLE:
-            return (
-                f"We cannot read {shown} yet: write the town in Latin letters, or choose "
-                f"your region of {self.country_name} from the list."
+            return _(
+                "We cannot read %(locality)s yet: write the town in Latin letters, or choose "
+                "your region of %(country)s from the list.",
+                locality=shown,
+                country=country,
             )
         if not self.locality.strip():
-            return f"Choose your region of {self.country_name} from the list."
-        return (
-            f"We could not find {shown} in {self.country_name}: choose your region from the list."
+            return _("Choose your region of %(country)s from the list.", country=country)
+        return _(
+            "We could not find %(locality)s in %(country)s: choose your region from the list.",
+            locality=shown,
+            country=country,
         )
 
 

@@ -11,6 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from babel.numbers import get_currency_name
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import Session
 from wtforms import (
@@ -28,12 +31,12 @@ from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from mentormatch import places, taxonomy, vocabulary
 from mentormatch.forms import choices
-from mentormatch.models import DiasporaProfile, EntrepreneurProfile, Instrument, Role, Stage, User
+from mentormatch.models import DiasporaProfile, EntrepreneurProfile, Role, Stage, User
 from mentormatch.money.rates import Rates
 from mentormatch.money.store import latest_rates
 from mentormatch.profiles import rules, service
 
-FROM_LIST = "Choose one of the options listed."
+FROM_LIST = _l("Choose one of the options listed.")
 # A refused value longer than this is not sent back into the page (a 1 MB paste stays on
 # the server); shorter ones are, so a description a little too long can be trimmed.
 ECHO_LIMIT = 10_000
@@ -62,7 +65,12 @@ class MultiCheckboxField(SelectMultipleField):
         unknown = [str(v) for v in self.data or [] if v not in acceptable]
         if unknown:
             shown = unknown[0] if len(unknown[0]) <= 40 else unknown[0][:40] + "…"
-            raise ValidationError(f"“{shown}” is not one of the options. {FROM_LIST}")
+            raise ValidationError(
+                _(
+                    "“%(value)s” is not one of the options. Choose one of the options listed.",
+                    value=shown,
+                )
+            )
 
 
 class ChoiceField(SelectField):
@@ -122,11 +130,11 @@ def _code(value: Any) -> str:
 
 
 class LanguagesMixin:
-    languages = MultiCheckboxField("Languages you speak", coerce=_code)
+    languages = MultiCheckboxField(_l("Languages you speak"), coerce=_code)
     other_languages = StringField(
-        "Other languages",
-        validators=[Length(max=200, message="Keep this to 200 characters or fewer.")],
-        description="Names or codes, separated by ; for example: Hausa; Fula",
+        _l("Other languages"),
+        validators=[Length(max=200, message=_l("Keep this to 200 characters or fewer."))],
+        description=_l("Names or codes, separated by ; for example: Hausa; Fula"),
     )
 
     def offer_languages(self, countries: Sequence[str]) -> None:
@@ -159,17 +167,17 @@ class LanguagesMixin:
 
 class BusinessForm(StepForm):
     business_name = StringField(
-        "Business name",
+        _l("Business name"),
         validators=[Needed()],
-        description="The name people know your farm or business by.",
+        description=_l("The name people know your farm or business by."),
     )
     description = TextAreaField(
-        "What your business does",
-        description="What you grow, make or sell, and to whom.",
+        _l("What your business does"),
+        description=_l("What you grow, make or sell, and to whom."),
     )
     stage = RadioField(
-        "Stage of your business",
-        choices=choices((s.value, s.label) for s in Stage),
+        _l("Stage of your business"),
+        choices=vocabulary.stage_choices(),
         default=Stage.STARTING.value,
         invalid_choice_message=FROM_LIST,
     )
@@ -177,43 +185,44 @@ class BusinessForm(StepForm):
 
 class WhereForm(StepForm):
     country_code = SelectField(
-        "Country",
+        _l("Country"),
         validators=[Needed()],
-        invalid_choice_message="Choose a country from the list.",
+        invalid_choice_message=_l("Choose a country from the list."),
     )
     region_code = SelectField(
-        "Region",
+        _l("Region"),
         validate_choice=False,  # the service says which country's region is expected
-        description=(
+        description=_l(
             "The state, region or province. Not sure? Leave it empty and write your town: "
             "we find the region. Changed the country? Press “Show regions”."
         ),
     )
     locality = StringField(
-        "Town, village or district",
-        description="For example: Liloan, Cebu. We use it to find your region.",
+        _l("Town, village or district"),
+        description=_l("For example: Liloan, Cebu. We use it to find your region."),
     )
     # Offered when the town could be in several regions; nothing is saved from it but the
     # region chosen.
-    suggested_region = RadioField("Which region is it in?", validate_choice=False, choices=[])
+    suggested_region = RadioField(_l("Which region is it in?"), validate_choice=False, choices=[])
     # The locality whose placement the page showed: a changed locality is shown again.
     checked_locality = HiddenField()
 
     placement: places.Placement | None = None
 
     def prepare(self, session: Session, profile: Any, user: User) -> None:
-        self.country_code.choices = choices(taxonomy.countries(), blank="Choose a country")
+        self.country_code.choices = choices(taxonomy.country_choices(), blank=_("Choose a country"))
         country = self.shown_country()
         self.region_code.choices = choices(
-            taxonomy.regions_for(country) if country else [],
-            blank="Choose a region" if country else "Choose the country first",
+            taxonomy.region_choices(country) if country else [],
+            blank=_("Choose a region") if country else _("Choose the country first"),
         )
         self.placement = service.placement_of(profile) if profile is not None else None
         candidates = self.placement.candidates if self.placement else ()
         if self.placement and self.placement.status is places.Status.AMBIGUOUS:
             self.suggested_region.choices = [
-                SelectChoice(value=c.region_code, label=c.region_name) for c in candidates
-            ] + [SelectChoice(value="", label="None of these: continue with the country only")]
+                SelectChoice(value=c.region_code, label=taxonomy.region_name(c.region_code))
+                for c in candidates
+            ] + [SelectChoice(value="", label=_("None of these: continue with the country only"))]
         if self.placement and not self.checked_locality.data:
             self.checked_locality.data = profile.locality
 
@@ -230,18 +239,21 @@ class WhereForm(StepForm):
 
 class ValueChainsForm(StepForm):
     value_chains = MultiCheckboxField(
-        "Value chains",
+        _l("Value chains"),
         coerce=_code,
         # "Value chain" is programme jargon: the hint says it in everyday words.
-        description=(
+        description=_l(
             "The crops, animals or products the business is about. "
-            f"Choose from 1 to {rules.MAX_VALUE_CHAINS}: the main ones."
+            "Choose from 1 to %(most)s: the main ones.",
+            most=rules.MAX_VALUE_CHAINS,
         ),
     )
 
     def prepare(self, session: Session, profile: Any, user: User) -> None:
         self.value_chains.choices = [
-            SelectChoice(value=code, label=label, optgroup=group)
+            SelectChoice(
+                value=code, label=taxonomy.chain_name(label), optgroup=taxonomy.group_name(group)
+            )
             for code, label, group in taxonomy.value_chain_choices(session)
         ]
 
@@ -255,18 +267,25 @@ class ValueChainsForm(StepForm):
 
 
 class NeedsForm(LanguagesMixin, StepForm):
-    skills_needed = MultiCheckboxField("Skills you need help with", coerce=_code)
+    skills_needed = MultiCheckboxField(_l("Skills you need help with"), coerce=_code)
     skills_needed_text = TextAreaField(
-        "Tell us more about what you need",
-        description="Optional. For example: keeping records of feed costs and egg sales.",
+        _l("Tell us more about what you need"),
+        description=_l("Optional. For example: keeping records of feed costs and egg sales."),
     )
 
     def prepare(self, session: Session, profile: Any, user: User) -> None:
-        self.skills_needed.choices = choices(taxonomy.skill_choices(session))
+        self.skills_needed.choices = _skill_choices(session)
         self.offer_languages([profile.country_code] if profile else [])
 
 
-YES_NO = choices([("yes", "Yes"), ("no", "No")])
+def _skill_choices(session: Session) -> list[SelectChoice]:
+    """The skills as checkboxes, named in the reader's language, in taxonomy order."""
+    return choices(
+        (code, taxonomy.skill_name(label)) for code, label in taxonomy.skill_choices(session)
+    )
+
+
+YES_NO = choices([("yes", _l("Yes")), ("no", _l("No"))])
 
 
 def _yes(value: Any) -> bool | None:
@@ -283,16 +302,22 @@ def _currency_field(label: str) -> ChoiceField:
         label,
         # The profile rules refuse a currency without a rate, with the import's message.
         validate_choice=False,
-        description="Only currencies with an exchange rate are listed, so that amounts "
-        "can be compared.",
+        description=_l(
+            "Only currencies with an exchange rate are listed, so that amounts can be compared."
+        ),
     )
 
 
 def _offer_currencies(field: ChoiceField, rates: Rates, country: str | None, first: bool) -> None:
     """List the currencies that have a rate; on a first visit propose the country's."""
+    language = taxonomy.reader_language()
     field.choices = choices(
-        ((code, f"{code} – {name}") for code, name in taxonomy.currencies() if code in rates),
-        blank="Choose a currency",
+        (
+            (code, f"{code} – {get_currency_name(code, locale=language)}")
+            for code, _name in taxonomy.currencies()
+            if code in rates
+        ),
+        blank=_("Choose a currency"),
     )
     if not first:
         return
@@ -304,26 +329,26 @@ def _offer_currencies(field: ChoiceField, rates: Rates, country: str | None, fir
 
 
 def _instruments_field(label: str) -> MultiCheckboxField:
-    return MultiCheckboxField(label, choices=choices((i.value, i.label) for i in Instrument))
+    return MultiCheckboxField(label, choices=vocabulary.instrument_choices())
 
 
 class InvestmentForm(StepForm):
     seeking_investment = RadioField(
-        "Are you looking for investment or a loan?",
+        _l("Are you looking for investment or a loan?"),
         choices=YES_NO,
         coerce=_yes,
         invalid_choice_message=FROM_LIST,
         invalid_value_message=FROM_LIST,
     )
     investment_amount = WholeNumberField(
-        "How much?",
-        description="If you are looking for investment. A whole number, for example 5000.",
+        _l("How much?"),
+        description=_l("If you are looking for investment. A whole number, for example 5000."),
     )
-    investment_currency = _currency_field("Currency")
-    investment_instruments = _instruments_field("Kinds of money you would accept")
-    is_returnee = BooleanField("I came back from living or working abroad (returnee)")
-    is_women_led = BooleanField("The business is led by a woman")
-    is_youth_led = BooleanField("The business is led by a young person (under 35)")
+    investment_currency = _currency_field(_l("Currency"))
+    investment_instruments = _instruments_field(_l("Kinds of money you would accept"))
+    is_returnee = BooleanField(_l("I came back from living or working abroad (returnee)"))
+    is_women_led = BooleanField(_l("The business is led by a woman"))
+    is_youth_led = BooleanField(_l("The business is led by a young person (under 35)"))
 
     def prepare(self, session: Session, profile: Any, user: User) -> None:
         country = profile.country_code if profile else None
@@ -333,13 +358,15 @@ class InvestmentForm(StepForm):
 
 class ContactForm(StepForm):
     contact_email = StringField(
-        "Email for introductions",
-        description="Optional.",
+        _l("Email for introductions"),
+        description=_l("Optional."),
     )
     contact_phone = StringField(
-        "Phone or WhatsApp number",
-        description="Optional. A number of the country of your profile, or with its country "
-        "code, for example +234 803 123 4567.",
+        _l("Phone or WhatsApp number"),
+        description=_l(
+            "Optional. A number of the country of your profile, or with its country "
+            "code, for example +234 803 123 4567."
+        ),
     )
 
     def fill_defaults(self, profile: Any, user: User) -> None:
@@ -354,44 +381,46 @@ class ContactForm(StepForm):
 
 class AboutForm(StepForm):
     headline = StringField(
-        "Headline",
+        _l("Headline"),
         validators=[Needed()],
-        description="One line, for example: Agronomist, coffee quality and export.",
+        description=_l("One line, for example: Agronomist, coffee quality and export."),
     )
     bio = TextAreaField(
-        "About you",
-        description="Optional. Your experience and what you would like to pass on.",
+        _l("About you"),
+        description=_l("Optional. Your experience and what you would like to pass on."),
     )
     residence_country = SelectField(
-        "Country where you live",
+        _l("Country where you live"),
         validators=[Needed()],
-        invalid_choice_message="Choose a country from the list.",
+        invalid_choice_message=_l("Choose a country from the list."),
     )
 
     def prepare(self, session: Session, profile: Any, user: User) -> None:
-        self.residence_country.choices = choices(taxonomy.countries(), blank="Choose a country")
+        self.residence_country.choices = choices(
+            taxonomy.country_choices(), blank=_("Choose a country")
+        )
 
 
 class RootsForm(StepForm):
     # Only says which regions to list; nothing of it is saved.
     country = ChoiceField(
-        "Country",
-        description="Choose a country and press “Show regions” to list its regions.",
-        invalid_choice_message="Choose a country from the list.",
+        _l("Country"),
+        description=_l("Choose a country and press “Show regions” to list its regions."),
+        invalid_choice_message=_l("Choose a country from the list."),
     )
     origin_regions = MultiCheckboxField(
-        "Regions you come from",
-        description="Choose the country, press “Show regions”, then tick the region.",
+        _l("Regions you come from"),
+        description=_l("Choose the country, press “Show regions”, then tick the region."),
     )
     interest_regions = MultiCheckboxField(
-        "Regions you want to support",
-        description="Optional. Leave empty if they are the regions you come from.",
+        _l("Regions you want to support"),
+        description=_l("Optional. Leave empty if they are the regions you come from."),
     )
 
     def prepare(self, session: Session, profile: Any, user: User) -> None:
-        self.country.choices = choices(taxonomy.countries(), blank="Choose a country")
+        self.country.choices = choices(taxonomy.country_choices(), blank=_("Choose a country"))
         country = self.shown_country()
-        listed = taxonomy.regions_for(country) if country else []
+        listed = taxonomy.region_choices(country) if country else []
         for field in (self.origin_regions, self.interest_regions):
             # Regions already ticked stay listed (so they can be unticked) whatever the country.
             ticked = [code for code in field.data or [] if taxonomy.is_region(code)]
@@ -399,7 +428,11 @@ class RootsForm(StepForm):
             field.choices = [
                 SelectChoice(
                     value=code,
-                    label=f"{taxonomy.region_name(code)} ({taxonomy.country_name(code[:2])})",
+                    label=_(
+                        "%(region)s (%(country)s)",
+                        region=taxonomy.region_name(code),
+                        country=taxonomy.country_name(code[:2]),
+                    ),
                 )
                 for code in others
             ] + choices(listed)
@@ -422,40 +455,42 @@ class RootsForm(StepForm):
 
 class DiasporaValueChainsForm(ValueChainsForm):
     preferred_stages = MultiCheckboxField(
-        "Stages of business you would like to work with",
-        choices=choices((s.value, s.label) for s in Stage),
-        description="Optional. Leave empty for any stage.",
+        _l("Stages of business you would like to work with"),
+        choices=vocabulary.stage_choices(),
+        description=_l("Optional. Leave empty for any stage."),
     )
 
 
 class SkillsForm(LanguagesMixin, StepForm):
-    skills_offered = MultiCheckboxField("Skills you can offer", coerce=_code)
+    skills_offered = MultiCheckboxField(_l("Skills you can offer"), coerce=_code)
     skills_offered_text = TextAreaField(
-        "Tell us more about your skills",
-        description="Optional. For example: coffee cupping, washing stations, export papers.",
+        _l("Tell us more about your skills"),
+        description=_l("Optional. For example: coffee cupping, washing stations, export papers."),
     )
 
     def prepare(self, session: Session, profile: Any, user: User) -> None:
-        self.skills_offered.choices = choices(taxonomy.skill_choices(session))
+        self.skills_offered.choices = _skill_choices(session)
         countries = [profile.residence_country, *profile.origin_countries] if profile else []
         self.offer_languages(countries)
 
 
 class OffersForm(StepForm):
-    offers_coaching = BooleanField("I can coach or mentor entrepreneurs")
+    offers_coaching = BooleanField(_l("I can coach or mentor entrepreneurs"))
     mentee_capacity = WholeNumberField(
-        "How many entrepreneurs at once?",
-        description=f"From 1 to {rules.MAX_MENTEES}. We never suggest more than this.",
+        _l("How many entrepreneurs at once?"),
+        description=_l(
+            "From 1 to %(most)s. We never suggest more than this.", most=rules.MAX_MENTEES
+        ),
     )
     hours_per_month = WholeNumberField(
-        "Hours a month",
-        description=f"Optional, up to {rules.MAX_HOURS_PER_MONTH}.",
+        _l("Hours a month"),
+        description=_l("Optional, up to %(most)s.", most=rules.MAX_HOURS_PER_MONTH),
     )
-    offers_investment = BooleanField("I can invest or lend money")
-    ticket_min = WholeNumberField("Smallest amount")
-    ticket_max = WholeNumberField("Largest amount")
-    ticket_currency = _currency_field("Currency")
-    investment_instruments = _instruments_field("Kinds of money you would offer")
+    offers_investment = BooleanField(_l("I can invest or lend money"))
+    ticket_min = WholeNumberField(_l("Smallest amount"))
+    ticket_max = WholeNumberField(_l("Largest amount"))
+    ticket_currency = _currency_field(_l("Currency"))
+    investment_instruments = _instruments_field(_l("Kinds of money you would offer"))
 
     def prepare(self, session: Session, profile: Any, user: User) -> None:
         country = profile.residence_country if profile else None

@@ -9,6 +9,8 @@ returns the clean values of the fields it could read. The same bad answer theref
 the same message wherever it is typed (tests/profiles/test_one_rulebook.py holds them
 to it). Messages name no person ("the business", not "your business"), since a
 coordinator importing a survey reads them as well as the person filling the wizard.
+They are translated where they are made (gettext), so each reads them in their own
+language: the person on the form, the coordinator in the import's report.
 
 The one intended difference: the wizard and assisted registration ask for a town or a
 region (the person is there to say it), while an import of an old survey may lack both;
@@ -24,7 +26,10 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 from typing import Any
 
+from babel.numbers import format_decimal
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.orm import Session
 
 from mentormatch import phones, places, taxonomy, vocabulary
@@ -61,12 +66,16 @@ MAX_LIST_LENGTH = 1000
 
 TRUE_WORDS = {"yes", "y", "true", "1", "x", "on"}
 FALSE_WORDS = {"no", "n", "false", "0", "off"}
-WHOLE_NUMBER = "Enter a whole number, for example 5000."
 # Thousands written the way people do: 5,000 / 5 000 / 5.000 / 5'000
 _GROUPED_DIGITS = re.compile(r"-?\d{1,3}(?:[ ,.'_\u00a0\u202f]\d{3})+")
 _PLAIN_NUMBER = re.compile(r"-?\d+")
 
 Answers = Mapping[str, Any]
+
+
+def written_number(value: int) -> str:
+    """A number as the reader writes it: 2,000 in English, 2 000 in French."""
+    return str(format_decimal(value, locale=taxonomy.reader_language()))
 
 
 class ProfileInputError(ValueError):
@@ -167,7 +176,16 @@ def text(
     value = clean_text(answers.get(field), field in MULTILINE)
     limit = TEXT_LIMITS.get(field, MAX_SHORT_LENGTH)
     if len(value) > limit:
-        problems.add(field, f"Keep this to {limit:,} characters or fewer; it has {len(value):,}.")
+        problems.add(
+            field,
+            ngettext(
+                "Keep this to %(limit)s character or fewer; it has %(count)s.",
+                "Keep this to %(limit)s characters or fewer; it has %(count)s.",
+                limit,
+                limit=written_number(limit),
+                count=written_number(len(value)),
+            ),
+        )
         return ""
     if not value and required_message:
         problems.add(field, required_message)
@@ -206,11 +224,18 @@ def whole_number(
                 problems.add(field, required_message)
             return None
         if len(raw) > 20 or not (_PLAIN_NUMBER.fullmatch(raw) or _GROUPED_DIGITS.fullmatch(raw)):
-            problems.add(field, WHOLE_NUMBER)
+            problems.add(field, _("Enter a whole number, for example 5000."))
             return None
         number = int(re.sub(r"[^\d-]", "", raw))
     if not low <= number <= high:
-        problems.add(field, f"Enter a whole number from {low:,} to {high:,}.")
+        problems.add(
+            field,
+            _(
+                "Enter a whole number from %(low)s to %(high)s.",
+                low=written_number(low),
+                high=written_number(high),
+            ),
+        )
         return None
     return number
 
@@ -227,7 +252,7 @@ def flag(problems: Problems, answers: Answers, field: str) -> bool | None:
         return True
     if word in FALSE_WORDS:
         return False
-    problems.add(field, f'Answer yes or no (not "{_echo(word)}").')
+    problems.add(field, _('Answer yes or no (not "%(text)s").', text=_echo(word)))
     return None
 
 
@@ -245,7 +270,7 @@ def choice(
             problems.add(field, required_message)
         return None
     if len(value) > MAX_SHORT_LENGTH:
-        problems.add(field, f'"{_echo(value)}" is not a known {vocab.noun}.')
+        problems.add(field, vocab.not_known(_echo(value)))
         return None
     try:
         return vocab.parse(value)
@@ -267,7 +292,15 @@ def code_list(
     if value is None or isinstance(value, str):
         value = clean_text(value)
         if len(value) > MAX_LIST_LENGTH:
-            problems.add(field, f"Keep this to {MAX_LIST_LENGTH:,} characters or fewer.")
+            problems.add(
+                field,
+                ngettext(
+                    "Keep this to %(limit)s character or fewer.",
+                    "Keep this to %(limit)s characters or fewer.",
+                    MAX_LIST_LENGTH,
+                    limit=written_number(MAX_LIST_LENGTH),
+                ),
+            )
             return []
     else:
         value = [clean_text(item) for item in value]
@@ -295,7 +328,12 @@ def email(problems: Problems, answers: Answers, field: str) -> str | None:
     except EmailNotValidError as exc:
         problems.add(
             field,
-            f'"{_echo(value)}" is not an email address ({exc}) Enter one like name@example.org.',
+            # The library's explanation stays in English: it names the technical fault.
+            _(
+                '"%(text)s" is not an email address (%(why)s) Enter one like name@example.org.',
+                text=_echo(value),
+                why=str(exc),
+            ),
         )
         return None
 
@@ -312,20 +350,37 @@ def phone(problems: Problems, answers: Answers, field: str, country: str | None)
         return None
 
 
-# Why a currency needs a rate, for each field that holds one.
-COMPARED_WITH = {
-    "investment_currency": "the amount cannot be compared with investors' tickets",
-    "ticket_currency": "the ticket cannot be compared with the amounts entrepreneurs seek",
-}
-
-
 def no_rate_message(currency: str, rates: Rates, field: str) -> str:
     """What to tell someone whose amount is in a currency without an exchange rate."""
-    offered = rates.offered()
-    choose = f"use one of {', '.join(offered)}, or" if offered else "no rates are loaded yet:"
-    return (
-        f"There is no exchange rate for {currency}, so {COMPARED_WITH[field]}; "
-        f"{choose} ask a coordinator to load rates."
+    offered = ", ".join(rates.offered())
+    # One whole sentence per case: word order differs from one language to another.
+    if field == "ticket_currency":
+        if offered:
+            return _(
+                "There is no exchange rate for %(currency)s, so the ticket cannot be compared "
+                "with the amounts entrepreneurs seek; use one of %(offered)s, or ask a "
+                "coordinator to load rates.",
+                currency=currency,
+                offered=offered,
+            )
+        return _(
+            "There is no exchange rate for %(currency)s, so the ticket cannot be compared "
+            "with the amounts entrepreneurs seek; no rates are loaded yet: ask a coordinator "
+            "to load rates.",
+            currency=currency,
+        )
+    if offered:
+        return _(
+            "There is no exchange rate for %(currency)s, so the amount cannot be compared "
+            "with investors' tickets; use one of %(offered)s, or ask a coordinator to load "
+            "rates.",
+            currency=currency,
+            offered=offered,
+        )
+    return _(
+        "There is no exchange rate for %(currency)s, so the amount cannot be compared with "
+        "investors' tickets; no rates are loaded yet: ask a coordinator to load rates.",
+        currency=currency,
     )
 
 
@@ -414,7 +469,11 @@ def where(
 ) -> Whereabouts | None:
     """The country (required), region (of that country) and locality of a business."""
     country = choice(
-        problems, answers, "country_code", vocabs.countries, "Choose the country of the business."
+        problems,
+        answers,
+        "country_code",
+        vocabs.countries,
+        _("Choose the country of the business."),
     )
     locality = text(problems, answers, "locality")
     if country is None:
@@ -425,7 +484,9 @@ def where(
     if problems.has("region_code", "locality"):
         return None
     if place_required and region is None and not locality and taxonomy.regions_for(country):
-        problems.add("locality", "Write the town or village, or choose the region from the list.")
+        problems.add(
+            "locality", _("Write the town or village, or choose the region from the list.")
+        )
         return None
     return locate(country, region, locality)
 
@@ -438,7 +499,7 @@ def business(answers: Answers, vocabs: Vocabularies, problems: Problems) -> dict
     stage = choice(problems, answers, "stage", vocabs.stages)
     return {
         "business_name": text(
-            problems, answers, "business_name", "Enter the name of the business."
+            problems, answers, "business_name", _("Enter the name of the business.")
         ),
         "description": text(problems, answers, "description"),
         "stage": Stage(stage or Stage.STARTING),
@@ -453,8 +514,15 @@ def value_chains(answers: Answers, vocabs: Vocabularies, problems: Problems) -> 
             answers,
             "value_chains",
             vocabs.value_chains.parse_list,
-            "Choose at least one value chain.",
-            (MAX_VALUE_CHAINS, f"Choose at most {MAX_VALUE_CHAINS} value chains, the main ones."),
+            _("Choose at least one value chain."),
+            (
+                MAX_VALUE_CHAINS,
+                ngettext(
+                    "Choose at most %(num)d value chain, the main one.",
+                    "Choose at most %(num)d value chains, the main ones.",
+                    MAX_VALUE_CHAINS,
+                ),
+            ),
         )
     }
     if "preferred_stages" in answers:
@@ -476,7 +544,7 @@ def skills_and_languages(
             answers,
             "languages",
             vocabulary.parse_language_list,
-            "Choose at least one language for talking with a partner.",
+            _("Choose at least one language for talking with a partner."),
         ),
     }
 
@@ -500,14 +568,14 @@ def investment(answers: Answers, vocabs: Vocabularies, problems: Problems) -> di
             "investment_amount",
             1,
             MAX_INVESTMENT_AMOUNT,
-            "Enter the amount sought, for example 5000.",
+            _("Enter the amount sought, for example 5000."),
         )
         values["investment_currency"] = currency(
             problems,
             answers,
             "investment_currency",
             vocabs.rates,
-            "Choose the currency of the amount, for example USD.",
+            _("Choose the currency of the amount, for example USD."),
         )
         values["investment_instruments"] = code_list(
             problems, answers, "investment_instruments", vocabs.instruments.parse_list
@@ -524,7 +592,7 @@ def about(answers: Answers, vocabs: Vocabularies, problems: Problems) -> dict[st
             problems,
             answers,
             "headline",
-            "Write a one-line headline, for example: Agronomist, coffee quality and export.",
+            _("Write a one-line headline, for example: Agronomist, coffee quality and export."),
         ),
         "bio": text(problems, answers, "bio"),
         "residence_country": choice(
@@ -532,20 +600,23 @@ def about(answers: Answers, vocabs: Vocabularies, problems: Problems) -> dict[st
             answers,
             "residence_country",
             vocabs.countries,
-            "Choose the country of residence.",
+            _("Choose the country of residence."),
         ),
     }
 
 
 def roots(answers: Answers, vocabs: Vocabularies, problems: Problems) -> dict[str, Any]:
     """Regions of origin (one to ten) and regions to support (none given: the same)."""
-    most = (MAX_REGIONS, f"Choose at most {MAX_REGIONS} regions.")
+    most = (
+        MAX_REGIONS,
+        ngettext("Choose at most %(num)d region.", "Choose at most %(num)d regions.", MAX_REGIONS),
+    )
     origin = code_list(
         problems,
         answers,
         "origin_regions",
         vocabulary.parse_region_list,
-        "Choose at least one region of origin.",
+        _("Choose at least one region of origin."),
         most,
     )
     interest = code_list(
@@ -560,7 +631,7 @@ def offers(answers: Answers, vocabs: Vocabularies, problems: Problems) -> dict[s
     coaching = bool(flag(problems, answers, "offers_coaching"))
     investing = bool(flag(problems, answers, "offers_investment"))
     if not coaching and not investing and not problems.has("offers_coaching", "offers_investment"):
-        problems.add("offers_coaching", "Choose coaching, investment or both.")
+        problems.add("offers_coaching", _("Choose coaching, investment or both."))
     values: dict[str, Any] = {
         "offers_coaching": coaching,
         "mentee_capacity": 0,
@@ -578,7 +649,10 @@ def offers(answers: Answers, vocabs: Vocabularies, problems: Problems) -> dict[s
             "mentee_capacity",
             1,
             MAX_MENTEES,
-            f"Enter how many entrepreneurs can be coached at once, from 1 to {MAX_MENTEES}.",
+            _(
+                "Enter how many entrepreneurs can be coached at once, from 1 to %(most)s.",
+                most=MAX_MENTEES,
+            ),
         )
         values["hours_per_month"] = (
             whole_number(problems, answers, "hours_per_month", 0, MAX_HOURS_PER_MONTH) or 0
@@ -590,7 +664,7 @@ def offers(answers: Answers, vocabs: Vocabularies, problems: Problems) -> dict[s
             "ticket_min",
             1,
             MAX_INVESTMENT_AMOUNT,
-            "Enter the smallest amount to invest.",
+            _("Enter the smallest amount to invest."),
         )
         high = whole_number(
             problems,
@@ -598,12 +672,15 @@ def offers(answers: Answers, vocabs: Vocabularies, problems: Problems) -> dict[s
             "ticket_max",
             1,
             MAX_INVESTMENT_AMOUNT,
-            "Enter the largest amount to invest.",
+            _("Enter the largest amount to invest."),
         )
         if low is not None and high is not None and low > high:
             problems.add(
                 "ticket_max",
-                f"The largest amount must be at least the smallest amount ({low:,}).",
+                _(
+                    "The largest amount must be at least the smallest amount (%(low)s).",
+                    low=written_number(low),
+                ),
             )
         values["ticket_min"], values["ticket_max"] = low, high
         values["ticket_currency"] = currency(
@@ -611,7 +688,7 @@ def offers(answers: Answers, vocabs: Vocabularies, problems: Problems) -> dict[s
             answers,
             "ticket_currency",
             vocabs.rates,
-            "Choose the currency of the ticket, for example EUR.",
+            _("Choose the currency of the ticket, for example EUR."),
         )
         values["investment_instruments"] = code_list(
             problems, answers, "investment_instruments", vocabs.instruments.parse_list
@@ -640,7 +717,7 @@ def account(
         "phone": phone(problems, answers, "phone", country),
     }
     if not values["email"] and not values["phone"] and not problems.has("email", "phone"):
-        problems.add("email", "Give an email address or a phone number (or both).")
+        problems.add("email", _("Give an email address or a phone number (or both)."))
     return values
 
 

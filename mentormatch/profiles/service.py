@@ -12,6 +12,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -102,24 +104,24 @@ class Step:
     """One short page of the profile wizard."""
 
     name: str
-    title: str
+    title: str | LazyString  # translated when shown
 
 
 ENTREPRENEUR_STEPS = (
-    Step("business", "Your business"),
-    Step("where", "Where you work"),
-    Step("value-chains", "What you grow, raise or make"),
-    Step("needs", "What you need"),
-    Step("investment", "Investment"),
-    Step("contact", "Contact details"),
+    Step("business", _l("Your business")),
+    Step("where", _l("Where you work")),
+    Step("value-chains", _l("What you grow, raise or make")),
+    Step("needs", _l("What you need")),
+    Step("investment", _l("Investment")),
+    Step("contact", _l("Contact details")),
 )
 DIASPORA_STEPS = (
-    Step("about", "About you"),
-    Step("roots", "Your regions"),
-    Step("value-chains", "Value chains"),
-    Step("skills", "Skills and languages"),
-    Step("offers", "What you offer"),
-    Step("contact", "Contact details"),
+    Step("about", _l("About you")),
+    Step("roots", _l("Your regions")),
+    Step("value-chains", _l("Value chains")),
+    Step("skills", _l("Skills and languages")),
+    Step("offers", _l("What you offer")),
+    Step("contact", _l("Contact details")),
 )
 
 

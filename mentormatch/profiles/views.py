@@ -6,12 +6,14 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy.exc import IntegrityError
 
+from mentormatch import taxonomy, vocabulary
 from mentormatch.auth.access import current_account, role_required
 from mentormatch.db import get_session
-from mentormatch.models import DiasporaProfile, EntrepreneurProfile, Instrument, Role, Stage
+from mentormatch.models import DiasporaProfile, EntrepreneurProfile, Role
 from mentormatch.people import audit
 from mentormatch.people.visibility import can_view
 from mentormatch.profiles import service
@@ -30,18 +32,22 @@ def _names() -> dict[str, Any]:
         return [service.language_label(code) for code in codes]
 
     def instrument_names(codes: list[str]) -> str:
-        labels = {i.value: i.label for i in Instrument}
-        return ", ".join(labels.get(code, code) for code in codes)
+        return ", ".join(vocabulary.instrument_label(code) for code in codes)
 
     def stage_names(codes: list[str]) -> list[str]:
-        labels = {s.value: s.label.split(":")[0] for s in Stage}
-        return [labels.get(code, code) for code in codes]
+        return [vocabulary.stage_short_label(code) for code in codes]
 
     return {
         "language_names": language_names,
         "instrument_names": instrument_names,
         "stage_names": stage_names,
+        "stage_label": vocabulary.stage_label,
     }
+
+
+# Value chains and skills by their (English) label, named in the reader's language.
+bp.add_app_template_filter(taxonomy.chain_short_name, "chain_short_name")
+bp.add_app_template_filter(taxonomy.skill_name, "skill_name")
 
 
 @bp.get("/profile")
@@ -74,7 +80,7 @@ def edit(step: str) -> ResponseReturnValue:
         abort(404)
     profile = service.profile_of(user)
     if profile is None and step != steps[0].name:
-        flash("Start your profile with this first step.", "info")
+        flash(_("Start your profile with this first step."), "info")
         return redirect(url_for("profiles.edit", step=steps[0].name))
     from_profile = request.args.get("from") == "profile"
     form = step_form(user.role, step, session, profile, user, first_visit=request.method == "GET")
@@ -101,7 +107,7 @@ def edit(step: str) -> ResponseReturnValue:
                     return redirect(url_for("profiles.edit", **again))
                 after = service.step_after(user.role, step)
                 if from_profile or after is None:
-                    flash("Your profile is saved.", "success")
+                    flash(_("Your profile is saved."), "success")
                     return redirect(url_for("profiles.mine"))
                 return redirect(url_for("profiles.edit", step=after))
         status = 400

@@ -26,11 +26,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from mentormatch.auth.service import confirm_email, find_user_by_login, set_password
 from mentormatch.db import utcnow
+from mentormatch.i18n import in_language_of
 from mentormatch.models import AccountClaim, ClaimChannel, User
 from mentormatch.notifications import queue_email
 from mentormatch.sms import queue_sms
@@ -63,10 +65,15 @@ class ClaimRefused(ValueError):
     """A code that is wrong, used, expired or tried too often; one message for all."""
 
 
-WRONG_CODE = (
-    "That code does not work: it may be mistyped, used already, or older than {minutes} "
-    "minutes. Check the phone number or email and the code, or ask for a new code."
-)
+def _wrong_code(minutes: int) -> ClaimRefused:
+    return ClaimRefused(
+        _(
+            "That code does not work: it may be mistyped, used already, or older than "
+            "%(minutes)s minutes. Check the phone number or email and the code, or ask for a "
+            "new code.",
+            minutes=minutes,
+        )
+    )
 
 
 def waiting_to_be_claimed(user: User) -> bool:
@@ -79,20 +86,27 @@ def _code_hash(policy: ClaimPolicy, claim: AccountClaim, code: str) -> str:
     return hmac.new(policy.secret_key.encode(), message, hashlib.sha256).hexdigest()
 
 
-SMS_TEXT = (
-    "Your MentorMatch code is {code}. It works for {minutes} minutes. Nobody from "
-    "MentorMatch will ask you for it."
-)
-EMAIL_TEXT = """Hello {name},
+def sms_text(minutes: int) -> str:
+    """The text message carrying a code (the code itself is put in by the worker)."""
+    return _(
+        "Your MentorMatch code is %(code)s. It works for %(minutes)s minutes. Nobody from "
+        "MentorMatch will ask you for it.",
+        code=CODE_SLOT,
+        minutes=minutes,
+    )
 
-Your MentorMatch code is {code}
 
-Type it on the page where you asked for it, with the new password you choose. It
-works for {minutes} minutes and only once. Nobody from MentorMatch will ever ask you
-for it.
-
-If you did not ask for a code, you can ignore this email.
-"""
+def _email_text(name: str, minutes: int) -> str:
+    greeting = _("Hello %(name)s,", name=name)
+    code = _("Your MentorMatch code is %(code)s", code=CODE_SLOT)
+    how = _(
+        "Type it on the page where you asked for it, with the new password you choose. It "
+        "works for %(minutes)s minutes and only once. Nobody from MentorMatch will ever ask "
+        "you for it.",
+        minutes=minutes,
+    )
+    ignore = _("If you did not ask for a code, you can ignore this email.")
+    return f"{greeting}\n\n{code}\n\n{how}\n\n{ignore}\n"
 
 
 def request_code(
@@ -120,14 +134,16 @@ def request_code(
     session.add(claim)
     session.flush()
     minutes = policy.code_minutes
-    if channel is ClaimChannel.SMS:
-        queue_sms(session, destination, SMS_TEXT.format(code=CODE_SLOT, minutes=minutes), claim.id)
-    else:
-        from mentormatch.notifications import display_name
+    # In the language the person reads (set when they were registered), not the page's.
+    with in_language_of(user):
+        if channel is ClaimChannel.SMS:
+            queue_sms(session, destination, sms_text(minutes), claim.id)
+        else:
+            from mentormatch.notifications import display_name
 
-        body = EMAIL_TEXT.format(name=display_name(user.full_name), code=CODE_SLOT, minutes=minutes)
-        email = queue_email(session, destination, "Your MentorMatch code", body)
-        email.claim_id = claim.id
+            body = _email_text(display_name(user.full_name), minutes)
+            email = queue_email(session, destination, _("Your MentorMatch code"), body)
+            email.claim_id = claim.id
     session.flush()
     return claim
 
@@ -139,7 +155,8 @@ def with_code(session: Session, claim_id: int, body: str, policy: ClaimPolicy | 
     policy = policy or ClaimPolicy.from_config(current_app.config)
     claim = session.get(AccountClaim, claim_id)
     if claim is None or claim.used_at is not None:
-        return body.replace(CODE_SLOT, "(no longer needed)")
+        with in_language_of(claim.user if claim is not None else None):
+            return body.replace(CODE_SLOT, _("(no longer needed)"))
     code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
     now = utcnow()
     claim.code_hash = _code_hash(policy, claim, code)
@@ -161,7 +178,7 @@ def claim_account(
     """Check the code sent to `login` and set the account's first password; the code is
     used up. Raises ClaimRefused (the caller commits anyway, so a wrong try is counted)."""
     now = now or utcnow()
-    refused = ClaimRefused(WRONG_CODE.format(minutes=policy.code_minutes))
+    refused = _wrong_code(policy.code_minutes)
     user = find_user_by_login(session, login)
     if user is None or not waiting_to_be_claimed(user):
         raise refused

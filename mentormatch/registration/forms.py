@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import Session
 from wtforms import (
@@ -23,6 +24,7 @@ from wtforms.validators import DataRequired, Length
 from mentormatch import taxonomy
 from mentormatch.auth.forms import NewPasswordForm, _confirm_field, _new_password_field
 from mentormatch.forms import choices
+from mentormatch.i18n.choices import language_choices
 from mentormatch.models import ConsentMethod, ReviewStatus, Stage
 from mentormatch.profiles.forms import MultiCheckboxField, Needed, ValueChainsForm
 from mentormatch.registration import consent
@@ -32,46 +34,66 @@ from mentormatch.transfers.forms import STATUS_CHOICES
 class RegistrationForm(FlaskForm):
     """An entrepreneur met in the field: who, where, what, and (new ones) their consent."""
 
-    full_name = StringField("Full name", validators=[Needed()])
+    full_name = StringField(_l("Full name"), validators=[Needed()])
     phone = StringField(
-        "Phone number",
+        _l("Phone number"),
         validators=[Needed()],
-        description="As dialled in the country of the business (0803 123 4567) or with its "
-        "country code (+234 803 123 4567). The person claims the account with it.",
+        description=_l(
+            "As dialled in the country of the business (0803 123 4567) or with its "
+            "country code (+234 803 123 4567). The person claims the account with it."
+        ),
     )
-    email = StringField("Email address", description="Optional.")
-    country_code = SelectField("Country", validators=[Needed()], validate_choice=False)
+    email = StringField(_l("Email address"), description=_l("Optional."))
+    country_code = SelectField(_l("Country"), validators=[Needed()], validate_choice=False)
     region_code = StringField(
-        "Region",
-        description="Optional: the state, region or province (name or code, e.g. Kano). "
-        "Leave it empty and write the town: the region is found from it.",
+        _l("Region"),
+        description=_l(
+            "Optional: the state, region or province (name or code, e.g. Kano). "
+            "Leave it empty and write the town: the region is found from it."
+        ),
     )
-    locality = StringField("Town, village or district", description="For example: Dawakin Kudu.")
-    business_name = StringField("Name of the farm or business", validators=[Needed()])
-    description = TextAreaField("What the business does", description="Optional.")
+    locality = StringField(
+        _l("Town, village or district"), description=_l("For example: Dawakin Kudu.")
+    )
+    business_name = StringField(_l("Name of the farm or business"), validators=[Needed()])
+    description = TextAreaField(_l("What the business does"), description=_l("Optional."))
     stage = RadioField(
-        "Stage of the business",
-        choices=choices((s.value, s.label) for s in Stage),
+        _l("Stage of the business"),
+        choices=[],  # prepare(): the labels are in the reader's language
         default=Stage.STARTING.value,
         validate_choice=True,
     )
     value_chains = MultiCheckboxField(
-        "Value chains", description="The crops, animals or products: from 1 to 5, the main ones."
+        _l("Value chains"),
+        description=_l("The crops, animals or products: from 1 to 5, the main ones."),
     )
     languages = StringField(
-        "Languages spoken",
+        _l("Languages spoken"),
         validators=[Needed()],
-        description="Names or codes separated by ; for example: Hausa; English",
+        description=_l("Names or codes separated by ; for example: Hausa; English"),
     )
-    is_returnee = BooleanField("Came back from living or working abroad (returnee)")
-    is_women_led = BooleanField("The business is led by a woman")
-    is_youth_led = BooleanField("The business is led by a young person (under 35)")
+    language = RadioField(
+        _l("Language the person reads"),
+        choices=choices(language_choices()),
+        validate_choice=False,  # the registration rules say when it is not one of them
+        description=_l(
+            "MentorMatch writes to them in it: the text messages, the emails and the pages."
+        ),
+    )
+    is_returnee = BooleanField(_l("Came back from living or working abroad (returnee)"))
+    is_women_led = BooleanField(_l("The business is led by a woman"))
+    is_youth_led = BooleanField(_l("The business is led by a young person (under 35)"))
 
     def prepare(self, session: Session) -> None:
         """Fill the lists that come from the database."""
-        self.country_code.choices = choices(taxonomy.countries(), blank="Choose a country")
+        self.country_code.choices = choices(
+            taxonomy.country_choices(), blank=_l("Choose a country")
+        )
+        self.stage.choices = choices((s.value, s.label) for s in Stage)
         self.value_chains.choices = [
-            SelectChoice(value=code, label=label, optgroup=group)
+            SelectChoice(
+                value=code, label=taxonomy.chain_name(label), optgroup=taxonomy.group_name(group)
+            )
             for code, label, group in taxonomy.value_chain_choices(session)
         ]
 
@@ -82,7 +104,7 @@ class RegistrationForm(FlaskForm):
         names = (
             "full_name", "phone", "email", "country_code", "region_code", "locality",
             "business_name", "description", "stage", "value_chains", "languages",
-            "is_returnee", "is_women_led", "is_youth_led",
+            "is_returnee", "is_women_led", "is_youth_led", "language",
         )  # fmt: skip
         return {name: self[name].data for name in names}
 
@@ -100,22 +122,29 @@ class NewRegistrationForm(RegistrationForm):
     consent_share = BooleanField(consent.STATEMENTS["share"], validators=[Needed()])
     consent_sms = BooleanField(consent.STATEMENTS["sms"])
     consent_method = RadioField(
-        "How the person agreed",
-        choices=choices((m.value, m.label) for m in ConsentMethod),
+        _l("How the person agreed"),
+        choices=[],  # prepare(): the labels are in the reader's language
         validate_choice=False,  # the registration says when it is missing
         validators=[Needed()],
     )
     review_status = RadioField(
-        "The profile starts",
+        _l("The profile starts"),
         choices=choices(STATUS_CHOICES),
         default=ReviewStatus.APPROVED.value,
         validate_choice=True,
     )
     send_invitation = BooleanField(
-        "Send a text message now saying how to claim the account (only if they agreed to "
-        "text messages)",
+        _l(
+            "Send a text message now saying how to claim the account (only if they agreed "
+            "to text messages)"
+        ),
         default=True,
     )
+
+    def prepare(self, session: Session) -> None:
+        """Fill the lists that come from the database or read in the reader's language."""
+        super().prepare(session)
+        self.consent_method.choices = choices((m.value, m.label) for m in ConsentMethod)
 
     def agreed(self) -> list[str]:
         """The keys of the statements ticked."""
@@ -125,10 +154,13 @@ class NewRegistrationForm(RegistrationForm):
 class FieldOfficerForm(FlaskForm):
     """A new field officer: a name and an email address or a phone number (or both)."""
 
-    full_name = StringField("Full name", validators=[Needed()])
-    email = StringField("Email address", description="They receive their code here, or by SMS.")
+    full_name = StringField(_l("Full name"), validators=[Needed()])
+    full_name = StringField(_l("Full name"), validators=[Needed()])
+    email = StringField(
+        _l("Email address"), description=_l("They receive their code here, or by SMS.")
+    )
     phone = StringField(
-        "Phone number", description="With its country code, for example +223 76 12 34 56."
+        _l("Phone number"), description=_l("With its country code, for example +223 76 12 34 56.")
     )
 
 
@@ -136,12 +168,12 @@ class ClaimRequestForm(FlaskForm):
     """The phone number or email address an account was registered with."""
 
     login = StringField(
-        "Phone number or email address",
+        _l("Phone number or email address"),
         validators=[
-            DataRequired("Enter the phone number or email address you were registered with."),
-            Length(max=254, message="That is too long for a phone number or email address."),
+            DataRequired(_l("Enter the phone number or email address you were registered with.")),
+            Length(max=254, message=_l("That is too long for a phone number or email address.")),
         ],
-        description="The one the coordinator or field officer registered you with.",
+        description=_l("The one the coordinator or field officer registered you with."),
     )
 
 
@@ -149,19 +181,19 @@ class ClaimForm(NewPasswordForm):
     """The code received, and the password chosen."""
 
     login = StringField(
-        "Phone number or email address",
+        _l("Phone number or email address"),
         validators=[
-            DataRequired("Enter the phone number or email address the code was sent to."),
-            Length(max=254, message="That is too long for a phone number or email address."),
+            DataRequired(_l("Enter the phone number or email address the code was sent to.")),
+            Length(max=254, message=_l("That is too long for a phone number or email address.")),
         ],
     )
     code = StringField(
-        "Code",
+        _l("Code"),
         validators=[
-            DataRequired("Enter the code from the message."),
-            Length(max=20, message="The code has 6 digits."),
+            DataRequired(_l("Enter the code from the message.")),
+            Length(max=20, message=_l("The code has 6 digits.")),
         ],
         render_kw={"inputmode": "numeric", "autocomplete": "one-time-code"},
     )
-    password = _new_password_field("Choose a password")
-    confirm = _confirm_field("Type the password again")
+    password = _new_password_field(_l("Choose a password"))
+    confirm = _confirm_field(_l("Type the password again"))

@@ -12,11 +12,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from mentormatch import phones, vocabulary
 from mentormatch.auth.service import create_user, email_taken, phone_taken
+from mentormatch.i18n import in_language_of
+from mentormatch.i18n.choices import language_from
 from mentormatch.models import (
     ConsentMethod,
     ConsentRecord,
@@ -77,20 +80,43 @@ def _check(
         answers,
         "languages",
         vocabulary.parse_language_list,
-        "Choose at least one language for talking with a partner.",
+        _("Choose at least one language for talking with a partner."),
     )
     fields["languages"] = languages
     for name in ("is_returnee", "is_women_led", "is_youth_led"):
         fields[name] = bool(rules.flag(problems, answers, name))
     account = rules.account(answers, vocabs, problems, where.country_code if where else None)
     if not account["phone"] and not problems.has("phone"):
-        problems.add("phone", "Enter the person's phone number: they claim the account with it.")
+        problems.add("phone", _("Enter the person's phone number: they claim the account with it."))
     exclude = person.id if person is not None else None
     if account["phone"] and phone_taken(session, account["phone"], exclude):
-        problems.add("phone", f"{account['phone']} is already registered to another account.")
+        problems.add("phone", _taken(account["phone"]))
     if account["email"] and email_taken(session, account["email"], exclude):
-        problems.add("email", f"{account['email']} is already registered to another account.")
+        problems.add("email", _taken(account["email"]))
+    account["language"] = reading_language(answers.get("language"), problems)
     return fields, account, where, problems
+
+
+def _taken(login: str) -> str:
+    return _("%(login)s is already registered to another account.", login=login)
+
+
+def reading_language(answer: Any, problems: Problems) -> str | None:
+    """The language a person reads (en, fr, es or ar; its name is fine too), None when not
+    given; a problem under "language" when it is none of them."""
+    text = str(answer or "").strip()
+    if not text:
+        return None
+    code = language_from(text)
+    if code is None:
+        problems.add(
+            "language",
+            _(
+                "MentorMatch writes in English (en), French (fr), Spanish (es) and Arabic "
+                "(ar): choose one of them, or leave it empty."
+            ),
+        )
+    return code
 
 
 def register_entrepreneur(
@@ -110,11 +136,13 @@ def register_entrepreneur(
         if key not in consent.statements:
             problems.add(
                 f"consent_{key}",
-                "The person must agree to this to be registered: read it to them and tick it "
-                "when they say yes.",
+                _(
+                    "The person must agree to this to be registered: read it to them and tick "
+                    "it when they say yes."
+                ),
             )
     if consent.method is None:
-        problems.add("consent_method", "Say how the person gave their consent.")
+        problems.add("consent_method", _("Say how the person gave their consent."))
     problems.check()
     assert where is not None and consent.method is not None  # no problem means both
     user = create_user(
@@ -125,6 +153,7 @@ def register_entrepreneur(
         phone=account["phone"],
         registered_by=registrar,
     )
+    user.language = account["language"]
     profile = EntrepreneurProfile(
         user=user,
         contact_email=account["email"],
@@ -166,6 +195,8 @@ def update_registration(
     person.email = account["email"]
     profile.contact_phone = account["phone"]
     profile.contact_email = account["email"]
+    if account["language"] is not None:
+        person.language = account["language"]
     apply_where(profile, where)
     apply_taxonomy(session, profile, fields)
     session.flush()
@@ -191,6 +222,7 @@ def registration_answers(person: User) -> dict[str, Any]:
         "is_returnee": profile.is_returnee,
         "is_women_led": profile.is_women_led,
         "is_youth_led": profile.is_youth_led,
+        "language": person.language or "",
     }
 
 
@@ -203,20 +235,21 @@ def registered_by(registrar: User | None) -> Select[Any]:
     return query.order_by(User.created_at.desc(), User.id.desc())
 
 
-INVITATION = (
-    "{registrar} registered you on MentorMatch, which connects farmers with mentors and "
-    "investors. To use your account, open {link} and type this phone number."
-)
-
-
 def invite_by_sms(session: Session, person: User, registrar: User, public_url: str) -> None:
     """Queue a text telling the person how to claim their account (no code: they ask for
-    one on the claim page when they are ready)."""
+    one on the claim page when they are ready), in the language the person reads."""
     if not person.phone:
         return
     link = public_link(public_url, "/claim")
-    name = " ".join(registrar.full_name.split()[:2])[:40] or "A coordinator"
-    queue_sms(session, person.phone, INVITATION.format(registrar=name, link=link))
+    name = " ".join(registrar.full_name.split()[:2])[:40]
+    with in_language_of(person):
+        text = _(
+            "%(registrar)s registered you on MentorMatch, which connects farmers with mentors "
+            "and investors. To use your account, open %(link)s and type this phone number.",
+            registrar=name or _("A coordinator"),
+            link=link,
+        )
+    queue_sms(session, person.phone, text)
 
 
 def create_field_officer(
@@ -230,9 +263,9 @@ def create_field_officer(
     answers = {"full_name": full_name, "email": email, "phone": phone}
     account = rules.account(answers, Vocabularies(session), problems, None)
     if account["phone"] and phone_taken(session, account["phone"]):
-        problems.add("phone", f"{account['phone']} is already registered to another account.")
+        problems.add("phone", _taken(account["phone"]))
     if account["email"] and email_taken(session, account["email"]):
-        problems.add("email", f"{account['email']} is already registered to another account.")
+        problems.add("email", _taken(account["email"]))
     problems.check()
     return create_user(
         session,

@@ -15,6 +15,8 @@ from flask import (
 )
 from flask import session as browser_session
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
 from mentormatch.auth.access import current_account, role_required, staff_required
@@ -44,7 +46,8 @@ def register() -> ResponseReturnValue:
     """Register an entrepreneur met in the field, with their consent."""
     me = current_account()
     session = get_session()
-    form = NewRegistrationForm()
+    # The person reads the officer's language unless the officer says otherwise.
+    form = NewRegistrationForm(data={"language": str(get_locale() or "en")})
     form.prepare(session)
     if form.validate_on_submit():
         chosen = ReviewStatus(form.review_status.data) if me.is_staff else None
@@ -66,12 +69,20 @@ def register() -> ResponseReturnValue:
             if invited:
                 service.invite_by_sms(session, person, me, current_app.config["PUBLIC_URL"])
             session.commit()
-            flash(
-                f"{person.full_name} is registered"
-                + (", and a text message tells them how to claim the account." if invited else ".")
-                + " They claim it on the “Claim your account” page with their phone number.",
-                "success",
-            )
+            if invited:
+                message = _(
+                    "%(name)s is registered, and a text message tells them how to claim the "
+                    "account. They claim it on the “Claim your account” page with their phone "
+                    "number.",
+                    name=person.full_name,
+                )
+            else:
+                message = _(
+                    "%(name)s is registered. They claim the account on the “Claim your account” "
+                    "page with their phone number.",
+                    name=person.full_name,
+                )
+            flash(message, "success")
             return redirect(url_for("registration.registrations"))
     return render_template(
         "registration/register.html", form=form, staff=me.is_staff
@@ -100,10 +111,11 @@ def edit(user_id: int) -> ResponseReturnValue:
     session = get_session()
     person = session.get(User, user_id)
     if person is None or person.entrepreneur_profile is None:
-        abort(404, "This person does not exist.")
+        abort(404, _("This person does not exist."))
     if not service.may_edit(me, person):
         abort(
-            403, "Only coordinators and the field officer who registered this person can edit them."
+            403,
+            _("Only coordinators and the field officer who registered this person can edit them."),
         )
     form = RegistrationForm(
         data=None if request.method == "POST" else service.registration_answers(person)
@@ -117,7 +129,7 @@ def edit(user_id: int) -> ResponseReturnValue:
             form.add_errors(exc.errors)
         else:
             session.commit()
-            flash(f"{person.full_name}'s details are saved.", "success")
+            flash(_("The details of %(name)s are saved.", name=person.full_name), "success")
             return redirect(url_for("registration.registrations"))
     return render_template(
         "registration/edit.html", form=form, person=person
@@ -147,9 +159,13 @@ def field_officers() -> ResponseReturnValue:
         else:
             session.commit()
             flash(
-                f"{officer.full_name} is a field officer. They set their password on the "
-                f"“Claim your account” page ({url_for('claims.request_code')}) with "
-                f"{officer.email or officer.phone}.",
+                _(
+                    "%(name)s is a field officer. They set their password on the “Claim your "
+                    "account” page (%(page)s) with %(login)s.",
+                    name=officer.full_name,
+                    page=url_for("claims.request_code"),
+                    login=officer.email or officer.phone,
+                ),
                 "success",
             )
             return redirect(url_for("registration.field_officers"))
@@ -213,7 +229,7 @@ def enter_code() -> ResponseReturnValue:
             session.commit()
             browser_session.clear()
             login_user(user)
-            flash("Your account is yours now: you are logged in.", "success")
+            flash(_("Your account is yours now: you are logged in."), "success")
             if user.role in (Role.ENTREPRENEUR, Role.DIASPORA):
                 return redirect(url_for("profiles.mine"))
             return redirect(url_for("main.index"))

@@ -1,7 +1,8 @@
 """Chart geometry for server-rendered SVG: plain numbers a template draws (no library).
 
 Each chart is a small frozen description: title, a sentence for screen readers that says
-what the data shows, and shapes in a fixed viewBox that scales with the page. Colours come
+what the data shows, and shapes in a fixed viewBox that scales with the page. Words and
+numbers are in the reader's language (Flask-Babel), so charts are built per request. Colours come
 from the stylesheet (classes), so the page needs no inline style and no script
 (docs/decisions/013).
 """
@@ -11,6 +12,9 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from flask_babel import format_decimal, ngettext
+from flask_babel import gettext as _
 
 WIDTH = 640
 LABEL_WIDTH = 170
@@ -77,7 +81,9 @@ class StackedColumns:
 
 
 def _number(value: float) -> str:
-    return f"{value:,.0f}" if float(value).is_integer() or abs(value) >= 100 else f"{value:,.1f}"
+    """A figure in the reader's locale: whole above 100 or when whole, else one decimal."""
+    pattern = "#,##0" if float(value).is_integer() or abs(value) >= 100 else "#,##0.0"
+    return str(format_decimal(value, pattern))
 
 
 def bar_chart(
@@ -87,8 +93,8 @@ def bar_chart(
     as "Others"), with a description naming the largest."""
     items = list(items)
     if len(items) > limit:
-        items = [*items[: limit - 1], ("Others", sum(v for _, v in items[limit - 1 :]))]
-    top = max((v for _, v in items), default=0) or 1
+        items = [*items[: limit - 1], (_("Others"), sum(v for _label, v in items[limit - 1 :]))]
+    top = max((v for _label, v in items), default=0) or 1
     room = WIDTH - LABEL_WIDTH - VALUE_ROOM
     bars = tuple(
         Bar(
@@ -100,13 +106,19 @@ def bar_chart(
         )
         for i, (label, value) in enumerate(items)
     )
-    if not items or not any(v for _, v in items):
-        description = f"{title}: nothing to show for these filters."
+    if not items or not any(v for _label, v in items):
+        description = _("%(title)s: nothing to show for these filters.", title=title)
     else:
         label, value = max(items, key=lambda item: item[1])
-        description = (
-            f"{title}: {len(items)} bars; the largest is {label} with {_number(value)}{unit}, "
-            f"of {_number(sum(v for _, v in items))}{unit} in all."
+        description = ngettext(
+            "%(title)s: %(num)d bar; the largest is %(label)s with %(value)s, of %(total)s in all.",
+            "%(title)s: %(num)d bars; the largest is %(label)s with %(value)s, of %(total)s "
+            "in all.",
+            len(items),
+            title=title,
+            label=label,
+            value=_number(value) + unit,
+            total=_number(sum(v for _label, v in items)) + unit,
         )
     height = GAP + len(bars) * (BAR_HEIGHT + GAP)
     return BarChart(key, title, description, bars, max(height, 2 * GAP))
@@ -130,7 +142,7 @@ def stacked_columns(
     columns = []
     for i, ((label, values), total) in enumerate(zip(periods, totals, strict=True)):
         segments, y = [], bottom
-        for k, _ in series:
+        for k, _label in series:
             value = values.get(k, 0)
             h = plot * value / scale_top
             y -= h
@@ -150,9 +162,25 @@ def stacked_columns(
         for v in range(0, int(scale_top) + 1, int(step))
     )
     busiest = max(zip(totals, [p[0] for p in periods], strict=True), default=(0, ""))
-    description = f"{title}: {len(periods)} columns, {sum(totals)} introductions in all" + (
-        f"; the busiest is {busiest[1]} with {busiest[0]}." if busiest[0] else "."
-    )
+    if busiest[0]:
+        description = ngettext(
+            "%(title)s: %(num)d column, %(total)s introductions in all; the busiest is "
+            "%(busiest)s with %(most)s.",
+            "%(title)s: %(num)d columns, %(total)s introductions in all; the busiest is "
+            "%(busiest)s with %(most)s.",
+            len(periods),
+            title=title,
+            total=_number(sum(totals)),
+            busiest=busiest[1],
+            most=_number(busiest[0]),
+        )
+    else:
+        description = ngettext(
+            "%(title)s: %(num)d column, no introduction.",
+            "%(title)s: %(num)d columns, no introduction.",
+            len(periods),
+            title=title,
+        )
     return StackedColumns(
         key, title, description, tuple(series), tuple(columns), ticks, top, bottom, height
     )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField
 from wtforms.validators import Optional, ValidationError
@@ -19,17 +21,20 @@ class ResultsFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    start = DateField("From", validators=[Optional()], format="%Y-%m-%d")
-    end = DateField("To (included)", validators=[Optional()], format="%Y-%m-%d")
-    country = ListSelectField("Country", choices=[], default="", validate_choice=True)
-    value_chain = ListSelectField("Value chain", choices=[], default="", validate_choice=True)
+    start = DateField(_l("From"), validators=[Optional()], format="%Y-%m-%d")
+    end = DateField(_l("To (included)"), validators=[Optional()], format="%Y-%m-%d")
+    country = ListSelectField(_l("Country"), choices=[], default="", validate_choice=True)
+    value_chain = ListSelectField(_l("Value chain"), choices=[], default="", validate_choice=True)
     kind = ListSelectField(
-        "Kind", choices=choices(KIND_CHOICES, blank="Both"), default="", validate_choice=True
+        _l("Kind"),
+        choices=choices(KIND_CHOICES, blank=_l("Both")),
+        default="",
+        validate_choice=True,
     )
 
     def validate_end(self, field: DateField) -> None:
         if self.start.data and field.data:
             if field.data < self.start.data:
-                raise ValidationError("The end of the period comes before its start.")
+                raise ValidationError(_("The end of the period comes before its start."))
             if field.data - self.start.data > LONGEST_PERIOD:
-                raise ValidationError("Choose a period of at most ten years.")
+                raise ValidationError(_("Choose a period of at most ten years."))

@@ -24,6 +24,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import numpy as np
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import String, and_, case, cast, func, or_, select, text
 from sqlalchemy.orm import Session
 
@@ -45,59 +48,74 @@ from mentormatch.models.profiles import diaspora_value_chains, entrepreneur_valu
 S = PairingState
 
 # The breakdown columns: the entrepreneur flag each one counts.
-GROUPS: tuple[tuple[str, str, str | None], ...] = (
-    ("all", "All", None),
-    ("women_led", "Women-led", "is_women_led"),
-    ("youth_led", "Youth-led", "is_youth_led"),
-    ("returnee", "Returnee", "is_returnee"),
+GROUPS: tuple[tuple[str, LazyString, str | None], ...] = (
+    ("all", _l("All"), None),
+    ("women_led", _l("Women-led"), "is_women_led"),
+    ("youth_led", _l("Youth-led"), "is_youth_led"),
+    ("returnee", _l("Returnee"), "is_returnee"),
 )
 NO_REGION = "none"
 
-DEFINITIONS: dict[str, tuple[str, str]] = {
+# Each indicator's name and definition, read in the reader's language (lazy); the CSV
+# download reads them in English (views.download), its stable contract.
+DEFINITIONS: dict[str, tuple[LazyString, LazyString]] = {
     "entrepreneurs_registered": (
-        "Entrepreneurs registered",
-        "Entrepreneur profiles created in the period (seeking investment, for investment).",
+        _l("Entrepreneurs registered"),
+        _l("Entrepreneur profiles created in the period (seeking investment, for investment)."),
     ),
     "entrepreneurs_vetted": (
-        "Entrepreneurs vetted",
-        "Of those, profiles a coordinator approved.",
+        _l("Entrepreneurs vetted"),
+        _l("Of those, profiles a coordinator approved."),
     ),
     "diaspora_registered": (
-        "Diaspora members registered",
-        "Diaspora profiles created in the period that come from or want to support the "
-        "country, work in the value chain and offer the kind of help (All only).",
+        _l("Diaspora members registered"),
+        _l(
+            "Diaspora profiles created in the period that come from or want to support the "
+            "country, work in the value chain and offer the kind of help (All only)."
+        ),
     ),
-    "diaspora_vetted": ("Diaspora members vetted", "Of those, profiles a coordinator approved."),
+    "diaspora_vetted": (
+        _l("Diaspora members vetted"),
+        _l("Of those, profiles a coordinator approved."),
+    ),
     "requested": (
-        "Introductions requested",
-        "Introductions asked for in the period, by either side or proposed by a coordinator.",
+        _l("Introductions requested"),
+        _l("Introductions asked for in the period, by either side or proposed by a coordinator."),
     ),
-    "accepted": ("… accepted", "Of those, introductions both sides agreed to."),
-    "approved": ("… approved", "Of those, introductions a coordinator approved."),
-    "completed": ("… completed", "Of those, introductions marked completed with an outcome."),
+    "accepted": (_l("… accepted"), _l("Of those, introductions both sides agreed to.")),
+    "approved": (_l("… approved"), _l("Of those, introductions a coordinator approved.")),
+    "completed": (
+        _l("… completed"),
+        _l("Of those, introductions marked completed with an outcome."),
+    ),
     "reached": (
-        "Entrepreneurs reached",
-        "Different entrepreneurs with at least one approved introduction of the period.",
+        _l("Entrepreneurs reached"),
+        _l("Different entrepreneurs with at least one approved introduction of the period."),
     ),
     "median_days_to_approval": (
-        "Median days from request to approval",
-        "Half of the approved introductions were approved in at most this many days.",
+        _l("Median days from request to approval"),
+        _l("Half of the approved introductions were approved in at most this many days."),
     ),
-    "ratings": ("Ratings given", "Ratings (1 to 5) either side gave these introductions."),
-    "average_rating": ("Average rating", "The mean of those ratings, out of 5."),
+    "ratings": (
+        _l("Ratings given"),
+        _l("Ratings (1 to 5) either side gave these introductions."),
+    ),
+    "average_rating": (_l("Average rating"), _l("The mean of those ratings, out of 5.")),
     "with_check_in": (
-        "Introductions with a check-in",
-        "Approved introductions where at least one side filed a 30- or 90-day check-in.",
+        _l("Introductions with a check-in"),
+        _l("Approved introductions where at least one side filed a 30- or 90-day check-in."),
     ),
     "sessions": (
-        "Sessions held",
-        "Per introduction, the highest number of sessions either side reported; summed.",
+        _l("Sessions held"),
+        _l("Per introduction, the highest number of sessions either side reported; summed."),
     ),
     "investment_usd": (
-        "Investment committed (USD)",
-        "Per investment introduction, the latest amount reported committed, converted to "
-        "US dollars at the indicative rate of the day it was reported; summed. The amounts in "
-        "their own currencies are in the table below.",
+        _l("Investment committed (USD)"),
+        _l(
+            "Per investment introduction, the latest amount reported committed, converted to "
+            "US dollars at the indicative rate of the day it was reported; summed. The amounts "
+            "in their own currencies are in the table below."
+        ),
     ),
 }
 ENTREPRENEUR_ONLY = ("diaspora_registered", "diaspora_vetted")
@@ -143,11 +161,11 @@ class Indicator:
 
     @property
     def label(self) -> str:
-        return DEFINITIONS[self.key][0]
+        return str(DEFINITIONS[self.key][0])
 
     @property
     def definition(self) -> str:
-        return DEFINITIONS[self.key][1]
+        return str(DEFINITIONS[self.key][1])
 
 
 @dataclass
@@ -178,24 +196,29 @@ class Results:
 
 
 # Introductions by month are stacked by where they are now.
-STATE_GROUPS: tuple[tuple[str, str, tuple[S, ...]], ...] = (
-    ("waiting", "Waiting for an answer or approval", (S.PROPOSED, S.REQUESTED, S.ACCEPTED)),
-    ("approved", "Approved", (S.APPROVED,)),
-    ("completed", "Completed", (S.COMPLETED,)),
-    ("closed", "Closed after approval", (S.CLOSED,)),
-    ("not_approved", "Declined, withdrawn or not approved", (S.DECLINED, S.WITHDRAWN, S.REJECTED)),
+STATE_GROUPS: tuple[tuple[str, LazyString, tuple[S, ...]], ...] = (
+    ("waiting", _l("Waiting for an answer or approval"), (S.PROPOSED, S.REQUESTED, S.ACCEPTED)),
+    ("approved", _l("Approved"), (S.APPROVED,)),
+    ("completed", _l("Completed"), (S.COMPLETED,)),
+    ("closed", _l("Closed after approval"), (S.CLOSED,)),
+    (
+        "not_approved",
+        _l("Declined, withdrawn or not approved"),
+        (S.DECLINED, S.WITHDRAWN, S.REJECTED),
+    ),
 )
-APPROVAL_BUCKETS: tuple[tuple[str, int], ...] = (
-    ("0–7 days", 7),
-    ("8–14 days", 14),
-    ("15–30 days", 30),
-    ("31–60 days", 60),
-    ("over 60 days", 10**6),
+# Days from request to approval: each bucket's label and its last day.
+APPROVAL_BUCKETS: tuple[tuple[LazyString, int], ...] = (
+    (_l("0–7 days"), 7),
+    (_l("8–14 days"), 14),
+    (_l("15–30 days"), 30),
+    (_l("31–60 days"), 60),
+    (_l("over 60 days"), 10**6),
 )
-LOAD_BUCKETS = (
-    ("none", "No mentee yet"),
-    ("some", "Some places left"),
-    ("full", "At capacity"),
+LOAD_BUCKETS: tuple[tuple[str, LazyString], ...] = (
+    ("none", _l("No mentee yet")),
+    ("some", _l("Some places left")),
+    ("full", _l("At capacity")),
 )
 
 
@@ -236,7 +259,7 @@ def _place(filters: Filters) -> Any:
 
 
 def _flags(row: Any) -> dict[str, bool]:
-    return {key: True if flag is None else bool(getattr(row, flag)) for key, _, flag in GROUPS}
+    return {key: True if flag is None else bool(getattr(row, flag)) for key, _label, flag in GROUPS}
 
 
 def _epoch_days(session: Session, column: Any) -> Any:
@@ -258,7 +281,7 @@ def compute(session: Session, filters: Filters) -> Results:
         # than running them takes; off for this transaction only.
         session.execute(text("SET LOCAL jit = off"))
     indicators: dict[str, dict[str, float | None]] = {
-        key: {g: 0 for g, _, _ in GROUPS} for key in DEFINITIONS
+        key: {g: 0 for g, _label, _flag in GROUPS} for key in DEFINITIONS
     }
     regions: dict[str, RegionRow] = {}
 
@@ -269,7 +292,7 @@ def compute(session: Session, filters: Filters) -> Results:
         key = code or NO_REGION
         if key not in regions:
             name = taxonomy.region_name(code) if filters.country else taxonomy.country_name(code)
-            regions[key] = RegionRow(key, name if code else "No region given")
+            regions[key] = RegionRow(key, name if code else _("No region given"))
         return regions[key]
 
     def add(key: str, flags: dict[str, bool], amount: float = 1) -> None:
@@ -302,7 +325,7 @@ def compute(session: Session, filters: Filters) -> Results:
         ("diaspora_registered", diaspora_total),
         ("diaspora_vetted", diaspora_vetted),
     ):
-        indicators[key] = {g: None for g, _, _ in GROUPS} | {"all": value}
+        indicators[key] = {g: None for g, _label, _flag in GROUPS} | {"all": value}
 
     # The funnel of the period's introductions, from where each one is now (the states
     # that can only follow approval or acceptance) and, for withdrawn ones, their trail.
@@ -372,17 +395,15 @@ def compute(session: Session, filters: Filters) -> Results:
     rows = session.execute(waits).all()
     days = np.array([float(r.days) for r in rows])
     member_of = {key: np.array([bool(getattr(r, flag)) for r in rows], dtype=bool)
-                 for key, _, flag in GROUPS if flag}  # fmt: skip
-    for group, _, _ in GROUPS:
+                 for key, _label, flag in GROUPS if flag}  # fmt: skip
+    for group, _label, _flag in GROUPS:
         values = days if group == "all" else days[member_of[group]]
         indicators["median_days_to_approval"][group] = (
             round(float(np.median(values)), 1) if len(values) else None
         )
-    tops = np.array([top for _, top in APPROVAL_BUCKETS])
+    tops = np.array([top for _label, top in APPROVAL_BUCKETS])
     counts = np.bincount(np.searchsorted(tops, days), minlength=len(tops))
-    approval_counts = {
-        label: int(n) for (label, _), n in zip(APPROVAL_BUCKETS, counts, strict=True)
-    }
+    approval_counts = [int(n) for n in counts]
 
     # Introductions by month of the request, by where they are now.
     months = _months(filters)
@@ -391,7 +412,7 @@ def compute(session: Session, filters: Filters) -> Results:
         else_=len(months) - 1,
     )
     by_month: dict[int, Counter[str]] = defaultdict(Counter)
-    state_group = {state: key for key, _, states in STATE_GROUPS for state in states}
+    state_group = {state: key for key, _label, states in STATE_GROUPS for state in states}
     monthly = _in_cohort(
         select(month_of.label("month"), Pairing.state, func.count().label("n"))
         .select_from(Pairing)
@@ -417,7 +438,7 @@ def compute(session: Session, filters: Filters) -> Results:
             if member:
                 totals[group][0] += row.n
                 totals[group][1] += int(row.total or 0)
-    for group, _, _ in GROUPS:
+    for group, _label, _flag in GROUPS:
         n, total = totals[group]
         indicators["ratings"][group] = n
         indicators["average_rating"][group] = round(total / n, 2) if n else None
@@ -481,7 +502,7 @@ def compute(session: Session, filters: Filters) -> Results:
         region(row).investment_usd += usd
         currencies[row.currency][0] += int(row.amount or 0)
         currencies[row.currency][1] += usd
-    for group, _, _ in GROUPS:
+    for group, _label, _flag in GROUPS:
         committed = indicators["investment_usd"][group]
         indicators["investment_usd"][group] = round(committed or 0.0, 2)
 
@@ -498,7 +519,10 @@ def compute(session: Session, filters: Filters) -> Results:
         ),
         load=load,
         places=places,
-        approval_days=[(label, approval_counts[label]) for label, _ in APPROVAL_BUCKETS],
+        approval_days=[
+            (str(label), n)
+            for (label, _top), n in zip(APPROVAL_BUCKETS, approval_counts, strict=True)
+        ],
     )
 
 
@@ -566,7 +590,7 @@ def _mentor_load(session: Session, filters: Filters) -> tuple[dict[str, int], tu
     """Approved mentors of the scope by coaching load against capacity, now; and places
     taken of places offered."""
     if filters.kind is PairingKind.INVESTMENT:
-        return {key: 0 for key, _ in LOAD_BUCKETS}, (0, 0)
+        return {key: 0 for key, _label in LOAD_BUCKETS}, (0, 0)
     approved = (
         select(Pairing.diaspora_id.label("diaspora_id"), func.count().label("n"))
         .where(Pairing.kind == PairingKind.COACHING, Pairing.state == S.APPROVED)
@@ -590,7 +614,7 @@ def _mentor_load(session: Session, filters: Filters) -> tuple[dict[str, int], tu
             filters,
         )
     ).all()
-    counts = {key: 0 for key, _ in LOAD_BUCKETS} | {r.bucket: int(r.mentors) for r in rows}
+    counts = {key: 0 for key, _label in LOAD_BUCKETS} | {r.bucket: int(r.mentors) for r in rows}
     return counts, (sum(int(r[2] or 0) for r in rows), sum(int(r[3] or 0) for r in rows))
 
 
@@ -606,7 +630,7 @@ def _months(filters: Filters) -> list[str]:
 
 def value_chain_choices(session: Session) -> list[tuple[str, str]]:
     """(code, label) of every value chain, for the filter."""
-    return [(code, label) for code, label in session.execute(
+    return [(code, taxonomy.chain_name(label)) for code, label in session.execute(
         select(ValueChain.code, ValueChain.label).order_by(ValueChain.position)
     )]  # fmt: skip
 
@@ -618,12 +642,15 @@ def country_choices(session: Session) -> list[tuple[str, str]]:
 
 
 def csv_rows(results: Results) -> Iterable[list[str]]:
-    """The page's tables as CSV rows: table, row, column, value."""
+    """The page's tables as CSV rows: table, row, column, value. The table and column names
+    are a contract in English (scripts read them); the caller computes the results and
+    reads these rows in English (views.download)."""
     yield ["table", "row", "column", "value"]
     for indicator in results.indicators:
-        for group, label, _ in GROUPS:
+        for group, label, _flag in GROUPS:
             value = indicator.values.get(group)
-            yield ["indicators", indicator.label, label, "" if value is None else _plain(value)]
+            value_text = "" if value is None else _plain(value)
+            yield ["indicators", indicator.label, str(label), value_text]
     places = "by region" if results.filters.country else "by country"
     for r in results.regions:
         for column, value in (

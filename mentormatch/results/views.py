@@ -6,12 +6,16 @@ import csv
 import io
 from datetime import date, timedelta
 
+from babel.dates import format_skeleton
 from flask import Blueprint, Response, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import force_locale, get_locale
+from flask_babel import gettext as _
 
 from mentormatch.auth.access import staff_required
 from mentormatch.db import get_session
 from mentormatch.forms import choices
+from mentormatch.i18n import DEFAULT_LANGUAGE
 from mentormatch.models import PairingKind
 from mentormatch.results import charts, service
 from mentormatch.results.forms import ResultsFilterForm
@@ -27,8 +31,8 @@ def _filters() -> tuple[ResultsFilterForm, service.Filters, bool]:
     it was valid."""
     session = get_session()
     form = ResultsFilterForm(request.args)
-    form.country.choices = choices(service.country_choices(session), blank="All countries")
-    form.value_chain.choices = choices(service.value_chain_choices(session), blank="All")
+    form.country.choices = choices(service.country_choices(session), blank=_("All countries"))
+    form.value_chain.choices = choices(service.value_chain_choices(session), blank=_("All"))
     valid = form.validate()
     today = date.today()
     end = (form.end.data if valid else None) or today
@@ -50,7 +54,9 @@ def _filters() -> tuple[ResultsFilterForm, service.Filters, bool]:
 
 
 def _month_label(month: str) -> str:
-    return date(int(month[:4]), int(month[5:]), 1).strftime("%b %Y")
+    """ "2026-03" as the reader's language writes a month: "Mar 2026", "mars 2026"."""
+    first = date(int(month[:4]), int(month[5:]), 1)
+    return format_skeleton("yMMM", first, locale=get_locale() or DEFAULT_LANGUAGE)
 
 
 @bp.get("/results")
@@ -61,18 +67,25 @@ def index() -> ResponseReturnValue:
     results = service.compute(get_session(), filters)
     by_month = charts.stacked_columns(
         "by-month",
-        "Introductions by month, by where they are now",
-        [(key, label) for key, label, _ in service.STATE_GROUPS],
+        _("Introductions by month, by where they are now"),
+        [(key, str(label)) for key, label, _states in service.STATE_GROUPS],
         [(_month_label(month), values) for month, values in results.by_month],
     )
-    place = "region" if filters.country else "country"
-    reach = charts.bar_chart("reach", f"Entrepreneurs reached by {place}", results.reach)
+    reach = charts.bar_chart(
+        "reach",
+        _("Entrepreneurs reached by region")
+        if filters.country
+        else _("Entrepreneurs reached by country"),
+        results.reach,
+    )
     load = charts.bar_chart(
         "load",
-        "Mentors by coaching load against capacity",
-        [(label, results.load.get(key, 0)) for key, label in service.LOAD_BUCKETS],
+        _("Mentors by coaching load against capacity"),
+        [(str(label), results.load.get(key, 0)) for key, label in service.LOAD_BUCKETS],
     )
-    approval = charts.bar_chart("approval", "Time from request to approval", results.approval_days)
+    approval = charts.bar_chart(
+        "approval", _("Time from request to approval"), results.approval_days
+    )
     return render_template(
         "results/index.html",
         form=form,
@@ -89,12 +102,16 @@ def index() -> ResponseReturnValue:
 @bp.get("/results.csv")
 @staff_required
 def download() -> ResponseReturnValue:
-    """The page's tables as CSV (table, row, column, value), with the same filters."""
-    _, filters, valid = _filters()
+    """The page's tables as CSV (table, row, column, value), with the same filters, in
+    English whatever the page's language: its names are a contract scripts read."""
+    _form, filters, valid = _filters()
     if not valid:
-        return Response("Fix the filters on the results page first.\n", 400, mimetype="text/plain")
+        return Response(
+            _("Fix the filters on the results page first.") + "\n", 400, mimetype="text/plain"
+        )
     buffer = io.StringIO()
-    csv.writer(buffer).writerows(service.csv_rows(service.compute(get_session(), filters)))
+    with force_locale(DEFAULT_LANGUAGE):
+        csv.writer(buffer).writerows(service.csv_rows(service.compute(get_session(), filters)))
     name = f"mentormatch-results-{filters.start}-to-{filters.end}.csv"
     return Response(
         buffer.getvalue(),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField
 from wtforms.validators import InputRequired, NumberRange, Optional
@@ -11,10 +12,10 @@ from mentormatch.forms import ListSelectField, choices
 from mentormatch.introductions.forms import KIND_CHOICES
 from mentormatch.rounds.service import DEFAULT_PER_INVESTOR, MAX_PER_INVESTOR
 
-PERCENT = "Give a whole percentage from 0 to 100, or leave it empty."
+PERCENT = _l("Give a whole percentage from 0 to 100, or leave it empty.")
 
 
-def _percent(label: str, description: str) -> IntegerField:
+def _percent(label: object, description: object = "") -> IntegerField:
     return IntegerField(
         label,
         widget=TextInput(),
@@ -28,32 +29,39 @@ class RoundForm(FlaskForm):
     """Ask the engine for a proposal (nothing is sent to anyone until it is confirmed)."""
 
     kind = SelectField(
-        "Kind of introduction",
+        _l("Kind of introduction"),
         choices=choices(KIND_CHOICES),
-        validators=[InputRequired("Choose coaching or investment.")],
+        validators=[InputRequired(_l("Choose coaching or investment."))],
     )
     country = ListSelectField(
-        "Country", choices=[], validators=[InputRequired("Choose the country of the round.")]
+        _l("Country"),
+        choices=[],
+        validators=[InputRequired(_l("Choose the country of the round."))],
     )
-    region = ListSelectField("Region (optional)", choices=[], default="")
-    value_chain = ListSelectField("Value chain (optional)", choices=[], default="")
+    region = ListSelectField(_l("Region (optional)"), choices=[], default="")
+    value_chain = ListSelectField(_l("Value chain (optional)"), choices=[], default="")
     women_led = _percent(
-        "Minimum share of women-led businesses (%)", "Among the entrepreneurs the round reaches."
+        _l("Minimum share of women-led businesses (%)"),
+        _l("Among the entrepreneurs the round reaches."),
     )
-    youth_led = _percent("Minimum share of youth-led businesses (%)", "")
-    returnee = _percent("Minimum share of returnee businesses (%)", "")
+    youth_led = _percent(_l("Minimum share of youth-led businesses (%)"))
+    returnee = _percent(_l("Minimum share of returnee businesses (%)"))
     each_region = _percent(
-        "Minimum share for each region (%)",
-        "Applied to every region of the scope that has entrepreneurs in the round.",
+        _l("Minimum share for each region (%)"),
+        _l("Applied to every region of the scope that has entrepreneurs in the round."),
     )
     per_investor = IntegerField(
-        "New introductions per investor (investment rounds)",
+        _l("New introductions per investor (investment rounds)"),
         widget=TextInput(),
         render_kw={"inputmode": "numeric"},
         default=DEFAULT_PER_INVESTOR,
         validators=[
             Optional(),
-            NumberRange(1, MAX_PER_INVESTOR, f"Give a number from 1 to {MAX_PER_INVESTOR}."),
+            NumberRange(
+                1,
+                MAX_PER_INVESTOR,
+                _l("Give a number from 1 to %(max)d.", max=MAX_PER_INVESTOR),
+            ),
         ],
     )
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
@@ -42,9 +44,9 @@ from mentormatch.pairings.service import Policy, propose_introduction
 
 # Entrepreneur flags a quota can ask a minimum share of, with their words.
 GROUPS = {
-    "women_led": ("is_women_led", "Women-led businesses"),
-    "youth_led": ("is_youth_led", "Youth-led businesses"),
-    "returnee": ("is_returnee", "Returnee businesses"),
+    "women_led": ("is_women_led", _l("Women-led businesses")),
+    "youth_led": ("is_youth_led", _l("Youth-led businesses")),
+    "returnee": ("is_returnee", _l("Returnee businesses")),
 }
 DEFAULT_PER_INVESTOR = 3
 MAX_PER_INVESTOR = 20
@@ -71,20 +73,26 @@ class RoundRequest:
     def check(self, session: Session) -> None:
         """RoundError unless the scope and the numbers make sense."""
         if not taxonomy.is_country(self.country):
-            raise RoundError("Choose the country of the round from the list.")
+            raise RoundError(_("Choose the country of the round from the list."))
         if self.region and not taxonomy.is_region_of(self.region, self.country):
             raise RoundError(
-                f"{taxonomy.region_name(self.region)} is not in "
-                f"{taxonomy.country_name(self.country)}: choose one of its regions or none."
+                _(
+                    "%(region)s is not in %(country)s: choose one of its regions or none.",
+                    region=taxonomy.region_name(self.region),
+                    country=taxonomy.country_name(self.country),
+                )
             )
         if self.value_chain and session.get(ValueChain, self.value_chain) is None:
-            raise RoundError("Choose the value chain from the list.")
+            raise RoundError(_("Choose the value chain from the list."))
         shares = [*self.quotas.values(), *([self.each_region] if self.each_region else [])]
         if any(not 0 <= share <= 100 for share in shares):
-            raise RoundError("Give each minimum share as a whole percentage from 0 to 100.")
+            raise RoundError(_("Give each minimum share as a whole percentage from 0 to 100."))
         if self.kind is PairingKind.INVESTMENT and not 1 <= self.per_investor <= MAX_PER_INVESTOR:
             raise RoundError(
-                f"Give the new introductions per investor as a number from 1 to {MAX_PER_INVESTOR}."
+                _(
+                    "Give the new introductions per investor as a number from 1 to %(max)d.",
+                    max=MAX_PER_INVESTOR,
+                )
             )
 
 
@@ -121,17 +129,50 @@ def _already_served(session: Session, kind: PairingKind, ids: list[int]) -> dict
         )
     )
     why: dict[int, str] = {}
-    counterpart = "mentor" if kind is PairingKind.COACHING else "investor"
     for entrepreneur_id, state in rows:
         if state is PairingState.APPROVED:
-            why[entrepreneur_id] = f"Already has an approved {kind.value} introduction."
+            why[entrepreneur_id] = "approved"
         else:
-            why.setdefault(
-                entrepreneur_id,
-                f"Already has a {kind.value} introduction waiting for an answer; "
-                f"the round does not add another {counterpart}.",
-            )
+            why.setdefault(entrepreneur_id, "waiting")
     return why
+
+
+def already_served_words(code: str, kind: PairingKind) -> str:
+    """Why the round left an entrepreneur alone ("approved" or "waiting", as the proposal
+    keeps it), in the reader's language."""
+    coaching = kind is PairingKind.COACHING
+    if code == "approved":
+        if coaching:
+            return _("Already has an approved coaching introduction.")
+        return _("Already has an approved investment introduction.")
+    if coaching:
+        return _(
+            "Already has a coaching introduction waiting for an answer; the round does not "
+            "add another mentor."
+        )
+    return _(
+        "Already has an investment introduction waiting for an answer; the round does not "
+        "add another investor."
+    )
+
+
+def left_out_words(matching_round: MatchingRound, left_out: dict[str, Any]) -> str:
+    """Why one entrepreneur of a proposal gets nobody, for the page: in the reader's
+    language when the proposal kept a code, else as it was written when it was run."""
+    code = left_out.get("code")
+    if code in ("approved", "waiting"):
+        return already_served_words(code, matching_round.kind)
+    return str(left_out.get("why", ""))
+
+
+def quota_words(quota: dict[str, Any]) -> str:
+    """A quota's group, in the reader's language (a region keeps its own name)."""
+    code = str(quota.get("code", ""))
+    if code in GROUPS:
+        return str(GROUPS[code][1])
+    if code.startswith("region:"):
+        return taxonomy.region_name(code.removeprefix("region:"))
+    return str(quota.get("label", code))
 
 
 def _places(session: Session, wanted: RoundRequest, members: list[Any]) -> dict[int, int]:
@@ -158,7 +199,7 @@ def propose(
     """Run the round on the current profiles and keep the proposal as it will be shown;
     pairs still in their cooling-off period (the policy's) are not proposed."""
     if not is_coordinator(coordinator):
-        raise RoundError("Only a programme coordinator can run a matching round.")
+        raise RoundError(_("Only a programme coordinator can run a matching round."))
     wanted.check(session)
     kind = Kind(wanted.kind.value)
     # A round reads every member's capacity and wording: fit afresh from the profiles as
@@ -170,7 +211,7 @@ def propose(
     quotas = [
         Quota(
             code,
-            label,
+            str(label),
             frozenset(p.id for p in entrants if getattr(p, flag)),
             wanted.quotas[code] / 100,
         )
@@ -218,7 +259,7 @@ def propose(
                     "entrepreneur_id": a.entrepreneur_id,
                     "diaspora_id": a.diaspora_id,
                     "score": round(a.score, 4),
-                    "reasons": [{"component": r.component, "text": r.text} for r in a.reasons],
+                    "reasons": [r.stored() for r in a.reasons],
                     "components": {
                         side: {name: round(float(v), 4) for name, v in values.items()}
                         for side, values in a.components.items()
@@ -226,7 +267,11 @@ def propose(
                 }
                 for a in proposal.assignments
             ],
-            "left_out": [{"entrepreneur_id": e, "why": why} for e, why in sorted(served.items())]
+            # Codes for the round's own reasons, so each reader sees them in their language.
+            "left_out": [
+                {"entrepreneur_id": e, "code": code, "why": already_served_words(code, wanted.kind)}
+                for e, code in sorted(served.items())
+            ]
             + [{"entrepreneur_id": x.entrepreneur_id, "why": x.why} for x in proposal.left_out],
             "quotas": [
                 {
@@ -276,11 +321,11 @@ def confirm(
     whose people changed since (no longer approved, already introduced, mentor now full)
     is skipped and named; the rest go ahead."""
     if not is_coordinator(coordinator):
-        raise RoundError("Only a programme coordinator can confirm a matching round.")
+        raise RoundError(_("Only a programme coordinator can confirm a matching round."))
     lock_row(session, MatchingRound, matching_round.id)
     session.refresh(matching_round)
     if matching_round.status is not RoundStatus.PROPOSED:
-        raise RoundError("This round was confirmed already: its introductions are below.")
+        raise RoundError(_("This round was confirmed already: its introductions are below."))
     now = now or utcnow()
     pairs = matching_round.proposal.get("pairs", [])
     entrepreneurs = _by_id(session, EntrepreneurProfile, [p["entrepreneur_id"] for p in pairs])
@@ -291,13 +336,18 @@ def confirm(
         entrepreneur = entrepreneurs.get(pair["entrepreneur_id"])
         member = members.get(pair["diaspora_id"])
         if entrepreneur is None or member is None:
-            skipped.append("A profile of the proposal was deleted.")
+            skipped.append(_("A profile of the proposal was deleted."))
             continue
-        who = f"{entrepreneur.display_name} and {member.display_name}"
+        names = {"entrepreneur": entrepreneur.display_name, "member": member.display_name}
         if matching_round.kind is PairingKind.COACHING:
             used = coaching_load(session, member) + taken.get(member.id, 0)
             if used >= member.mentee_capacity:
-                skipped.append(f"{who}: {member.display_name} is now fully committed.")
+                skipped.append(
+                    _(
+                        "%(entrepreneur)s and %(member)s: %(member)s is now fully committed.",
+                        **names,
+                    )
+                )
                 continue
         try:
             with session.begin_nested():
@@ -311,12 +361,15 @@ def confirm(
                     reasons=list(pair["reasons"]),
                     components=pair.get("components"),
                     round_id=matching_round.id,
-                    note=f"Proposed in matching round {matching_round.id}.",
+                    # Shown to both people, in the confirming coordinator's language.
+                    note=_("Proposed in matching round %(number)d.", number=matching_round.id),
                     policy=policy,
                     now=now,
                 )
         except PairingError as error:
-            skipped.append(f"{who}: {error.message}")
+            skipped.append(
+                _("%(entrepreneur)s and %(member)s: %(why)s", why=error.message, **names)
+            )
             continue
         created += 1
         taken[member.id] = taken.get(member.id, 0) + 1
@@ -384,7 +437,14 @@ def regions_with_entrepreneurs(session: Session) -> list[tuple[str, str]]:
     ).all()
     return sorted(
         (
-            (c, f"{taxonomy.region_name(c)}, {taxonomy.country_name(c.split('-')[0])}")
+            (
+                c,
+                _(
+                    "%(region)s, %(country)s",
+                    region=taxonomy.region_name(c),
+                    country=taxonomy.country_name(c.split("-")[0]),
+                ),
+            )
             for c in codes
             if c
         ),

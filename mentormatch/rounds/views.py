@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from mentormatch import taxonomy as tx
 from mentormatch.auth.access import current_account, staff_required
@@ -25,10 +27,15 @@ def _round_form() -> RoundForm:
     session = get_session()
     form = RoundForm()
     form.country.choices = choices(service.countries_with_entrepreneurs(session))
-    form.region.choices = choices(service.regions_with_entrepreneurs(session), blank="Any region")
+    form.region.choices = choices(
+        service.regions_with_entrepreneurs(session), blank=_("Any region")
+    )
     form.value_chain.choices = choices(
-        ((code, label) for code, label, _ in tx.value_chain_choices(session)),
-        blank="Any value chain",
+        (
+            (code, tx.chain_name(label))
+            for code, label, _examples in tx.value_chain_choices(session)
+        ),
+        blank=_("Any value chain"),
     )
     return form
 
@@ -74,7 +81,7 @@ def start() -> ResponseReturnValue:
 def _round(round_id: int) -> MatchingRound:
     matching_round = get_session().get(MatchingRound, round_id)
     if matching_round is None:
-        abort(404, "This matching round does not exist.")
+        abort(404, _("This matching round does not exist."))
     return matching_round
 
 
@@ -102,6 +109,8 @@ def show(round_id: int) -> ResponseReturnValue:
         members=members,
         introductions=service.introductions_of(session, matching_round) if confirmed else [],
         confirm_form=None if confirmed else ConfirmForm(),
+        left_out_words=service.left_out_words,
+        quota_words=service.quota_words,
     )
 
 
@@ -112,7 +121,7 @@ def confirm(round_id: int) -> ResponseReturnValue:
     session = get_session()
     matching_round = _round(round_id)
     if not ConfirmForm().validate_on_submit():
-        return render_error(400, "The form expired. Go back, reload the page and confirm again.")
+        return render_error(400, _("The form expired. Go back, reload the page and confirm again."))
     try:
         done = service.confirm(
             session,
@@ -124,9 +133,17 @@ def confirm(round_id: int) -> ResponseReturnValue:
         session.rollback()
         return render_error(error.status, error.message)
     session.commit()
-    flash(
-        f"{done.created} introductions proposed: both sides of each are asked to agree."
-        + (f" {len(done.skipped)} skipped: " + " ".join(done.skipped[:5]) if done.skipped else ""),
-        "success",
+    said = ngettext(
+        "%(num)d introduction proposed: both sides are asked to agree.",
+        "%(num)d introductions proposed: both sides of each are asked to agree.",
+        done.created,
     )
+    if done.skipped:
+        said += " " + ngettext(
+            "%(num)d skipped: %(why)s",
+            "%(num)d skipped: %(why)s",
+            len(done.skipped),
+            why=" ".join(done.skipped[:5]),
+        )
+    flash(said, "success")
     return redirect(url_for("rounds.show", round_id=matching_round.id))

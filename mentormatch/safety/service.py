@@ -7,11 +7,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from mentormatch.db import utcnow
+from mentormatch.i18n import in_language_of
 from mentormatch.models import ReportState, ReviewStatus, SafetyReport, User
 from mentormatch.notifications import notify
 from mentormatch.pairings.locking import lock_row
@@ -21,19 +24,19 @@ from mentormatch.people import accounts, audit, vetting
 from mentormatch.people.errors import ActionRefused, InvalidInput, MovedOn, NotAllowed, NotFound
 
 OUTCOMES = {
-    "no_action": "Looked into: nothing to act on",
-    "warned": "The person was warned",
-    "deactivated": "The account was deactivated",
+    "no_action": _l("Looked into: nothing to act on"),
+    "warned": _l("The person was warned"),
+    "deactivated": _l("The account was deactivated"),
 }
 
 
 def report_for(session: Session, report_id: int, coordinator: User) -> SafetyReport:
     """The report, for a coordinator; NotFound or NotAllowed otherwise."""
     if not is_coordinator(coordinator):
-        raise NotAllowed("Only programme coordinators handle reports.")
+        raise NotAllowed(_("Only programme coordinators handle reports."))
     report = session.get(SafetyReport, report_id)
     if report is None:
-        raise NotFound("This report does not exist.")
+        raise NotFound(_("This report does not exist."))
     return report
 
 
@@ -51,16 +54,18 @@ def _locked_open(
     session: Session, report: SafetyReport, coordinator: User, expected_version: int | None
 ) -> None:
     if not is_coordinator(coordinator):
-        raise NotAllowed("Only programme coordinators handle reports.")
+        raise NotAllowed(_("Only programme coordinators handle reports."))
     lock_row(session, SafetyReport, report.id)
     session.refresh(report)
     if expected_version is not None and expected_version != report.version:
         raise MovedOn(
-            "This report changed while you were looking at it. Nothing was changed; reload "
-            "the page to see where it is now."
+            _(
+                "This report changed while you were looking at it. Nothing was changed; "
+                "reload the page to see where it is now."
+            )
         )
     if report.state is not ReportState.OPEN:
-        raise ActionRefused("This report is already handled. Nothing was changed.")
+        raise ActionRefused(_("This report is already handled. Nothing was changed."))
 
 
 def _touch(session: Session, report: SafetyReport) -> None:
@@ -69,8 +74,10 @@ def _touch(session: Session, report: SafetyReport) -> None:
         session.flush()
     except StaleDataError as exc:
         raise MovedOn(
-            "Someone else handled this report at the same moment. Nothing was changed; "
-            "reload the page."
+            _(
+                "Someone else handled this report at the same moment. Nothing was changed; "
+                "reload the page."
+            )
         ) from exc
 
 
@@ -89,8 +96,11 @@ def suspend_subject(
     profile = vetting.profile_of(report.subject)
     if profile is None:
         raise ActionRefused(
-            f"{report.subject.full_name} has no profile to suspend; deactivate the account "
-            "instead if it must stop."
+            _(
+                "%(name)s has no profile to suspend; deactivate the account instead if it "
+                "must stop.",
+                name=report.subject.full_name,
+            )
         )
     vetting.decide(
         session,
@@ -124,7 +134,7 @@ def close_report(
     the same person is still open. `message` goes to the person who reported."""
     _locked_open(session, report, coordinator, expected_version)
     if outcome not in OUTCOMES:
-        raise InvalidInput("Choose an outcome from the list.")
+        raise InvalidInput(_("Choose an outcome from the list."))
     message = clean_text(message, "message")
     private_note = clean_text(private_note, "private note")
     now = now or utcnow()
@@ -173,11 +183,12 @@ def close_report(
     _touch(session, report)
     reporter = report.reporter
     if reporter is not None and reporter.is_active:
-        notify(
-            session,
-            reporter,
-            "Your report was looked into",
-            "A programme coordinator looked into the problem you reported. Thank you for "
-            "telling us." + (f"\n\nTheir message:\n{message}" if message else ""),
-        )
+        with in_language_of(reporter):
+            thanks = _(
+                "A programme coordinator looked into the problem you reported. Thank you for "
+                "telling us."
+            )
+            if message:
+                thanks += "\n\n" + _("Their message:") + "\n" + message
+            notify(session, reporter, _("Your report was looked into"), thanks)
     session.flush()

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
 from mentormatch.auth.access import current_account
@@ -24,10 +26,10 @@ bp = Blueprint("safety", __name__)
 @bp.app_template_global()
 def category_label(code: str) -> str:
     """The words for a report's category, for templates."""
-    return alerts.CATEGORY_LABELS.get(code, code)
+    return str(alerts.CATEGORY_LABELS.get(code, code))
 
 
-THANKS = (
+THANKS = _l(
     "Thank you: your report is sent to the programme coordinators, who look into it at "
     "once. The person you reported is not told who reported them."
 )
@@ -52,7 +54,7 @@ def _report_page(
             get_session().rollback()
             return render_error(error.status, error.message)
         get_session().commit()
-        flash(THANKS, "success")
+        flash(str(THANKS), "success")
         return redirect(back)
     return render_template(
         "safety/report.html", form=form, subject=subject, pairing=pairing, back=back
@@ -69,7 +71,7 @@ def report_pairing(pairing_id: int) -> ResponseReturnValue:
     except PairingError as error:
         abort(404, error.message)
     if not parties.is_party(pairing, me):
-        return render_error(403, "Coordinators act on introductions from their own pages.")
+        return render_error(403, _("Coordinators act on introductions from their own pages."))
     subject = parties.other_party(pairing, me)
     back = url_for("introductions.pairing", pairing_id=pairing.id)
     return _report_page(ReportForm(), subject, back, pairing)
@@ -90,8 +92,8 @@ def report_profile(side: str, profile_id: int) -> ResponseReturnValue:
     if profile is None or not can_view(profile, me):
         abort(404)
     if me.is_staff:
-        return render_error(403, "Coordinators act on profiles from the people pages.")
+        return render_error(403, _("Coordinators act on profiles from the people pages."))
     if profile.user_id == me.id:
-        return render_error(403, "You cannot report your own profile.")
+        return render_error(403, _("You cannot report your own profile."))
     endpoint = "profiles.entrepreneur" if side == "entrepreneurs" else "profiles.diaspora"
     return _report_page(ReportForm(), profile.user, url_for(endpoint, profile_id=profile.id))

@@ -419,7 +419,8 @@ def recent_exports(session: Session, limit: int = 20) -> Sequence[ExportLog]:
 def value_chain_choices(session: Session) -> list[tuple[str, str]]:
     """(code, label) of every value chain, for the filters."""
     return [
-        (c.code, c.label) for c in session.scalars(select(ValueChain).order_by(ValueChain.position))
+        (c.code, taxonomy.chain_name(c.label))
+        for c in session.scalars(select(ValueChain).order_by(ValueChain.position))
     ]
 
 

@@ -7,7 +7,8 @@ page can show the progress; the coordinator reads the problems row by row and co
 "all rows" or "only the valid rows"; the worker checks the file again (the database may
 have changed meanwhile) and writes the profiles in one transaction, so nothing is
 written if anything fails. Two workers at once are safe: a job is taken with a
-compare-and-set on its state.
+compare-and-set on its state. What the worker writes for people (the problems row by row,
+the notes, the messages) is in the language of the coordinator who uploaded the file.
 """
 
 from __future__ import annotations
@@ -16,11 +17,13 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import timedelta
 from typing import Any, TypeVar
 
+from flask_babel import gettext as _
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from mentormatch.db import utcnow
+from mentormatch.i18n import in_language_of
 from mentormatch.importer import ImportFileError, check_records, read_file, write_records
 from mentormatch.models import ImportJob, ImportState, ReviewStatus, User
 
@@ -161,9 +164,11 @@ def run_next(session: Session, keep_going: Callable[[], bool] = lambda: True) ->
         return ""
     waiting = S.QUEUED if job.state is S.CHECKING else S.CONFIRMED
     try:
-        if job.state is S.CHECKING:
-            return _check(session, job, keep_going)
-        return _import(session, job, keep_going)
+        # The uploader reads the problems and notes: in their language, not the worker's.
+        with in_language_of(job.created_by):
+            if job.state is S.CHECKING:
+                return _check(session, job, keep_going)
+            return _import(session, job, keep_going)
     except Stopped:
         session.rollback()
         job.state = waiting
@@ -213,7 +218,7 @@ def _import(session: Session, job: ImportJob, keep_going: Callable[[], bool]) ->
         job.problems = _problems(result)
         job.valid_rows = result.valid_rows
         job.state = S.CHECKED
-        job.message = (
+        job.message = _(
             "Checked again before importing, the file now has problems it did not have "
             "(someone may have registered the same people meanwhile). Nothing was imported: "
             "choose again."
@@ -234,7 +239,7 @@ def _import(session: Session, job: ImportJob, keep_going: Callable[[], bool]) ->
         failed = session.get(ImportJob, job_id)
         assert failed is not None
         failed.state = S.FAILED
-        failed.message = (
+        failed.message = _(
             "Nothing was imported: while the file was being written someone registered one "
             "of its email addresses or phone numbers. Check the file again."
         )

@@ -19,6 +19,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -98,7 +99,7 @@ def upload() -> ResponseReturnValue:
 def _job(job_id: int) -> ImportJob:
     job = get_session().get(ImportJob, job_id)
     if job is None:
-        abort(404, "This import does not exist.")
+        abort(404, _("This import does not exist."))
     return job
 
 
@@ -145,18 +146,20 @@ def confirm(job_id: int) -> ResponseReturnValue:
     job = _job(job_id)
     form = ConfirmForm()
     if not form.validate_on_submit():
-        abort(400, "Choose all rows or only the valid rows.")
+        abort(400, _("Choose all rows or only the valid rows."))
     session = get_session()
     if not jobs.confirm(session, job.id, only_valid=form.rows.data == "valid"):
         session.rollback()
         abort(
             409,
-            "This import is no longer waiting for a choice: it was confirmed or discarded "
-            "already (a second click, or another coordinator), or it has rows with problems "
-            "and only the valid rows can be imported.",
+            _(
+                "This import is no longer waiting for a choice: it was confirmed or discarded "
+                "already (a second click, or another coordinator), or it has rows with "
+                "problems and only the valid rows can be imported."
+            ),
         )
     session.commit()
-    flash("The import has started: this page shows how far it is.", "info")
+    flash(_("The import has started: this page shows how far it is."), "info")
     return redirect(url_for("transfers.progress", job_id=job.id))
 
 
@@ -166,13 +169,13 @@ def discard(job_id: int) -> ResponseReturnValue:
     """Drop an upload before it is imported."""
     job = _job(job_id)
     if not DiscardForm().validate_on_submit():
-        abort(400, "The form expired. Open the import again.")
+        abort(400, _("The form expired. Open the import again."))
     session = get_session()
     if not jobs.discard(session, job.id):
         session.rollback()
-        abort(409, "This import can no longer be discarded: it is being imported or is done.")
+        abort(409, _("This import can no longer be discarded: it is being imported or is done."))
     session.commit()
-    flash("The file was discarded; nothing was imported.", "info")
+    flash(_("The file was discarded; nothing was imported."), "info")
     return redirect(url_for("transfers.upload"))
 
 
@@ -213,7 +216,7 @@ def download(subject: str, file_format: str) -> ResponseReturnValue:
         problems = "; ".join(
             f"{form[name].label.text}: {' '.join(errors)}" for name, errors in form.errors.items()
         )
-        abort(400, f"These filters cannot be used: {problems}")
+        abort(400, _("These filters cannot be used: %(problems)s", problems=problems))
     session = get_session()
     data, content_type = exports.export(
         session,
