@@ -170,6 +170,15 @@ def db(app: Flask) -> Iterator[Session]:
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
 
 
+def page_without_tokens(response: Any) -> str:
+    """A page's HTML with its CSRF tokens blanked: a token carries the second it was made
+    in, so two answers a second apart differ there and nowhere a person could see."""
+    return CSRF_VALUE_RE.sub('name="csrf_token" value=""', response.get_data(as_text=True))
+
+
+CSRF_VALUE_RE = re.compile(r'name="csrf_token"[^>]*value="[^"]*"')
+
+
 def csrf_token_from(html: str) -> str:
     match = CSRF_RE.search(html)
     assert match, "page has no CSRF token"
