@@ -312,11 +312,17 @@ class _Problem:
                 break
             # Pairs that nearly improve join too: each pass costs a whole solve.
             self._add_best(outside & (reduced < NEARLY), reduced)
-        shortfall = float(result.x[-1]) if elastic else 0.0
         x = self._settle(result.x, r, c, cost, groups, bounds, elastic)
         chosen = x[: len(r)] > 0.5
         order = np.argsort(r[chosen], kind="stable")
-        return r[chosen][order], c[chosen][order], shortfall
+        rows, cols = r[chosen][order], c[chosen][order]
+        # The shortfall of the whole pairs, not of the relaxation: a fractional answer can
+        # meet a share that no whole answer meets (a quota then looked met and was kept).
+        shortfall = 0.0
+        if elastic:
+            mask, share = groups[-1]
+            shortfall = max(0.0, share * len(rows) - float(mask[rows].sum()))
+        return rows, cols, shortfall
 
     def _add_best(self, improving: NDArray[np.bool_], reduced: NDArray[np.float64]) -> None:
         """Per row, the few pairs of lowest reduced cost join the candidates."""
