@@ -80,7 +80,8 @@ def record_shown(
         }
         for i, match in enumerate(matches)
     ]
-    session.execute(insert(MatchEvent), rows)
+    # Core insert: page views are the hottest write, and no ORM object is needed back.
+    session.execute(insert(MatchEvent.__table__), rows)  # type: ignore[arg-type]
 
 
 def record_decision(

@@ -137,3 +137,30 @@ def test_a_rate_change_means_a_full_build(app: Flask, db: Session, world: builde
     db.commit()
     assert refresh(app, db).action == "full"
     assert refresh(app, db).action == "none"
+
+
+def investors_page(client: FlaskClient) -> str:
+    # Amounts are written with no-break spaces ("USD\xa02,000").
+    return client.get("/matches?kind=investment").get_data(as_text=True).replace("\xa0", " ")
+
+
+def test_a_card_is_worded_from_the_profile_as_it_is_now(
+    app: Flask, client: FlaskClient, db: Session, world: builders.People, auth: AuthActions
+) -> None:
+    # Records behind the reasons are kept between pages; a change must not show the old one.
+    bello = builders.make_diaspora(
+        db, "Bello Sani", "bello@example.org", value_chains=("poultry",), languages=["hau"],
+        origin_regions=["NG-KN"], interest_regions=[], residence_country="GB",
+        offers_coaching=False, mentee_capacity=0, hours_per_month=0, offers_investment=True,
+        ticket_min=2000, ticket_max=20000, ticket_currency="USD", investment_instruments=["loan"],
+    )  # fmt: skip
+    db.commit()
+    refresh(app, db)
+    auth.login("amina@example.org")
+    assert "Invests USD 2,000–20,000" in investors_page(client)
+    bello.ticket_min = 3000
+    db.commit()
+    # Before the worker looks, and after it has published the change.
+    assert "Invests USD 3,000–20,000" in investors_page(client)
+    refresh(app, db)
+    assert "Invests USD 3,000–20,000" in investors_page(client)

@@ -50,12 +50,17 @@ def matching_version(session: Session) -> int:
 def changes_since(session: Session, version: int) -> tuple[int, set[Change]]:
     """The current version and every profile changed after `version` (ALL: everyone)."""
     now = matching_version(session)
+    return now, changed_after_version(session, version)
+
+
+def changed_after_version(session: Session, version: int) -> set[Change]:
+    """Every profile changed after `version` (ALL: everyone); one indexed range read."""
     rows = session.execute(
         select(MatchingChange.side, MatchingChange.profile_id).where(
             MatchingChange.version > version
         )
     )
-    return now, {(ChangedSide(side), int(profile)) for side, profile in rows}
+    return {(ChangedSide(side), int(profile)) for side, profile in rows}
 
 
 def changed_after(session: Session, side: ChangedSide, profile_id: int, version: int) -> bool:

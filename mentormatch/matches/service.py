@@ -10,7 +10,11 @@ Where the index comes from is a setting (MATCHING_INDEX):
   matching data version (one primary-key lookup) has moved since the last fit.
 
 Only the page's people are read from the database (one query for its cards), reasons are
-worded for the page's rows only, and coaching loads come from one grouped query.
+worded for the page's rows only, and coaching loads come from one grouped query. The
+records the reasons are worded from are kept per index version (CachedRecords) and read
+again only for people whose change was logged after that version. A page makes seven
+queries: the account with its profile, the changes since the index, excluded pairs,
+coaching loads, the cards, the "shown" events, the unread notifications.
 See docs/decisions/015.
 """
 
@@ -25,6 +29,8 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
@@ -32,7 +38,7 @@ from mentormatch import learning
 from mentormatch import taxonomy as tx
 from mentormatch.db import utcnow
 from mentormatch.matches import adapter
-from mentormatch.matches.changes import changed_after, changes_since, matching_version
+from mentormatch.matches.changes import Change, changed_after_version, matching_version
 from mentormatch.matching import (
     DiasporaRecord,
     EntrepreneurRecord,
@@ -44,6 +50,7 @@ from mentormatch.matching import (
 from mentormatch.matching.index import NeedsRebuild
 from mentormatch.matching.store import current, load, records_from_json
 from mentormatch.models import ChangedSide, DiasporaProfile, EntrepreneurProfile, User
+from mentormatch.models.profiles import business_or_person
 from mentormatch.pagination import Page
 from mentormatch.pairings.service import Policy
 from mentormatch.people.visibility import is_public
@@ -76,6 +83,54 @@ class DatabaseRecords:
 
     def diaspora(self, ids: Collection[int]) -> Mapping[int, DiasporaRecord]:
         return {r.id: r for r in adapter.diaspora_records(self.session, ids)} if ids else {}
+
+
+# Records of people on recent pages, per index version: the same mentors come up on many
+# people's pages, and reading one from the database costs four queries. A record is kept
+# only while its profile has no change logged after the index's version (see CachedRecords).
+RECORDS_KEPT = 10_000
+_records: dict[str, tuple[int, dict[tuple[str, int], Any]]] = {}
+
+
+class CachedRecords:
+    """The page's records from this process's cache when the profile has not changed since
+    the index's version, else from the database (and kept for the next page)."""
+
+    def __init__(self, session: Session, key: str, version: int, changed: set[Change]) -> None:
+        self.database = DatabaseRecords(session)
+        kept = _records.get(key)
+        if kept is None or kept[0] != version or len(kept[1]) > RECORDS_KEPT:
+            kept = _records[key] = (version, {})
+        self.kept = kept[1]
+        # Rates or the taxonomy changed: every record may differ from the cached one.
+        self.everyone = (ChangedSide.ALL, 0) in changed
+        self.changed = changed
+
+    def _get(self, side: ChangedSide, ids: Collection[int], read: Callable[..., Any]) -> Any:
+        found: dict[int, Any] = {}
+        missing = []
+        for i in ids:
+            record = (
+                None if self.everyone or (side, i) in self.changed else self.kept.get((side, i))
+            )
+            if record is None:
+                missing.append(i)
+            else:
+                found[i] = record
+        if missing:
+            fresh = read(missing)
+            found.update(fresh)
+            if not self.everyone:
+                self.kept.update(
+                    ((side, i), r) for i, r in fresh.items() if (side, i) not in self.changed
+                )
+        return found
+
+    def entrepreneurs(self, ids: Collection[int]) -> Mapping[int, EntrepreneurRecord]:
+        return self._get(ChangedSide.ENTREPRENEUR, ids, self.database.entrepreneurs)
+
+    def diaspora(self, ids: Collection[int]) -> Mapping[int, DiasporaRecord]:
+        return self._get(ChangedSide.DIASPORA, ids, self.database.diaspora)
 
 
 _inline: dict[str, Current] = {}
@@ -147,21 +202,30 @@ def _published_index(root: Path) -> Current:
     return found
 
 
+def _cache_key(session: Session) -> str:
+    """Whose records: one cache per database (tests run several apps in one process)."""
+    if current_app.config["MATCHING_INDEX"] == "inline":
+        return str(session.get_bind().engine.url)
+    return str(current_app.config["MATCHING_INDEX_DIR"])
+
+
 def clear_cache() -> None:
     """Forget every index held by this process (tests)."""
     with _lock:
         _inline.clear()
         _published.clear()
         _bases.clear()
+        _records.clear()
+        _chain_options.clear()
 
 
-def _for_viewer(session: Session, now: Current, user: User) -> MatchIndex:
+def _for_viewer(now: Current, user: User, changed: set[Change], session: Session) -> MatchIndex:
     """The index as the viewer should see it: with their own latest change applied when
     the index does not have it yet (rescored just for them, at once)."""
     e, d = user.entrepreneur_profile, user.diaspora_profile
-    if e is not None and changed_after(session, ChangedSide.ENTREPRENEUR, e.id, now.version):
+    if e is not None and (ChangedSide.ENTREPRENEUR, e.id) in changed:
         changes: dict[str, Any] = {"entrepreneurs": adapter.entrepreneur_records(session, [e.id])}
-    elif d is not None and changed_after(session, ChangedSide.DIASPORA, d.id, now.version):
+    elif d is not None and (ChangedSide.DIASPORA, d.id) in changed:
         changes = {"diaspora": adapter.diaspora_records(session, [d.id])}
     else:
         return now.index
@@ -180,20 +244,16 @@ def default_kind(user: User) -> Kind:
     return Kind.COACHING
 
 
-def _gone_since(session: Session, version: int, side: str) -> set[int]:
+def _gone_since(session: Session, changed: set[Change], side: str) -> set[int]:
     """Profiles of `side` hidden since the index was built (an account deactivated, a
     profile suspended): left out at once, before the worker publishes the next index."""
     changed_side = ChangedSide(side)
-    changed = {
-        ident
-        for which, ident in changes_since(session, version)[1]
-        if which is changed_side and ident
-    }
-    if not changed:
+    ids = {ident for which, ident in changed if which is changed_side and ident}
+    if not ids:
         return set()
     model: type[Any] = EntrepreneurProfile if side == "entrepreneur" else DiasporaProfile
     profiles = session.scalars(
-        select(model).where(model.id.in_(changed)).options(selectinload(model.user))
+        select(model).where(model.id.in_(ids)).options(selectinload(model.user))
     )
     return {p.id for p in profiles if not is_public(p)}
 
@@ -239,13 +299,39 @@ def countries_of_counterparts(session: Session, user: User) -> list[tuple[str, s
     return tx.sort_by_name((c, tx.country_name(c)) for c in codes)
 
 
+_chain_options: dict[tuple[str, int, str], list[tuple[str, str]]] = {}
+
+
+def value_chain_options(session: Session) -> list[tuple[str, str]]:
+    """(code, "Chain (Group)") of every value chain in the reader's language, for the filter:
+    read and translated once per index version and language, not on every page (50 chains,
+    three translations each)."""
+    key = (_cache_key(session), current_index(session).version, str(get_locale()))
+    found = _chain_options.get(key)
+    if found is None:
+        found = [
+            (
+                code,
+                _("%(chain)s (%(group)s)", chain=tx.chain_name(label), group=tx.group_name(group)),
+            )
+            for code, label, group in tx.value_chain_choices(session)
+        ]
+        if len(_chain_options) > 64:  # old versions
+            _chain_options.clear()
+        _chain_options[key] = found
+    return found
+
+
 def suggestions(
     session: Session, user: User, kind: Kind, filters: Filters, page: int = 1
 ) -> Page[Suggestion]:
     """One page of ranked counterparts for the user (entrepreneur or diaspora member); the
     page shown is recorded for the learning data (the caller commits)."""
     now = current_index(session)
-    index = _for_viewer(session, now, user)
+    # What changed after the index's version, read once: the viewer's own change, people
+    # hidden since, and which cached records still hold.
+    changed = changed_after_version(session, now.version)
+    index = _for_viewer(now, user, changed, session)
     k = min(page * PER_PAGE, MAX_SUGGESTIONS)
     if user.entrepreneur_profile is not None:
         me, mine, theirs = user.entrepreneur_profile.id, "entrepreneur", "diaspora"
@@ -258,7 +344,7 @@ def suggestions(
     start = (page - 1) * PER_PAGE
     since = Policy.from_config(current_app.config).cooling_off_since(utcnow())
     exclude = adapter.excluded_pairs(session, kind, since, **{f"{mine}_id": me})
-    gone = _gone_since(session, now.version, theirs)
+    gone = _gone_since(session, changed, theirs)
     exclude |= {(me, other) if mine == "entrepreneur" else (other, me) for other in gone}
     ranking = rank(
         me,
@@ -267,7 +353,7 @@ def suggestions(
         exclude=exclude,
         load=adapter.load(session),
         among=_among(index, theirs, filters),
-        records=DatabaseRecords(session),
+        records=CachedRecords(session, _cache_key(session), now.version, changed),
         start=start,
     )
     shown = [(m, getattr(m, f"{theirs}_id")) for m in ranking.matches]
@@ -279,26 +365,37 @@ def suggestions(
 
 
 def _faces(session: Session, shown: list[tuple[Match, int]], diaspora: bool) -> list[Suggestion]:
-    """Names and one-line summaries of the counterparts; never contact details."""
-    model: type[Any] = DiasporaProfile if diaspora else EntrepreneurProfile
+    """Names and one-line summaries of the counterparts (one query for the page's cards);
+    never contact details."""
     ids = [i for _, i in shown]
-    found = {
-        p.id: p
-        for p in session.scalars(
-            select(model).where(model.id.in_(ids)).options(selectinload(model.user))
+    if diaspora:
+        d = DiasporaProfile
+        members = session.execute(
+            select(d.id, User.full_name, d.headline, d.origin_regions)
+            .join(User, User.id == d.user_id)
+            .where(d.id.in_(ids))
         )
-    }
-    faces = []
-    for match, i in shown:
-        person = found.get(i)
-        if isinstance(person, DiasporaProfile):
-            place = tx.region_places(person.origin_regions[:2])
-            faces.append(Suggestion(match, i, person.display_name, person.headline, place))
-        elif isinstance(person, EntrepreneurProfile):
-            place = tx.place_name(person.country_code, person.region_code, person.locality)
-            summary = person.description[:160]
-            faces.append(Suggestion(match, i, person.display_name, summary, place))
-    return faces
+        faces = {
+            i: (name, headline, tx.region_places(list(regions or ())[:2]))
+            for i, name, headline, regions in members
+        }
+    else:
+        e = EntrepreneurProfile
+        businesses = session.execute(
+            select(e.id, e.business_name, User.full_name, e.description, e.country_code,
+                   e.region_code, e.locality)
+            .join(User, User.id == e.user_id)
+            .where(e.id.in_(ids))
+        )  # fmt: skip
+        faces = {
+            i: (
+                business_or_person(business, name),
+                (description or "")[:160],
+                tx.place_name(country, region, locality),
+            )
+            for i, business, name, description, country, region, locality in businesses
+        }
+    return [Suggestion(match, i, *faces[i]) for match, i in shown if i in faces]
 
 
 def explain_pair(

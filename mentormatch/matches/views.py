@@ -12,7 +12,6 @@ from flask_login import login_required
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import Session
 
-from mentormatch import taxonomy as tx
 from mentormatch.auth.access import current_account
 from mentormatch.db import get_session
 from mentormatch.forms import ListSelectField, choices
@@ -83,14 +82,7 @@ def _suggestions_page(
     """The page itself: filters, one page of suggestions, its status code."""
     form = FilterForm(request.args)
     form.value_chain.choices = choices(
-        (
-            (
-                code,
-                _("%(chain)s (%(group)s)", chain=tx.chain_name(label), group=tx.group_name(group)),
-            )
-            for code, label, group in tx.value_chain_choices(session)
-        ),
-        blank=_("Any value chain"),
+        service.value_chain_options(session), blank=_("Any value chain")
     )
     form.country.choices = choices(
         service.countries_of_counterparts(session, me), blank=_("Any country")

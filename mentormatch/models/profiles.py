@@ -146,6 +146,11 @@ class ProfileRecord:
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
 
+def business_or_person(business_name: str | None, full_name: str) -> str:
+    """The name an entrepreneur is shown under: the business's, else the person's."""
+    return business_name or full_name
+
+
 class EntrepreneurProfile(ProfileRecord, Base):
     __tablename__ = "entrepreneur_profiles"
 
@@ -182,7 +187,7 @@ class EntrepreneurProfile(ProfileRecord, Base):
 
     @property
     def display_name(self) -> str:
-        return self.business_name or self.user.full_name
+        return business_or_person(self.business_name, self.user.full_name)
 
 
 class DiasporaProfile(ProfileRecord, Base):
