@@ -97,7 +97,10 @@ def load(folder: Path, mmap: bool = True) -> tuple[MatchIndex, dict[str, Any]]:
     mode: Literal["r"] | None = "r" if mmap else None
 
     def array(name: str) -> np.ndarray:
-        return np.load(folder / f"{name}.npy", mmap_mode=mode, allow_pickle=False)
+        loaded = np.load(folder / f"{name}.npy", mmap_mode=mode, allow_pickle=False)
+        # A plain ndarray view of the same mapped pages: np.memmap's indexing runs Python
+        # code on every slice (hundreds per page of suggestions).
+        return loaded.view(np.ndarray)
 
     def rebuild(cls: type, prefix: str, **given: Any) -> Any:
         fields = {f.name: array(f"{prefix}.{f.name}") for f in dataclasses.fields(cls)

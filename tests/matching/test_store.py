@@ -24,7 +24,8 @@ def test_a_saved_index_ranks_as_it_did_with_its_arrays_mapped(tmp_path: Path) ->
     save(index, tmp_path / "v1", {"version": 1})
     opened, meta = load(tmp_path / "v1")
     assert meta == {"version": 1}
-    assert isinstance(opened.parts[0].rows[Kind.COACHING].fit_e, np.memmap)
+    # Mapped from the file (shared by every process through the page cache), not read in.
+    assert isinstance(opened.parts[0].rows[Kind.COACHING].fit_e.base, np.memmap)
     for kind in Kind:
         for e_id in (1, 2):
             before = index.rank_for_entrepreneur(e_id, kind)
