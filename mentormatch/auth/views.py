@@ -51,7 +51,7 @@ from mentormatch.auth.service import (
 )
 from mentormatch.db import get_session
 from mentormatch.extensions import limiter
-from mentormatch.i18n import current_language, in_language_of
+from mentormatch.i18n import chosen_language, current_language, in_language_of
 from mentormatch.main.errors import render_error
 from mentormatch.models import Role, User, normalize_email
 from mentormatch.notifications import display_name, public_link, queue_email
@@ -252,8 +252,9 @@ def _queue_confirmation(session: Session, user: User, phone_left_out: bool) -> N
 def _owners_language(user: User) -> AbstractContextManager[None]:
     """Write an email about an account to its owner: in the language they chose, else in
     the language of the page it was asked from, which the owner most likely just read
-    (docs/decisions/019-emails-about-an-account.md)."""
-    return in_language_of(user) if user.language else nullcontext()
+    (docs/decisions/019-emails-about-an-account.md); the page beats a guess from the
+    owner's country (decision 026)."""
+    return in_language_of(user) if chosen_language(user) else nullcontext()
 
 
 def _queue_account_exists(session: Session, user: User) -> None:

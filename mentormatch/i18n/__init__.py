@@ -2,6 +2,10 @@
 
 The reader's language comes from their own setting, else the language they picked with
 the switcher (kept in the session), else the browser's Accept-Language, else English.
+A message to someone (an email, an SMS, a notification) goes out in their setting, else
+the official language of the country they live in when MentorMatch is written in it
+(French in Mali, Arabic in Morocco), else English: people registered by a field officer
+or imported from a file never chose one (`language_of`, docs/decisions/026).
 Messages are gettext catalogues under mentormatch/translations/ (Flask-Babel); a message
 for someone else (an email, an SMS, a notification) is written inside
 `in_language_of(recipient)`, so it reaches them in their language, not the sender's.
@@ -12,10 +16,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 import pytz
+from babel.languages import get_official_languages
 from flask import Flask, g, has_request_context, request, session
 from flask_babel import Babel, Domain, force_locale, get_locale
 from flask_login import current_user
@@ -77,10 +83,41 @@ def default_time_zone(country_code: str | None) -> str | None:
     return zones[0] if zones else None
 
 
-def language_of(user: User | None) -> str:
-    """The language to write to `user` in: their setting, else English."""
+def chosen_language(user: User | None) -> str | None:
+    """The language `user` chose (their setting), or None when they never chose one."""
     language = getattr(user, "language", None)
-    return str(language) if language in LANGUAGES else DEFAULT_LANGUAGE
+    return str(language) if language in LANGUAGES else None
+
+
+def home_country_of(user: User | None) -> str | None:
+    """Where the person is: the country of their business, or where they live."""
+    entrepreneur = getattr(user, "entrepreneur_profile", None)
+    if entrepreneur is not None:
+        return entrepreneur.country_code or None
+    diaspora = getattr(user, "diaspora_profile", None)
+    if diaspora is not None:
+        return diaspora.residence_country or None
+    return None
+
+
+@cache
+def country_language(country_code: str | None) -> str | None:
+    """The official language of a country that MentorMatch is written in (fr for ML, es
+    for GT, ar for MA, en for NG), the most spoken first; None when it has none of them."""
+    if not country_code:
+        return None
+    # Nationally official and de facto official (Arabic in Morocco, English in the US),
+    # never only regional ones: Italy's French is the Aosta Valley's, not an Italian's.
+    for code in get_official_languages(country_code, regional=False, de_facto=True):
+        if code in LANGUAGES:
+            return code
+    return None
+
+
+def language_of(user: User | None) -> str:
+    """The language to write to `user` in: their setting, else their country's official
+    language when MentorMatch has it, else English."""
+    return chosen_language(user) or country_language(home_country_of(user)) or DEFAULT_LANGUAGE
 
 
 def time_zone_of(user: User | None) -> str:

@@ -12,9 +12,15 @@ from flask_login import current_user, login_required
 
 from mentormatch.auth.access import current_account
 from mentormatch.db import get_session
-from mentormatch.i18n import LANGUAGES, SESSION_KEY, current_language, in_language_of
+from mentormatch.i18n import (
+    LANGUAGES,
+    SESSION_KEY,
+    current_language,
+    home_country_of,
+    in_language_of,
+)
 from mentormatch.i18n.forms import LanguageAndTimeZoneForm
-from mentormatch.i18n.zones import home_country_of, zone_label
+from mentormatch.i18n.zones import zone_label
 
 bp = Blueprint("i18n", __name__)
 

@@ -27,15 +27,6 @@ UTC = "UTC"
 CHOOSABLE = frozenset(pytz.common_timezones)
 
 
-def home_country_of(user: User) -> str | None:
-    """Where the person is: the country of their business, or where they live."""
-    if user.entrepreneur_profile is not None:
-        return user.entrepreneur_profile.country_code or None
-    if user.diaspora_profile is not None:
-        return user.diaspora_profile.residence_country or None
-    return None
-
-
 @cache
 def zone_label(zone: str, locale: str) -> str:
     """How a zone is named to the reader: "heure : Mali (Africa/Bamako)"."""

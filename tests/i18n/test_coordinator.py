@@ -180,7 +180,7 @@ def test_a_report_closed_in_english_thanks_a_spanish_reporter_in_spanish(
         safety.close_report(db, report, people.jean, outcome="warned", message="Gracias.")
         db.commit()
     notice = _notifications(db, people.amina.user)[-1]
-    assert notice.subject == "Su reporte fue revisado"
+    assert notice.subject == "Su denuncia fue revisada"
     assert "Gracias por avisarnos." in notice.body and "Su mensaje:\nGracias." in notice.body
 
 

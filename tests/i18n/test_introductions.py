@@ -108,7 +108,7 @@ def test_a_refused_request_is_explained_in_spanish(
     page = client.get(f"/introductions/new?diaspora_id={people.fatou.id}&kind=coaching")
     html = page.get_data(as_text=True)
     assert 'lang="es"' in html
-    assert "Fatou Diop no ofrece mentoría." in html
+    assert "Fatou Diop no ofrece acompañamiento." in html
     assert "does not offer" not in html
 
 
@@ -120,7 +120,7 @@ def test_counts_take_the_right_plural_in_each_language(
     expected = {
         "fr": {1: "jusqu'à 1 entrepreneur accompagné,", 3: "jusqu'à 3 entrepreneurs accompagnés,"},
         "es": {1: "hasta 1 emprendedor,", 3: "hasta 3 emprendedores,"},
-        "ar": {1: "متدرب واحد (1)", 3: "حتى 3 متدربين"},
+        "ar": {1: "رائد أعمال واحد (1)", 3: "حتى 3 رواد أعمال"},
     }
     for language, by_count in expected.items():
         people.amina.user.language = language
