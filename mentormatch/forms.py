@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from flask_babel import gettext as _
-from wtforms import SelectChoice, SelectField
+from markupsafe import Markup
+from wtforms import Choice, SelectChoice, SelectField
 from wtforms.validators import ValidationError
+from wtforms.widgets import Select
 
 
 def choices(pairs: Iterable[tuple[object, str]], blank: str | None = None) -> list[SelectChoice]:
@@ -28,3 +31,20 @@ class ListSelectField(SelectField):
             raise ValidationError(
                 _("Choose a %(name)s from the list.", name=str(self.label.text).lower())
             ) from exc
+
+
+class RememberedOptions(Select):
+    """A select that remembers the HTML of each option it has written: the suggestions
+    page's filters list about fifty value chains and the countries on every page."""
+
+    @classmethod
+    def render_option(cls, choice: Choice, **kwargs: Any) -> Markup:
+        """The option's HTML, written once per value, label and selection."""
+        if kwargs or choice.render_kw:
+            return Markup(super().render_option(choice, **kwargs))
+        return _option_html(choice.value, str(choice.label or choice.value), bool(choice.selected))
+
+
+@lru_cache(maxsize=4096)  # options of a few lists in four languages
+def _option_html(value: Any, label: str, selected: bool) -> Markup:
+    return Markup(Select.render_option(Choice(value, label, selected, {})))

@@ -146,8 +146,10 @@ def test_filters_by_value_chain_and_country(
     auth.login("amina@example.org")
     html = page(client, "/matches?kind=coaching&value_chain=coffee")
     assert "Tesfaye Bekele" in html and "Musa Abdullahi" not in html
+    assert '<option selected value="coffee">' in html  # the list shows what was chosen
     html = page(client, "/matches?kind=coaching&country=NG")
     assert "Musa Abdullahi" in html and "Tesfaye Bekele" not in html
+    assert '<option selected value="NG">' in html and '<option selected value="coffee">' not in html
     assert '<label for="value_chain">Value chain</label>' in html
     assert '<label for="country">Country</label>' in html
 

@@ -53,6 +53,9 @@ def time_matches_page(
                 "MATCHING_INDEX": "published",
                 "MATCHING_INDEX_DIR": str(Path(scratch) / "index"),
                 "RATELIMIT_ENABLED": False,
+                # As in production: no debug mode, templates not checked on disk per request.
+                "DEBUG": False,
+                "TEMPLATES_AUTO_RELOAD": False,
             }
         )
         sessions = app.extensions["mm_sessionmaker"]

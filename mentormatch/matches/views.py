@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from mentormatch.auth.access import current_account
 from mentormatch.db import get_session
-from mentormatch.forms import ListSelectField, choices
+from mentormatch.forms import ListSelectField, RememberedOptions, choices
 from mentormatch.matches import service
 from mentormatch.matches.reasons import reason_text
 from mentormatch.matching import Kind
@@ -49,8 +49,10 @@ class FilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    value_chain = ListSelectField(_l("Value chain"), choices=[], default="")
-    country = ListSelectField(_l("Country"), choices=[], default="")
+    value_chain = ListSelectField(
+        _l("Value chain"), choices=[], default="", widget=RememberedOptions()
+    )
+    country = ListSelectField(_l("Country"), choices=[], default="", widget=RememberedOptions())
 
 
 @bp.get("/matches")
