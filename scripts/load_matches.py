@@ -11,7 +11,9 @@ It measures, and prints with a JSON line at the end:
    data version, so the worker keeps publishing overlays);
 3. how long a profile change takes to show in someone else's suggestions;
 4. the slowest request while the worker runs a full build (a new exchange rate, which
-   changes everyone's amounts): no request may wait for a build;
+   changes everyone's amounts): no request may wait for a build; then `/matches` with 2
+   connections (one per gunicorn worker, so no request queues behind another), without
+   and during a full build: a request's own time, and whether a build ever holds one up;
 5. the memory of the 2 gunicorn workers and the worker process (RSS, and PSS, which
    counts the pages the processes share — the memory-mapped index — once);
 6. `/matches` in each language of `--languages` (default en,fr,ar; the browser's
@@ -197,6 +199,22 @@ def editors(clients: list[Client], per_second: float, until: float, counter: lis
         free.get(timeout=60)
 
 
+def new_rate(env: dict[str, str], usd_per_unit: float, days_ago: int) -> None:
+    """Store a new EUR rate (one per currency and day), as `flask rates load` would:
+    everyone's amounts change, so the worker's next look is a full build."""
+    code = (
+        "from datetime import date, timedelta\n"
+        "from mentormatch import create_app\n"
+        "from mentormatch.db import session_scope\n"
+        "from mentormatch.models import ExchangeRate\n"
+        "with create_app().app_context(), session_scope() as s:\n"
+        f"    s.add(ExchangeRate(currency='EUR', usd_per_unit={usd_per_unit},"
+        f" as_of=date.today() - timedelta(days={days_ago}), source='load test'))\n"
+    )
+    subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, check=True,
+                   capture_output=True, text=True)  # fmt: skip
+
+
 def pss_mb(pid: int) -> tuple[float, float]:
     """(RSS, PSS) of a process in MB, from /proc/<pid>/smaps_rollup."""
     values = {}
@@ -353,21 +371,29 @@ def main() -> int:
               f"after {visible if visible is None else round(visible, 2)} s")  # fmt: skip
 
         # A full build under load: a new exchange rate changes everyone's amounts.
-        rate = subprocess.run(
-            [sys.executable, "-c", (
-                "from datetime import date\n"
-                "from mentormatch import create_app\n"
-                "from mentormatch.db import session_scope\n"
-                "from mentormatch.models import ExchangeRate\n"
-                "with create_app().app_context(), session_scope() as s:\n"
-                "    s.add(ExchangeRate(currency='EUR', usd_per_unit=1.17,"
-                " as_of=date.today(), source='load test'))\n")],
-            env=env, cwd=ROOT, check=True, capture_output=True, text=True)  # fmt: skip
-        assert rate.returncode == 0
+        new_rate(env, 1.17, 0)
         building = hammer(clients, "/matches", options.seconds)
         during_build = summary("/matches while the worker builds everything", building,
                                options.seconds)  # fmt: skip
         figures["matches_during_full_build"] = during_build
+
+        # The same page without a queue: one connection per gunicorn worker, so a request's
+        # time is its own (with 32 connections it is mostly waiting behind the others); then
+        # again while the worker builds everything, to see whether a build ever holds a
+        # request up.
+        alone = summary(
+            "/matches, 2 connections (one per worker)",
+            hammer(clients[:2], "/matches", options.seconds),
+            options.seconds,
+        )
+        new_rate(env, 1.16, 1)
+        alone_build = summary(
+            "/matches, 2 connections, while the worker builds everything",
+            hammer(clients[:2], "/matches", options.seconds),
+            options.seconds,
+        )
+        figures["matches_2_connections"] = alone
+        figures["matches_2_connections_during_full_build"] = alone_build  # fmt: skip
 
         gunicorn_workers = children(web.pid)
         memory = [pss_mb(pid) for pid in [*gunicorn_workers, worker.pid]]
