@@ -10,7 +10,7 @@ Sources, fetched by package name with their ordinary clients (nothing is read at
   Unicode License v3.
 - The Arabic local names ("... (ara)") of the PyPI package `iso3166-2` (MIT), kept to
   current ISO codes, where CLDR has no trusted name: Morocco's twelve regions of 2019 and
-  Lebanon's governorates come from there.
+  Lebanon's, Eritrea's and Bahrain's regions come from there.
 
 CLDR kept some codes that ISO gave to other regions (Morocco's MA-01..MA-12 still name the
 sixteen regions before 2015, Iran's renumbered provinces): a CLDR name is taken only when
