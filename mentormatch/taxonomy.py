@@ -5,7 +5,9 @@ database by `flask seed`; countries, regions and languages always come from pyco
 and UN M49 sub-regions from seed_data/taxonomy/m49_subregions.csv.
 
 Names are shown in the reader's language: countries, sub-regions and languages from
-Babel's CLDR data, regions from pycountry's own translations (iso3166-2), value chains,
+Babel's CLDR data, regions from pycountry's own translations (iso3166-2) and, where it has
+none (every Arabic name), from seed_data/taxonomy/region_names.csv (CLDR's subdivision
+names, built by scripts/build_region_names.py; docs/decisions/025), value chains,
 skills and their groups from our catalogues (`make messages` reads the CSV files through
 `extract_taxonomy`, with a context per kind). Parsing (imports, forms) stays on codes
 and English names, which are part of the CSV contract.
@@ -33,6 +35,7 @@ from mentormatch.config import PROJECT_ROOT
 from mentormatch.models import Skill, ValueChain, ValueChainGroup
 
 TAXONOMY_DIR = PROJECT_ROOT / "seed_data" / "taxonomy"
+REGION_NAMES_PATH = TAXONOMY_DIR / "region_names.csv"
 
 # Languages with no ISO 639-1 code that people in the programme countries speak.
 EXTRA_LANGUAGE_CODES = (
@@ -139,15 +142,28 @@ def _region_names() -> dict[str, str]:
 
 
 def region_name(code: str | None, language: str | None = None) -> str:
-    """'ET-OR' -> 'Oromia', in the reader's language where pycountry has it; an unknown
-    code is returned as it is."""
+    """'ML-1' -> 'Kayes' ('منطقة كايس' for an Arabic reader): pycountry's translation,
+    else CLDR's name, else the ISO name as written; an unknown code is returned as it is."""
     if not code:
         return ""
     english = _region_names().get(code.upper())
     if english is None:
         return code
     language = language or reader_language()
-    return english if language == "en" else _iso("iso3166-2", language)(english)
+    if language == "en":
+        return english
+    translated = _iso("iso3166-2", language)(english)
+    if translated != english:
+        return str(translated)
+    return _region_translations(language).get(code.upper(), english)
+
+
+@cache
+def _region_translations(language: str) -> dict[str, str]:
+    """Region code -> name in one language from region_names.csv, read once per process
+    and language on first use (Arabic: about 3,200 names)."""
+    with REGION_NAMES_PATH.open(newline="", encoding="utf-8") as handle:
+        return {row["code"]: row[language] for row in csv.DictReader(handle) if row.get(language)}
 
 
 def region_choices(country_code: str) -> list[tuple[str, str]]:

@@ -76,8 +76,8 @@ def test_the_matches_page_in_arabic_names_countries_and_reasons_in_arabic(
     auth.login("amina@example.org")
     page = matches_page(client, "ar")
     assert "كلاكما يعمل في تربية الدواجن" in page
-    # Musa's card: the region of origin with its country in Arabic.
-    assert "Kano، نيجيريا" in page
+    # Musa's card: the region of origin and its country, both in Arabic.
+    assert "ولاية كانو، نيجيريا" in page
     assert "Nigeria" not in page
 
 
