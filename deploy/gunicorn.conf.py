@@ -22,9 +22,11 @@ threads = int(os.environ.get("GUNICORN_THREADS", 4))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
 graceful_timeout = 30
 keepalive = 5
-# A worker is replaced after this many requests (slow leaks stay small).
-max_requests = 2000
-max_requests_jitter = 200
+# A worker is replaced after this many requests (slow leaks stay small). A new worker starts
+# cold (imports, the mapped index, kept records and catalogues: a few seconds of slow pages),
+# so not too often: at 2,000 a busy suggestions page replaced each worker every 20 s.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 50_000))
+max_requests_jitter = max_requests // 10
 # Access log on stdout (journald or the container log keeps it), errors on stderr.
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"

@@ -31,6 +31,7 @@ import argparse
 import json
 import queue
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -117,8 +118,21 @@ def log_in(client: Client, email: str) -> None:
     assert status in (302, 303), f"login of {email} answered {status}"
 
 
-def hammer(clients: list[Client], path: str, seconds: float) -> list[tuple[float, int]]:
-    """Every client requests `path` in a loop for `seconds`; (latency, status) of each."""
+Run = dict[str, float]  # requests, seconds, p50_ms, p99_ms, max_ms, errors
+
+
+def hammer(clients: list[Client], path: str, seconds: float) -> Run:
+    """`path` requested over and over for `seconds` by as many connections as `clients`,
+    each request as one of them (their cookies, address and language): by wrk when it is
+    installed (C: it leaves the 2 cores to the server), else by the Python clients."""
+    if shutil.which("wrk"):
+        return wrk_run(clients, path, seconds)
+    return python_run(clients, path, seconds)
+
+
+def python_run(clients: list[Client], path: str, seconds: float) -> Run:
+    """Every client requests `path` in a loop (one thread each; with 32 connections these
+    threads take a good part of 2 cores, so the server gets less)."""
     results: list[tuple[float, int]] = []
     lock = threading.Lock()
     deadline = time.monotonic() + seconds
@@ -135,18 +149,72 @@ def hammer(clients: list[Client], path: str, seconds: float) -> list[tuple[float
         thread.start()
     for thread in threads:
         thread.join(seconds + 60)
-    return results
-
-
-def summary(name: str, results: list[tuple[float, int]], seconds: float) -> dict[str, float]:
     ok = sorted(latency for latency, status in results if status == 200)
-    failed = sum(1 for _, status in results if status != 200)
 
     def pct(p: float) -> float:
         return ok[min(len(ok) - 1, int(p / 100 * len(ok)))] * 1000 if ok else 0.0
 
-    figures = {"rps": len(ok) / seconds, "p50_ms": pct(50), "p99_ms": pct(99),
-               "max_ms": (ok[-1] * 1000 if ok else 0.0), "errors": failed}  # fmt: skip
+    return {"requests": len(ok), "seconds": seconds, "p50_ms": pct(50), "p99_ms": pct(99),
+            "max_ms": ok[-1] * 1000 if ok else 0.0,
+            "errors": len(results) - len(ok)}  # fmt: skip
+
+
+WRK_SCRIPT = """
+local people = {%(people)s}
+local n = 0
+init = function(args) n = math.random(1, #people) end
+request = function()
+  n = n + 1
+  local p = people[(n %% #people) + 1]
+  local headers = {["Cookie"] = p[1], ["X-Forwarded-For"] = p[2], ["X-Forwarded-Proto"] = "https"}
+  if p[3] ~= "" then headers["Accept-Language"] = p[3] end
+  return wrk.format("GET", "%(path)s", headers)
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("WRK %%d %%f %%f %%f %%f %%d\\n", summary.requests,
+    summary.duration / 1e6, latency:percentile(50) / 1000, latency:percentile(99) / 1000,
+    latency.max / 1000, e.status + e.connect + e.read + e.write + e.timeout))
+end
+"""
+
+
+def wrk_run(clients: list[Client], path: str, seconds: float) -> Run:
+    """wrk with 2 threads and one connection per client; each request is sent as the next
+    client in turn. Statuses other than 2xx/3xx and socket errors count as errors."""
+
+    def lua(text: str) -> str:
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    cookie = {id(c): "; ".join(f"{k}={v}" for k, v in c.cookies.items()) for c in clients}
+    people = ", ".join(
+        f"{{{lua(cookie[id(c)])}, {lua(c.address)}, {lua(c.language or '')}}}" for c in clients
+    )
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_SCRIPT % {"people": people, "path": path})
+    url = f"http://127.0.0.1:{clients[0].port}{path}"
+    duration = f"-d{max(1, round(seconds))}s"
+    command = ["wrk", "-t2", f"-c{len(clients)}", duration, "--timeout", "30s",
+               "-s", script.name, url]  # fmt: skip
+    out = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 90).stdout
+    Path(script.name).unlink()
+    line = next(x for x in out.splitlines() if x.startswith("WRK "))
+    requests, duration, p50, p99, most, errors = line.split()[1:]
+    return {"requests": int(requests) - int(errors), "seconds": float(duration),
+            "p50_ms": float(p50), "p99_ms": float(p99), "max_ms": float(most),
+            "errors": int(errors)}  # fmt: skip
+
+
+def summary(name: str, runs: list[Run]) -> dict[str, float]:
+    """Runs of one measurement put together: throughput over their whole time, p50 weighted
+    by requests, and the worst p99 and maximum of any run (so never flattering)."""
+    requests = sum(r["requests"] for r in runs)
+    seconds = sum(r["seconds"] for r in runs) or 1.0
+    failed = int(sum(r["errors"] for r in runs))
+    p50 = sum(r["p50_ms"] * r["requests"] for r in runs) / requests if requests else 0.0
+    figures = {"rps": requests / seconds, "p50_ms": p50,
+               "p99_ms": max(r["p99_ms"] for r in runs), "max_ms": max(r["max_ms"] for r in runs),
+               "errors": failed}  # fmt: skip
     print(f"{name}: {figures['rps']:.0f} requests/s, p50 {figures['p50_ms']:.0f} ms, "
           f"p99 {figures['p99_ms']:.0f} ms, max {figures['max_ms']:.0f} ms, "
           f"{failed} not 200")  # fmt: skip
@@ -238,19 +306,19 @@ def by_language(
     """/matches read in each language: throughput, latency, page size, and the throughput
     as a share of the first language's (English). The languages take turns, `rounds`
     times, so a slow patch of the machine (the worker publishing) weighs on all alike."""
-    results: dict[str, list[tuple[float, int]]] = {language: [] for language in languages}
+    results: dict[str, list[Run]] = {language: [] for language in languages}
     pages: dict[str, str] = {}
     for _ in range(rounds):
         for language in languages:
             for client in clients:
                 client.language = language
             pages[language] = clients[0].request("size", "GET", "/matches")[1]
-            results[language] += hammer(clients, "/matches", seconds / rounds)
+            results[language].append(hammer(clients, "/matches", seconds / rounds))
     for client in clients:
         client.language = None
     figures: dict[str, dict[str, float]] = {}
     for language in languages:
-        shown = summary(f"/matches in {language}", results[language], seconds)
+        shown = summary(f"/matches in {language}", results[language])
         page = pages[language]
         shown["page_kb"] = round(len(page.encode()) / 1024, 1)
         first = figures[languages[0]]["rps"] if figures else shown["rps"]
@@ -292,6 +360,11 @@ def main() -> int:
               str(options.entrepreneurs), str(options.diaspora))  # fmt: skip
         print(f"seeded {options.entrepreneurs:,} x {options.diaspora:,} and published the "
               f"index in {time.monotonic() - started:.0f} s")  # fmt: skip
+        # A deployment's tables have been vacuumed and analysed long before anyone measures;
+        # right after a bulk seed, autovacuum would otherwise run during the first phases.
+        psql = [str(postgres.bin / "psql"), "-h", "127.0.0.1", "-p", str(postgres.port),
+                "-U", "postgres", "-d", "mentormatch_load", "-q"]  # fmt: skip
+        subprocess.run([*psql, "-c", "VACUUM ANALYZE"], check=True, capture_output=True)
         emails, about = prepare(env, options.connections + EDITORS)
         emails, editor_emails = emails[: options.connections], emails[options.connections :]
 
@@ -316,9 +389,13 @@ def main() -> int:
         figures: dict[str, object] = {"n_entrepreneurs": options.entrepreneurs,
                                       "n_diaspora": options.diaspora,
                                       "connections": options.connections}  # fmt: skip
-        home = summary("/ (logged in)", hammer(clients, "/", options.seconds), options.seconds)
-        matches = summary("/matches", hammer(clients, "/matches", options.seconds),
-                          options.seconds)  # fmt: skip
+        # In turns, three times each, so a slow patch of the machine weighs on both alike.
+        home_runs, matches_runs = [], []
+        for _ in range(3):
+            home_runs.append(hammer(clients, "/", options.seconds / 3))
+            matches_runs.append(hammer(clients, "/matches", options.seconds / 3))
+        home = summary("/ (logged in)", home_runs)
+        matches = summary("/matches", matches_runs)
         figures["home"], figures["matches"] = home, matches
         figures["matches_share_of_home"] = matches["rps"] / home["rps"] if home["rps"] else 0
         figures["languages"] = by_language(clients, options.languages.split(","), options.seconds)
@@ -336,7 +413,7 @@ def main() -> int:
         pacer = threading.Thread(target=editors, args=(editing, 10.0, until, edits), daemon=True)
         pacer.start()
         loaded = hammer(clients, "/matches", options.seconds)
-        busy = summary("/matches with 10 edits/s", loaded, options.seconds)
+        busy = summary("/matches with 10 edits/s", [loaded])
         pacer.join(90)
         figures["matches_during_edits"], figures["edits_saved"] = busy, edits[0]
         print(f"profile edits saved meanwhile: {edits[0]} ({edits[0] / options.seconds:.1f}/s)")
@@ -373,8 +450,7 @@ def main() -> int:
         # A full build under load: a new exchange rate changes everyone's amounts.
         new_rate(env, 1.17, 0)
         building = hammer(clients, "/matches", options.seconds)
-        during_build = summary("/matches while the worker builds everything", building,
-                               options.seconds)  # fmt: skip
+        during_build = summary("/matches while the worker builds everything", [building])
         figures["matches_during_full_build"] = during_build
 
         # The same page without a queue: one connection per gunicorn worker, so a request's
@@ -383,14 +459,12 @@ def main() -> int:
         # request up.
         alone = summary(
             "/matches, 2 connections (one per worker)",
-            hammer(clients[:2], "/matches", options.seconds),
-            options.seconds,
+            [hammer(clients[:2], "/matches", options.seconds)],
         )
         new_rate(env, 1.16, 1)
         alone_build = summary(
             "/matches, 2 connections, while the worker builds everything",
-            hammer(clients[:2], "/matches", options.seconds),
-            options.seconds,
+            [hammer(clients[:2], "/matches", options.seconds)],
         )
         figures["matches_2_connections"] = alone
         figures["matches_2_connections_during_full_build"] = alone_build  # fmt: skip

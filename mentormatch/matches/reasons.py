@@ -10,6 +10,7 @@ reasons stored before it (English text only, or a bare string) are shown as they
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 from babel.lists import format_list
@@ -51,11 +52,27 @@ def reason_text(reason: Reason | Mapping[str, Any] | str) -> str:
     if (language == "en" and text) or key not in SENTENCES:
         return text
     try:
-        words = {name: _render(name, value, language) for name, value in params.items()}
-        return str(gettext(SENTENCES[key], **words))
+        return _worded(language, key, _frozen(params))
     except (KeyError, TypeError, ValueError):
         # A reason stored by another version with params we cannot read: its English.
         return text
+
+
+def _frozen(value: Any) -> Any:
+    """Params as a hashable key: lists become tuples, a mapping its sorted items."""
+    if isinstance(value, Mapping):
+        return tuple(sorted((str(k), _frozen(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple):
+        return tuple(_frozen(v) for v in value)
+    return value
+
+
+# The same reasons come back on many pages ("You both speak Hausa"): each is worded once per
+# language and process (the catalogues do not change while a process runs).
+@lru_cache(maxsize=8192)
+def _worded(language: str, key: str, params: tuple[tuple[str, Any], ...]) -> str:
+    words = {name: _render(name, value, language) for name, value in params}
+    return str(gettext(SENTENCES[key], **words))
 
 
 def _names(codes: Sequence[str], name: Callable[[str], str], language: str) -> str:
