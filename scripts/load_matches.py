@@ -301,7 +301,7 @@ MOST_PAGE_BYTES = 60 * 1024
 
 
 def by_language(
-    clients: list[Client], languages: list[str], seconds: float, rounds: int = 3
+    clients: list[Client], languages: list[str], seconds: float, rounds: int = 6
 ) -> dict[str, dict[str, float]]:
     """/matches read in each language: throughput, latency, page size, and the throughput
     as a share of the first language's (English). The languages take turns, `rounds`
@@ -340,6 +340,8 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=20, help="per measured phase")
     parser.add_argument("--languages", default="en,fr,ar",
                         help="Accept-Language of each /matches phase, comma-separated")  # fmt: skip
+    parser.add_argument("--language-rounds", type=int, default=6,
+                        help="turns of the languages (slow patches weigh on all)")  # fmt: skip
     parser.add_argument("--languages-only", action="store_true",
                         help="measure / and /matches in each language only")  # fmt: skip
     options = parser.parse_args()
@@ -398,7 +400,9 @@ def main() -> int:
         matches = summary("/matches", matches_runs)
         figures["home"], figures["matches"] = home, matches
         figures["matches_share_of_home"] = matches["rps"] / home["rps"] if home["rps"] else 0
-        figures["languages"] = by_language(clients, options.languages.split(","), options.seconds)
+        figures["languages"] = by_language(
+            clients, options.languages.split(","), options.seconds, options.language_rounds
+        )
         if options.languages_only:
             print(json.dumps(figures, sort_keys=True, default=float))
             return 0
