@@ -63,20 +63,6 @@ def changed_after_version(session: Session, version: int) -> set[Change]:
     return {(ChangedSide(side), int(profile)) for side, profile in rows}
 
 
-def changed_after(session: Session, side: ChangedSide, profile_id: int, version: int) -> bool:
-    """Whether this profile changed after `version` (an indexed lookup)."""
-    found = session.scalar(
-        select(MatchingChange.id)
-        .where(
-            MatchingChange.side == side,
-            MatchingChange.profile_id == profile_id,
-            MatchingChange.version > version,
-        )
-        .limit(1)
-    )
-    return found is not None
-
-
 def forget_changes_up_to(session: Session, version: int) -> None:
     """Drop the log up to a version an index was fully built at (the worker does)."""
     session.execute(delete(MatchingChange).where(MatchingChange.version <= version))
