@@ -260,7 +260,8 @@ def test_matching_bench_ends_with_one_json_line(runner: FlaskCliRunner) -> None:
     result = runner.invoke(
         args=["matching", "bench", "--entrepreneurs", "600", "--diaspora", "300",
               "--queries", "30", "--baseline", "100", "--page-size", "300", "80",
-              "--round-size", "200", "50", "--results-size", "300", "400"]
+              "--round-size", "200", "50", "--results-size", "300", "400",
+              "--language-rounds", "1"]
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     figures = json.loads(result.output.strip().splitlines()[-1])
@@ -268,8 +269,10 @@ def test_matching_bench_ends_with_one_json_line(runner: FlaskCliRunner) -> None:
                 "speedup_vs_dense_same_features", "speedup_vs_cosine_other_features",
                 "update_one_person_ms", "n_entrepreneurs", "n_diaspora",
                 "matches_page_p50_ms", "matches_page_p99_ms", "change_visible_s",
-                "peak_mb_process", "rss_mb_workers", "pss_mb_workers"):  # fmt: skip
+                "peak_mb_process", "rss_mb_workers", "pss_mb_workers",
+                "matches_page_share_fr", "matches_page_share_ar"):  # fmt: skip
         assert key in figures
+    assert figures["matches_page_cpu_ms_ar"] > 0 and figures["matches_page_share_ar"] > 0
     assert figures["change_visible_s"] > 0, "the changed mentor never showed up"
     assert figures["n_entrepreneurs"] == 600
 

@@ -260,6 +260,13 @@ def export_decisions_command(output: TextIO) -> None:
     help="Profiles behind the /matches page timing (0 0: skip it).",
 )
 @click.option(
+    "--language-rounds",
+    type=click.IntRange(0),
+    default=4,
+    show_default=True,
+    help="Turns of /matches in English, French and Arabic, compared (0: skip).",
+)
+@click.option(
     "--results-database",
     envvar="BENCH_DATABASE_URL",
     help="An EMPTY database to fill for timing /coordinator/results (default: a temporary "
@@ -274,6 +281,7 @@ def bench_command(
     round_size: tuple[int, int],
     results_size: tuple[int, int],
     page_size: tuple[int, int],
+    language_rounds: int,
     results_database: str | None,
 ) -> None:
     """Time fit, one user's top-10, everyone's top-10, a dense baseline, a matching round
@@ -292,7 +300,9 @@ def bench_command(
     if all(page_size):
         from mentormatch.matches.bench_page import time_matches_page
 
-        figures.update(time_matches_page(*page_size, echo=click.echo))
+        figures.update(
+            time_matches_page(*page_size, echo=click.echo, language_rounds=language_rounds)
+        )
     from mentormatch.results.load import BenchDatabaseError, time_results_page
 
     try:
