@@ -164,3 +164,28 @@ def test_a_card_is_worded_from_the_profile_as_it_is_now(
     assert "Invests USD 3,000–20,000" in investors_page(client)
     refresh(app, db)
     assert "Invests USD 3,000–20,000" in investors_page(client)
+
+
+def test_a_change_published_while_nobody_looked_is_not_hidden_by_kept_records(
+    app: Flask, client: FlaskClient, db: Session, world: builders.People, auth: AuthActions
+) -> None:
+    # Records are kept across publications for the people who did not change; Bello's
+    # changed after his record was kept, and the page is next read only once the worker
+    # has published two more versions.
+    bello = builders.make_diaspora(
+        db, "Bello Sani", "bello@example.org", value_chains=("poultry",), languages=["hau"],
+        origin_regions=["NG-KN"], interest_regions=[], residence_country="GB",
+        offers_coaching=False, mentee_capacity=0, hours_per_month=0, offers_investment=True,
+        ticket_min=2000, ticket_max=20000, ticket_currency="USD", investment_instruments=["loan"],
+    )  # fmt: skip
+    db.commit()
+    refresh(app, db)
+    auth.login("amina@example.org")
+    assert "Invests USD 2,000–20,000" in investors_page(client)
+    bello.ticket_min = 3000
+    db.commit()
+    assert refresh(app, db).action == "overlay"
+    ama_learns_hausa(db)
+    assert refresh(app, db).action == "overlay"
+    page = investors_page(client)
+    assert "Invests USD 3,000–20,000" in page and "USD 2,000–20,000" not in page

@@ -11,8 +11,9 @@ Where the index comes from is a setting (MATCHING_INDEX):
 
 Only the page's people are read from the database (one query for its cards), reasons are
 worded for the page's rows only, and coaching loads come from one grouped query. The
-records the reasons are worded from are kept per index version (CachedRecords) and read
-again only for people whose change was logged after that version. A page makes seven
+records the reasons are worded from are kept between pages (CachedRecords) and read again
+only for people whose change was logged after the kept version; a newer overlay drops just
+the people it changed. A page makes seven
 queries: the account with its profile, the changes since the index, excluded pairs,
 coaching loads, the cards, the "shown" events, the unread notifications.
 See docs/decisions/015.
@@ -66,10 +67,12 @@ class IndexNotReady(RuntimeError):
 
 @dataclass(frozen=True)
 class Current:
-    """The index in use and the matching data version it reflects."""
+    """The index in use, the matching data version it reflects, and the version of its
+    full build (an overlay applied on top of that build moves `version` only)."""
 
     index: MatchIndex
     version: int
+    base_version: int
 
 
 class DatabaseRecords:
@@ -85,23 +88,45 @@ class DatabaseRecords:
         return {r.id: r for r in adapter.diaspora_records(self.session, ids)} if ids else {}
 
 
-# Records of people on recent pages, per index version: the same mentors come up on many
-# people's pages, and reading one from the database costs four queries. A record is kept
-# only while its profile has no change logged after the index's version (see CachedRecords).
+# Records of people on recent pages: the same mentors come up on many people's pages, and
+# reading one from the database costs four queries. A record is used only while its profile
+# has no change logged after the index's version (see CachedRecords). When a newer index is
+# published (an overlay every second while edits stream in), only the people changed since
+# the kept records' version are dropped, not all of them: otherwise every page after each
+# publication would read its records from the database again.
 RECORDS_KEPT = 10_000
-_records: dict[str, tuple[int, dict[tuple[str, int], Any]]] = {}
+_records: dict[str, tuple[int, int, dict[tuple[ChangedSide, int], Any]]] = {}
+_records_lock = threading.Lock()
+
+
+def _kept_records(session: Session, key: str, now: Current) -> dict[tuple[ChangedSide, int], Any]:
+    """This process's kept records, valid at the index's version (one query when it moved)."""
+    kept = _records.get(key)
+    if kept is not None and kept[:2] == (now.base_version, now.version):
+        return kept[2]
+    with _records_lock:
+        kept = _records.get(key)
+        if kept is not None and kept[:2] == (now.base_version, now.version):
+            return kept[2]
+        if kept is not None and kept[1] > now.version:
+            return {}  # a request still on an older index: keep nothing for it
+        fresh: dict[tuple[ChangedSide, int], Any] = {}
+        # The same full build, a newer overlay: drop only the people changed in between.
+        if kept is not None and kept[0] == now.base_version and len(kept[2]) <= RECORDS_KEPT:
+            since = changed_after_version(session, kept[1])
+            if (ChangedSide.ALL, 0) not in since:  # a new dict: other threads read the old
+                fresh = {who: record for who, record in kept[2].items() if who not in since}
+        _records[key] = (now.base_version, now.version, fresh)
+        return fresh
 
 
 class CachedRecords:
     """The page's records from this process's cache when the profile has not changed since
     the index's version, else from the database (and kept for the next page)."""
 
-    def __init__(self, session: Session, key: str, version: int, changed: set[Change]) -> None:
+    def __init__(self, session: Session, key: str, now: Current, changed: set[Change]) -> None:
         self.database = DatabaseRecords(session)
-        kept = _records.get(key)
-        if kept is None or kept[0] != version or len(kept[1]) > RECORDS_KEPT:
-            kept = _records[key] = (version, {})
-        self.kept = kept[1]
+        self.kept = _kept_records(session, key, now)
         # Rates or the taxonomy changed: every record may differ from the cached one.
         self.everyone = (ChangedSide.ALL, 0) in changed
         self.changed = changed
@@ -164,7 +189,7 @@ def _inline_index(session: Session) -> Current:
             index = MatchIndex.fit(es, ds, adapter.build_taxonomy(session, es, ds))
             # Stamped with the version read before loading: a change that lands in between
             # only causes one more fit on the next request.
-            cached = _inline[key] = Current(index, version)
+            cached = _inline[key] = Current(index, version, version)
     return cached
 
 
@@ -197,7 +222,7 @@ def _published_index(root: Path) -> Current:
             gone_e = set(data.get("changed_entrepreneurs", ())) - {e.id for e in changed_e}
             gone_d = set(data.get("changed_diaspora", ())) - {d.id for d in changed_d}
             index = base.updated(changed_e, changed_d, gone_e, gone_d)
-        found = Current(index, int(pointer["version"]))
+        found = Current(index, int(pointer["version"]), int(pointer["base_version"]))
         _published[key] = (stamp, folder, found)
     return found
 
@@ -304,9 +329,9 @@ _chain_options: dict[tuple[str, int, str], list[tuple[str, str]]] = {}
 
 def value_chain_options(session: Session) -> list[tuple[str, str]]:
     """(code, "Chain (Group)") of every value chain in the reader's language, for the filter:
-    read and translated once per index version and language, not on every page (50 chains,
-    three translations each)."""
-    key = (_cache_key(session), current_index(session).version, str(get_locale()))
+    read and translated once per full build of the index and language, not on every page
+    (50 chains, three translations each). The taxonomy changes only with a full build."""
+    key = (_cache_key(session), current_index(session).base_version, str(get_locale()))
     found = _chain_options.get(key)
     if found is None:
         found = [
@@ -353,7 +378,7 @@ def suggestions(
         exclude=exclude,
         load=adapter.load(session),
         among=_among(index, theirs, filters),
-        records=CachedRecords(session, _cache_key(session), now.version, changed),
+        records=CachedRecords(session, _cache_key(session), now, changed),
         start=start,
     )
     shown = [(m, getattr(m, f"{theirs}_id")) for m in ranking.matches]
