@@ -7,8 +7,8 @@ entrepreneurs and 5,000 diaspora members (`flask seed --synthetic`), 32 connecti
 It measures, and prints with a JSON line at the end:
 
 1. `/` (logged in) and `/matches` throughput and latency (p50, p99) with 32 connections;
-2. `/matches` again while 10 profile edits a second are saved (each one moves the matching
-   data version, so the worker keeps publishing overlays);
+2. `/matches`, then `/`, while 10 profile edits a second are saved (each one moves the
+   matching data version, so the worker keeps publishing overlays);
 3. how long a profile change takes to show in someone else's suggestions;
 4. the slowest request while the worker runs a full build (a new exchange rate, which
    changes everyone's amounts): no request may wait for a build; then `/matches` with 2
@@ -101,9 +101,10 @@ def post_step(client: Client, step: str, changes: dict[str, object]) -> int:
     """Save one step of the client's profile with some fields changed; the status."""
     html = client.request("form", "GET", f"/profile/edit/{step}")[1]
     form: dict[str, object] = dict(HIDDEN_RE.findall(html))
+    checked: dict[str, list[str]] = {}
     for name, value in CHECKED_RE.findall(html):
-        form.setdefault(name, [])
-        form[name].append(value)  # type: ignore[union-attr]
+        checked.setdefault(name, []).append(value)
+    form.update(checked)
     form.update(changes)
     path = f"/profile/edit/{step}?from=profile"
     return client.request("edit", "POST", path, form)[0]  # type: ignore[arg-type]
@@ -408,19 +409,34 @@ def main() -> int:
             return 0
 
         # 10 profile edits a second while /matches is under load: the page's 32 connections
-        # plus up to EDITORS more, each edit on a different entrepreneur's account.
-        edits = [0]
+        # plus up to EDITORS more, each edit on a different entrepreneur's account. Then `/`
+        # under the same edits, so the share compares like with like.
         editing = [Client(web_port, f"198.19.0.{n + 1}", t0) for n in range(EDITORS)]
         for client, email in zip(editing, editor_emails, strict=True):
             log_in(client, email)
-        until = time.monotonic() + options.seconds
-        pacer = threading.Thread(target=editors, args=(editing, 10.0, until, edits), daemon=True)
-        pacer.start()
-        loaded = hammer(clients, "/matches", options.seconds)
-        busy = summary("/matches with 10 edits/s", [loaded])
-        pacer.join(90)
-        figures["matches_during_edits"], figures["edits_saved"] = busy, edits[0]
-        print(f"profile edits saved meanwhile: {edits[0]} ({edits[0] / options.seconds:.1f}/s)")
+
+        def while_editing(path: str, label: str) -> tuple[dict[str, float], int]:
+            edits = [0]
+            until = time.monotonic() + options.seconds
+            pacer = threading.Thread(
+                target=editors, args=(editing, 10.0, until, edits), daemon=True
+            )
+            pacer.start()
+            busy = summary(label, [hammer(clients, path, options.seconds)])
+            pacer.join(90)
+            print(f"profile edits saved meanwhile: {edits[0]} "
+                  f"({edits[0] / options.seconds:.1f}/s)")  # fmt: skip
+            return busy, edits[0]
+
+        busy, figures["edits_saved"] = while_editing("/matches", "/matches with 10 edits/s")
+        home_busy, figures["edits_saved_home"] = while_editing("/", "/ with 10 edits/s")
+        figures["matches_during_edits"], figures["home_during_edits"] = busy, home_busy
+        figures["matches_share_of_home_during_edits"] = (
+            busy["rps"] / home_busy["rps"] if home_busy["rps"] else 0
+        )
+        print(f"/matches is {figures['matches_share_of_home']:.0%} of /, and "
+              f"{figures['matches_share_of_home_during_edits']:.0%} of / while both take "
+              f"10 edits a second")  # fmt: skip
 
         # A mentor who had nothing in common with the watcher becomes their perfect match:
         # same region, chains and language, offering what they need. How long until the
