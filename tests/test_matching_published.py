@@ -189,3 +189,36 @@ def test_a_change_published_while_nobody_looked_is_not_hidden_by_kept_records(
     assert refresh(app, db).action == "overlay"
     page = investors_page(client)
     assert "Invests USD 3,000–20,000" in page and "USD 2,000–20,000" not in page
+
+
+def test_full_builds_forget_the_change_log_a_build_behind_and_pages_stay_right(
+    app: Flask, client: FlaskClient, db: Session, world: builders.People, auth: AuthActions
+) -> None:
+    from sqlalchemy import func, select
+
+    from mentormatch.models import DiasporaProfile, MatchingChange, User
+
+    def logged(after: int, up_to: int) -> int:
+        version = MatchingChange.version
+        return db.scalar(select(func.count()).where(version > after, version <= up_to)) or 0
+
+    root = Path(app.config["MATCHING_INDEX_DIR"])
+    first = builds.build_full(db, root).version
+    db.commit()
+    assert logged(0, first) > 0  # the people and rates written by the fixtures
+    ama_learns_hausa(db)
+    second = builds.build_full(db, root).version
+    db.commit()
+    # Forgotten up to the first build; what a process on it still needs is kept.
+    assert logged(0, first) == 0 and logged(first, second) == 1
+    auth.login("amina@example.org")
+    assert "Ama Owusu" in mentors_shown(client)
+    ama = db.scalars(
+        select(DiasporaProfile).join(User).where(User.email == "ama@example.org")
+    ).one()
+    ama.languages = ["twi"]
+    db.commit()
+    third = builds.build_full(db, root).version
+    db.commit()
+    assert logged(0, second) == 0 and logged(second, third) == 1
+    assert "Ama Owusu" not in mentors_shown(client)

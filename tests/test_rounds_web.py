@@ -156,3 +156,30 @@ def test_quotas_are_shown_with_whether_they_are_met(
     assert quotas["women_led"]["met"] and quotas["returnee"]["met"]
     page = client.get(response.location).get_data(as_text=True)
     assert "Women-led businesses" in page and "Quotas" in page
+
+
+def test_a_round_proposal_says_so_in_each_readers_language_not_the_coordinators(
+    client: FlaskClient, auth: AuthActions, db: Session, people: People, nigeria: dict[str, Any],
+    post_form: Any,
+) -> None:  # fmt: skip
+    # Jean reads MentorMatch in French and confirms the round; Amina reads it in English,
+    # then in Arabic.
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "fr"
+    auth.login("jean@example.org")
+    response = post_form("/coordinator/rounds", {"kind": "coaching", "country": "NG"})
+    matching_round = db.scalars(select(MatchingRound)).one()
+    post_form(f"/coordinator/rounds/{matching_round.id}/confirm", {}, page=response.location)
+    auth.logout()
+    pairing = db.scalars(select(Pairing).where(Pairing.entrepreneur_id == people.amina.id)).one()
+    english = f"Proposed in matching round {matching_round.id}."
+    french = f"Proposée lors du tour de mise en relation {matching_round.id}."
+
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    auth.login("amina@example.org")
+    inbox = client.get("/inbox").get_data(as_text=True)
+    page = client.get(f"/pairings/{pairing.id}").get_data(as_text=True)
+    assert english in inbox and french not in inbox
+    # Once under "Message" and once in the history.
+    assert page.count(english) == 2 and french not in page
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "fr"
+    assert french in client.get(f"/pairings/{pairing.id}").get_data(as_text=True)

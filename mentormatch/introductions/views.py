@@ -20,7 +20,15 @@ from mentormatch.followup import service as followup
 from mentormatch.followup.forms import CheckInForm, FollowWithInvestmentForm
 from mentormatch.introductions.forms import FeedbackForm, RequestForm, TransitionForm
 from mentormatch.main.errors import render_error
-from mentormatch.models import Instrument, Pairing, PairingKind, PairingState, Role, User
+from mentormatch.models import (
+    Instrument,
+    Pairing,
+    PairingEvent,
+    PairingKind,
+    PairingState,
+    Role,
+    User,
+)
 from mentormatch.money.store import latest_rates
 from mentormatch.notifications import (
     link_of,
@@ -113,6 +121,25 @@ def instrument_label(code: str | None) -> str:
 def notification_link(body: str) -> str | None:
     """Where a notification points (a page of this site), for templates."""
     return link_of(body)
+
+
+@bp.app_template_global()
+def pairing_message(pairing: Pairing) -> str:
+    """What the requester or coordinator wrote with an introduction; for one a matching
+    round proposed, that fact in the reader's language (not the confirming coordinator's)."""
+    if pairing.message:
+        return pairing.message
+    if pairing.round_id is not None:
+        return str(_("Proposed in matching round %(number)d.", number=pairing.round_id))
+    return ""
+
+
+@bp.app_template_global()
+def event_note(event: PairingEvent) -> str:
+    """An event's note for the history; a round's proposal says so in the reader's language."""
+    if not event.note and event.action == "propose":
+        return pairing_message(event.pairing)
+    return event.note or ""
 
 
 @bp.app_template_global()

@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 
 from mentormatch.db import utcnow
 from mentormatch.matches import adapter
-from mentormatch.matches.changes import changes_since, matching_version
+from mentormatch.matches.changes import changes_since, forget_changes_up_to, matching_version
 from mentormatch.matching import MatchIndex
 from mentormatch.matching.index import NeedsRebuild
 from mentormatch.matching.store import (
@@ -82,14 +82,22 @@ def load_all(session: Session) -> MatchIndex:
 
 
 def build_full(session: Session, root: Path) -> BuildReport:
-    """Fit the whole index from the database and publish it."""
+    """Fit the whole index from the database and publish it; forget the change log up to
+    the build before this one (the caller commits)."""
     started = time.perf_counter()
+    previous = current(root)
     # Read before loading: a change landing meanwhile shows up as the next version.
     version = matching_version(session)
     index = load_all(session)
     meta = {"version": version, "base_version": version, "overlay": None,
             "built_at": utcnow().isoformat()}  # fmt: skip
     publish(index, root, f"v{version}-{os.getpid()}-{int(time.time())}", meta)
+    # Web processes read the log after the version of the index they hold; one still on
+    # the previous build (or another machine's worker a build behind) reads after that
+    # build's version at the earliest. Older entries are read by nobody: 10 edits a second
+    # would otherwise add close to a million rows a day.
+    if previous is not None:
+        forget_changes_up_to(session, int(previous["base_version"]))
     return BuildReport("full", version, time.perf_counter() - started)
 
 

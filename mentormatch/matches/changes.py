@@ -64,7 +64,8 @@ def changed_after_version(session: Session, version: int) -> set[Change]:
 
 
 def forget_changes_up_to(session: Session, version: int) -> None:
-    """Drop the log up to a version an index was fully built at (the worker does)."""
+    """Drop the log up to a version an index was fully built at (the worker does, a build
+    behind: matches/builds.build_full)."""
     session.execute(delete(MatchingChange).where(MatchingChange.version <= version))
 
 

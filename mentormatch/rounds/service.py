@@ -360,9 +360,9 @@ def confirm(
                     score=float(pair["score"]),
                     reasons=list(pair["reasons"]),
                     components=pair.get("components"),
+                    # No note: pages say "proposed in matching round N" in each reader's
+                    # language (introductions/views.pairing_message).
                     round_id=matching_round.id,
-                    # Shown to both people, in the confirming coordinator's language.
-                    note=_("Proposed in matching round %(number)d.", number=matching_round.id),
                     policy=policy,
                     now=now,
                 )
