@@ -21,7 +21,7 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 import pytz
-from babel.languages import get_official_languages
+from babel.languages import get_official_languages, get_territory_language_info
 from flask import Flask, g, has_request_context, request, session
 from flask_babel import Babel, Domain, force_locale, get_locale
 from flask_login import current_user
@@ -108,10 +108,20 @@ def country_language(country_code: str | None) -> str | None:
         return None
     # Nationally official and de facto official (Arabic in Morocco, English in the US),
     # never only regional ones: Italy's French is the Aosta Valley's, not an Italian's.
-    for code in get_official_languages(country_code, regional=False, de_facto=True):
-        if code in LANGUAGES:
-            return code
-    return None
+    official = [
+        code
+        for code in get_official_languages(country_code, regional=False, de_facto=True)
+        if code in LANGUAGES
+    ]
+    if not official:
+        return None
+    # The most spoken (CLDR's share of the population); on a tie, not English, which
+    # everyone gets anyway when nothing fits: Sudan's Arabic and English are both 61 %.
+    spoken = get_territory_language_info(country_code)
+    return max(
+        official,
+        key=lambda code: (spoken.get(code, {}).get("population_percent", 0), code != "en"),
+    )
 
 
 def language_of(user: User | None) -> str:

@@ -58,6 +58,8 @@ def code_sms_to(app: Any, post_form: Any, phone: str, page_language: str) -> str
         ("MA", "+212 612 345 678", "fr", "ar"),  # Morocco: Arabic before (de facto) French
         ("NG", "+234 803 555 0101", "fr", "en"),  # Nigeria: English
         ("ET", "+251 91 123 4567", "fr", "en"),  # Amharic: not written in MentorMatch
+        ("SD", "+249 91 234 5678", "en", "ar"),  # Sudan: Arabic, as widely spoken as English
+        ("CM", "+237 6 71 23 45 67", "en", "fr"),  # Cameroon: more French than English
     ],
 )
 def test_a_farmer_imported_without_a_language_gets_texts_in_the_language_of_their_country(
