@@ -8,8 +8,8 @@ Jean coordinates from Rome in English and approves. Each sees amounts in the cur
 they were typed in, written the reader's way, with the dollar figure beside, and times
 in their own zone.
 
-The French and Arabic words asserted here are the vocabulary of /work/notes/i18n.md
-("mise en relation", "تعارف"); they pass once the areas' catalogues are translated.
+The French and Arabic words asserted here are those docs/glossary.md rules for each term
+("mise en relation", "تعارف").
 """
 
 from __future__ import annotations
