@@ -13,9 +13,9 @@ Only the page's people are read from the database (one query for its cards), rea
 worded for the page's rows only, and coaching loads come from one grouped query. The
 records the reasons are worded from are kept between pages (CachedRecords) and read again
 only for people whose change was logged after the kept version; a newer overlay drops just
-the people it changed. A page makes seven
-queries: the account with its profile, the changes since the index, excluded pairs,
-coaching loads, the cards, the "shown" events, the unread notifications.
+the people it changed. A page makes seven queries: the account with its profile, the
+changes since the index, excluded pairs, coaching loads, the cards, the "shown" events,
+the unread notifications.
 See docs/decisions/015.
 """
 
