@@ -12,10 +12,12 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mentormatch.matches import builds, service
 from mentormatch.matching.store import current
+from mentormatch.models import DiasporaProfile, ExchangeRate, MatchingChange, User
 from tests import builders
 from tests.conftest import AuthActions
 
@@ -65,10 +67,6 @@ def world(db: Session, people: builders.People) -> builders.People:
 
 
 def ama_learns_hausa(db: Session) -> None:
-    from sqlalchemy import select
-
-    from mentormatch.models import DiasporaProfile, User
-
     ama = db.scalars(
         select(DiasporaProfile).join(User).where(User.email == "ama@example.org")
     ).one()
@@ -130,8 +128,6 @@ def test_a_half_built_folder_is_never_used(
 def test_a_rate_change_means_a_full_build(app: Flask, db: Session, world: builders.People) -> None:
     from datetime import date
 
-    from mentormatch.models import ExchangeRate
-
     refresh(app, db)
     db.add(ExchangeRate(currency="EUR", usd_per_unit=1.2, as_of=date(2026, 11, 29), source="t"))
     db.commit()
@@ -144,10 +140,10 @@ def investors_page(client: FlaskClient) -> str:
     return client.get("/matches?kind=investment").get_data(as_text=True).replace("\xa0", " ")
 
 
-def test_a_card_is_worded_from_the_profile_as_it_is_now(
-    app: Flask, client: FlaskClient, db: Session, world: builders.People, auth: AuthActions
-) -> None:
-    # Records behind the reasons are kept between pages; a change must not show the old one.
+def bello_invests_and_amina_sees_it(
+    app: Flask, client: FlaskClient, db: Session, auth: AuthActions
+) -> DiasporaProfile:
+    """Bello, an investor from Kano, is published; Amina sees his ticket on her page."""
     bello = builders.make_diaspora(
         db, "Bello Sani", "bello@example.org", value_chains=("poultry",), languages=["hau"],
         origin_regions=["NG-KN"], interest_regions=[], residence_country="GB",
@@ -158,6 +154,14 @@ def test_a_card_is_worded_from_the_profile_as_it_is_now(
     refresh(app, db)
     auth.login("amina@example.org")
     assert "Invests USD 2,000–20,000" in investors_page(client)
+    return bello
+
+
+def test_a_card_is_worded_from_the_profile_as_it_is_now(
+    app: Flask, client: FlaskClient, db: Session, world: builders.People, auth: AuthActions
+) -> None:
+    # Records behind the reasons are kept between pages; a change must not show the old one.
+    bello = bello_invests_and_amina_sees_it(app, client, db, auth)
     bello.ticket_min = 3000
     db.commit()
     # Before the worker looks, and after it has published the change.
@@ -172,16 +176,7 @@ def test_a_change_published_while_nobody_looked_is_not_hidden_by_kept_records(
     # Records are kept across publications for the people who did not change; Bello's
     # changed after his record was kept, and the page is next read only once the worker
     # has published two more versions.
-    bello = builders.make_diaspora(
-        db, "Bello Sani", "bello@example.org", value_chains=("poultry",), languages=["hau"],
-        origin_regions=["NG-KN"], interest_regions=[], residence_country="GB",
-        offers_coaching=False, mentee_capacity=0, hours_per_month=0, offers_investment=True,
-        ticket_min=2000, ticket_max=20000, ticket_currency="USD", investment_instruments=["loan"],
-    )  # fmt: skip
-    db.commit()
-    refresh(app, db)
-    auth.login("amina@example.org")
-    assert "Invests USD 2,000–20,000" in investors_page(client)
+    bello = bello_invests_and_amina_sees_it(app, client, db, auth)
     bello.ticket_min = 3000
     db.commit()
     assert refresh(app, db).action == "overlay"
@@ -194,10 +189,6 @@ def test_a_change_published_while_nobody_looked_is_not_hidden_by_kept_records(
 def test_full_builds_forget_the_change_log_a_build_behind_and_pages_stay_right(
     app: Flask, client: FlaskClient, db: Session, world: builders.People, auth: AuthActions
 ) -> None:
-    from sqlalchemy import func, select
-
-    from mentormatch.models import DiasporaProfile, MatchingChange, User
-
     def logged(after: int, up_to: int) -> int:
         version = MatchingChange.version
         return db.scalar(select(func.count()).where(version > after, version <= up_to)) or 0
