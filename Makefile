@@ -108,6 +108,7 @@ lint: install
 	$(BIN)/ruff check mentormatch tests seed_data migrations scripts deploy
 	$(BIN)/ruff format --check mentormatch tests seed_data migrations scripts deploy
 	$(BIN)/mypy
+	$(BIN)/mypy scripts
 
 ## make bench: engine, matching round and results page timings; the page on a throwaway
 ## PostgreSQL when one is installed (.ci/with-postgres). The last line is one JSON object.

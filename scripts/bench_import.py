@@ -106,9 +106,11 @@ def main() -> None:
 
         started = time.perf_counter()
         with session_scope() as session:
+            coordinator = session.get(type(jean), jean_id)
+            assert coordinator is not None, "the benchmark's coordinator was not saved"
             job = jobs.store_upload(
                 session,
-                session.get(type(jean), jean_id),
+                coordinator,
                 "survey.xlsx" if args.xlsx else "survey.csv",
                 data,
                 None,
