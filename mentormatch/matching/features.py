@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Protocol
 
 import numpy as np
@@ -36,12 +37,20 @@ from mentormatch.matching.text import SkillText
 Matrix = NDArray[np.float32]
 
 
+@lru_cache(maxsize=64)
+def _binarizer(classes: tuple[str, ...]) -> tuple[MultiLabelBinarizer, frozenset[str]]:
+    """A binarizer fitted to `classes`, and the classes as a set."""
+    binarizer = MultiLabelBinarizer(classes=list(classes), sparse_output=True)
+    return binarizer.fit([]), frozenset(classes)
+
+
 def multi_hot(values: Iterable[Iterable[str]], classes: Sequence[str]) -> sp.csr_matrix:
     """Sets of codes as a sparse 0/1 matrix over fixed classes; unknown codes are ignored."""
-    known = set(classes)
-    binarizer = MultiLabelBinarizer(classes=list(classes), sparse_output=True)
+    # Fitted once per list of classes: fitting checks its parameters each time, which cost
+    # more than the transform itself when an overlay of a few people is built every second.
+    binarizer, known = _binarizer(tuple(classes))
     rows = [[v for v in row if v in known] for row in values]
-    return sp.csr_matrix(binarizer.fit_transform(rows), dtype=np.float32)
+    return sp.csr_matrix(binarizer.transform(rows), dtype=np.float32)
 
 
 def dense(matrix: sp.spmatrix) -> Matrix:

@@ -342,6 +342,7 @@ class MatchIndex:
         records: RecordLookup | None = None,
         entrepreneurs: Sequence[EntrepreneurRecord] = (),
         diaspora: Sequence[DiasporaRecord] = (),
+        text: SkillText | None = None,
     ) -> None:
         self.taxonomy = taxonomy
         self.vocab = vocab
@@ -356,7 +357,9 @@ class MatchIndex:
         # The records the index was fitted on, when it was (not when loaded from disk).
         self.entrepreneurs = list(entrepreneurs)
         self.diaspora = list(diaspora)
-        self.text = SkillText(taxonomy.skill_keywords, list(taxonomy.skill_labels))
+        # Reading the keyword list takes a few milliseconds: an updated index reuses its
+        # base's (and the words it has already looked up), since updates never add skills.
+        self.text = text or SkillText(taxonomy.skill_keywords, list(taxonomy.skill_labels))
         self._countries: dict[Side, frozenset[str]] = {}
 
     # --- fitting -----------------------------------------------------------------------
@@ -380,7 +383,7 @@ class MatchIndex:
         )
         records = InMemoryRecords({e.id: e for e in es}, {d.id: d for d in ds})
         places = {d.id: (d.origin_regions, d.interest_regions) for d in ds}
-        return cls(taxonomy, vocab, [part], places, records, es, ds)
+        return cls(taxonomy, vocab, [part], places, records, es, ds, text)
 
     def updated(
         self,
@@ -418,7 +421,9 @@ class MatchIndex:
         if new_places:
             base_members = [_Places(*self.member_places.get(int(i), ((), ()))) for i in base.d.ids]
             extra = region_table(new_places, base_members, self.taxonomy)
-        text = SkillText(self.taxonomy.skill_keywords, vocab.skills)
+        text = self.text
+        if text.skills != list(vocab.skills):  # not expected: vocabularies list every skill
+            text = SkillText(self.taxonomy.skill_keywords, vocab.skills)
         overlay = _Part.build(
             entrepreneur_features(es, grown, self.taxonomy, text),
             diaspora_features(ds, grown, self.taxonomy, text),
@@ -437,7 +442,9 @@ class MatchIndex:
                 )
             updated_base.columns[kind] = shown
         records = _Layered(self.records, es, ds, hidden_e, hidden_d)
-        index = MatchIndex(self.taxonomy, grown, [updated_base, overlay], member_places, records)
+        index = MatchIndex(
+            self.taxonomy, grown, [updated_base, overlay], member_places, records, text=text
+        )
         index.hidden_e, index.hidden_d = frozenset(hidden_e), frozenset(hidden_d)
         if self.entrepreneurs or self.diaspora:
             index.entrepreneurs = [e for e in self.entrepreneurs if e.id not in hidden_e] + es
