@@ -7,8 +7,8 @@ entrepreneurs and 5,000 diaspora members (`flask seed --synthetic`), 32 connecti
 It measures, and prints with a JSON line at the end:
 
 1. `/` (logged in) and `/matches` throughput and latency (p50, p99) with 32 connections;
-2. `/matches`, then `/`, while 10 profile edits a second are saved (each one moves the
-   matching data version, so the worker keeps publishing overlays);
+2. `/matches` and `/` in turns while 10 profile edits a second are saved (each one moves
+   the matching data version, so the worker keeps publishing overlays);
 3. how long a profile change takes to show in someone else's suggestions;
 4. the slowest request while the worker runs a full build (a new exchange rate, which
    changes everyone's amounts): no request may wait for a build; then `/matches` with 2
@@ -122,10 +122,20 @@ def log_in(client: Client, email: str) -> None:
 Run = dict[str, float]  # requests, seconds, p50_ms, p99_ms, max_ms, errors
 
 
+# How the load reaches gunicorn. Behind nginx as deployed (proxy_pass without upstream
+# keepalive), every request comes on a new connection, and whichever gunicorn worker is
+# free accepts it. A client that keeps its connections open instead pins each to the
+# worker that accepted it first: 32 connections were seen split 32/0, 28/4 and 5/27, so
+# one process served while the other idled and a phase measured half the machine.
+# `--keep-alive` measures that way too, for comparison.
+KEEP_ALIVE = False
+
+
 def hammer(clients: list[Client], path: str, seconds: float) -> Run:
     """`path` requested over and over for `seconds` by as many connections as `clients`,
     each request as one of them (their cookies, address and language): by wrk when it is
-    installed (C: it leaves the 2 cores to the server), else by the Python clients."""
+    installed (C: it leaves the 2 cores to the server), else by the Python clients. Each
+    request on a new connection unless KEEP_ALIVE."""
     if shutil.which("wrk"):
         return wrk_run(clients, path, seconds)
     return python_run(clients, path, seconds)
@@ -142,6 +152,8 @@ def python_run(clients: list[Client], path: str, seconds: float) -> Run:
         while time.monotonic() < deadline:
             began = time.monotonic()
             status, _, _ = client.request(path, "GET", path)
+            if not KEEP_ALIVE:
+                client.close()
             with lock:
                 results.append((time.monotonic() - began, status))
 
@@ -169,6 +181,7 @@ request = function()
   local p = people[(n %% #people) + 1]
   local headers = {["Cookie"] = p[1], ["X-Forwarded-For"] = p[2], ["X-Forwarded-Proto"] = "https"}
   if p[3] ~= "" then headers["Accept-Language"] = p[3] end
+  if %(close)s then headers["Connection"] = "close" end
   return wrk.format("GET", "%(path)s", headers)
 end
 done = function(summary, latency, requests)
@@ -192,7 +205,8 @@ def wrk_run(clients: list[Client], path: str, seconds: float) -> Run:
         f"{{{lua(cookie[id(c)])}, {lua(c.address)}, {lua(c.language or '')}}}" for c in clients
     )
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(WRK_SCRIPT % {"people": people, "path": path})
+        close = "false" if KEEP_ALIVE else "true"
+        script.write(WRK_SCRIPT % {"people": people, "path": path, "close": close})
     url = f"http://127.0.0.1:{clients[0].port}{path}"
     duration = f"-d{max(1, round(seconds))}s"
     command = ["wrk", "-t2", f"-c{len(clients)}", duration, "--timeout", "30s",
@@ -345,7 +359,12 @@ def main() -> int:
                         help="turns of the languages (slow patches weigh on all)")  # fmt: skip
     parser.add_argument("--languages-only", action="store_true",
                         help="measure / and /matches in each language only")  # fmt: skip
+    parser.add_argument(
+        "--keep-alive", action="store_true", help="keep connections open (each stays on one worker)"
+    )
     options = parser.parse_args()
+    global KEEP_ALIVE
+    KEEP_ALIVE = options.keep_alive
 
     postgres, redis = Postgres(), Redis()
     processes: list[subprocess.Popen[bytes]] = []
@@ -391,7 +410,8 @@ def main() -> int:
 
         figures: dict[str, object] = {"n_entrepreneurs": options.entrepreneurs,
                                       "n_diaspora": options.diaspora,
-                                      "connections": options.connections}  # fmt: skip
+                                      "connections": options.connections,
+                                      "keep_alive": KEEP_ALIVE}  # fmt: skip
         # In turns, three times each, so a slow patch of the machine weighs on both alike.
         home_runs, matches_runs = [], []
         for _ in range(3):
@@ -408,28 +428,29 @@ def main() -> int:
             print(json.dumps(figures, sort_keys=True, default=float))
             return 0
 
-        # 10 profile edits a second while /matches is under load: the page's 32 connections
-        # plus up to EDITORS more, each edit on a different entrepreneur's account. Then `/`
-        # under the same edits, so the share compares like with like.
+        # 10 profile edits a second, each on a different entrepreneur's account (up to
+        # EDITORS more connections beside the page's 32), for the whole of a phase in which
+        # /matches and `/` take turns, three times each: both pages share the same edits and
+        # the same slow patches of the machine, so the share compares like with like.
         editing = [Client(web_port, f"198.19.0.{n + 1}", t0) for n in range(EDITORS)]
         for client, email in zip(editing, editor_emails, strict=True):
             log_in(client, email)
-
-        def while_editing(path: str, label: str) -> tuple[dict[str, float], int]:
-            edits = [0]
-            until = time.monotonic() + options.seconds
-            pacer = threading.Thread(
-                target=editors, args=(editing, 10.0, until, edits), daemon=True
-            )
-            pacer.start()
-            busy = summary(label, [hammer(clients, path, options.seconds)])
-            pacer.join(90)
-            print(f"profile edits saved meanwhile: {edits[0]} "
-                  f"({edits[0] / options.seconds:.1f}/s)")  # fmt: skip
-            return busy, edits[0]
-
-        busy, figures["edits_saved"] = while_editing("/matches", "/matches with 10 edits/s")
-        home_busy, figures["edits_saved_home"] = while_editing("/", "/ with 10 edits/s")
+        edits = [0]
+        turn = options.seconds / 3
+        pacer = threading.Thread(
+            target=editors, args=(editing, 10.0, time.monotonic() + 6 * turn, edits), daemon=True
+        )
+        pacer.start()
+        busy_runs, home_busy_runs = [], []
+        for _ in range(3):
+            busy_runs.append(hammer(clients, "/matches", turn))
+            home_busy_runs.append(hammer(clients, "/", turn))
+        pacer.join(90)
+        busy = summary("/matches with 10 edits/s", busy_runs)
+        home_busy = summary("/ with 10 edits/s", home_busy_runs)
+        print(f"profile edits saved meanwhile: {edits[0]} "
+              f"({edits[0] / (2 * options.seconds):.1f}/s)")  # fmt: skip
+        figures["edits_saved"] = edits[0]
         figures["matches_during_edits"], figures["home_during_edits"] = busy, home_busy
         figures["matches_share_of_home_during_edits"] = (
             busy["rps"] / home_busy["rps"] if home_busy["rps"] else 0
