@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mentormatch.matches import builds, service
+from mentormatch.matches.changes import matching_version
 from mentormatch.matching.store import current
 from mentormatch.models import DiasporaProfile, ExchangeRate, MatchingChange, User
 from tests import builders
@@ -213,3 +214,24 @@ def test_full_builds_forget_the_change_log_a_build_behind_and_pages_stay_right(
     db.commit()
     assert logged(0, second) == 0 and logged(second, third) == 1
     assert "Ama Owusu" not in mentors_shown(client)
+
+
+def test_a_full_build_in_a_child_process_is_published_and_served(
+    app: Flask,
+    client: FlaskClient,
+    db: Session,
+    world: builders.People,
+    auth: AuthActions,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The worker's way in production: `flask matching build-index --full` in a child
+    # process at a lower CPU priority, with the worker's environment.
+    monkeypatch.setenv("MENTORMATCH_ENV", "testing")
+    monkeypatch.setenv("DATABASE_URL", app.config["DATABASE_URL"])
+    monkeypatch.setenv("MATCHING_INDEX_DIR", app.config["MATCHING_INDEX_DIR"])
+    root = Path(app.config["MATCHING_INDEX_DIR"])
+    report = builds.build_full_in_child(db, root)
+    assert report.action == "full"
+    assert report.version == matching_version(db) == (current(root) or {}).get("version")
+    auth.login("amina@example.org")
+    assert "Musa Abdullahi" in mentors_shown(client)
