@@ -16,7 +16,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import String, or_, select, type_coerce
+from sqlalchemy import Select, String, bindparam, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from mentormatch import taxonomy as tx
@@ -276,13 +276,24 @@ def excluded_pairs(session: Session, kind: Kind, since: datetime, **party: int) 
     """(entrepreneur id, diaspora id) pairs not to suggest for this kind: an open pairing,
     or one declined or rejected after `since` (the cooling-off period) or closed for
     conduct; optionally only those of one party (entrepreneur_id=… or diaspora_id=…)."""
+    values: dict[str, Any] = {"kind": PairingKind(kind.value), "since": since}
+    values.update((f"party_{column}", value) for column, value in party.items())
+    return {(e, d) for e, d in session.execute(_excluded_statement(tuple(party)), values)}
+
+
+@lru_cache(maxsize=8)
+def _excluded_statement(columns: tuple[str, ...]) -> Select[int, int]:
+    # Built once with placeholders: building it took half the query's time on every page.
     statement = select(Pairing.entrepreneur_id, Pairing.diaspora_id).where(
-        Pairing.kind == PairingKind(kind.value),
-        or_(Pairing.state.in_(OPEN_STATES), no_second_chance_yet(since)),
+        Pairing.kind == bindparam("kind"),
+        or_(
+            Pairing.state.in_(OPEN_STATES),
+            no_second_chance_yet(bindparam("since", type_=Pairing.state_changed_at.type)),
+        ),
     )
-    for column, value in party.items():
-        statement = statement.where(getattr(Pairing, column) == value)
-    return {(e, d) for e, d in session.execute(statement)}
+    for column in columns:
+        statement = statement.where(getattr(Pairing, column) == bindparam(f"party_{column}"))
+    return statement
 
 
 def load(session: Session) -> dict[int, int]:

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, Select, Subquery, and_, func, or_, select
+from sqlalchemy import BindParameter, ColumnElement, Select, Subquery, and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from mentormatch import taxonomy
@@ -70,9 +70,10 @@ def coaching_loads(session: Session, mentor_ids: Sequence[int] | None = None) ->
     return {mentor: count for mentor, count in session.execute(statement)}
 
 
-def no_second_chance_yet(since: datetime) -> ColumnElement[bool]:
+def no_second_chance_yet(since: datetime | BindParameter[datetime]) -> ColumnElement[bool]:
     """Pairings after which the same two are not suggested or introduced again: declined
-    or rejected since `since` (the cooling-off period), or closed for conduct, ever."""
+    or rejected since `since` (the cooling-off period, or a placeholder for it), or closed
+    for conduct, ever."""
     return or_(
         and_(
             Pairing.state.in_((S.DECLINED, S.REJECTED)),
