@@ -22,6 +22,7 @@ from mentormatch import create_app
 from mentormatch.auth.passwords import use_hasher
 from mentormatch.cli import alembic_config
 from mentormatch.db import Base, make_engine
+from mentormatch.matches import service as matches_service
 from mentormatch.money.store import load_seed_rates
 from mentormatch.places import store as places_store
 from mentormatch.taxonomy import load_taxonomy
@@ -140,6 +141,9 @@ def app(
 ) -> Iterator[Flask]:
     monkeypatch.setenv("MENTORMATCH_INSTANCE_PATH", str(tmp_path / "instance"))
     reset_database(app_config["DATABASE_URL"])
+    # Versions start again in the emptied database: what a process kept from the previous
+    # test's data (indexes, records, coaching loads) could carry the same version numbers.
+    matches_service.clear_cache()
     app = create_app(app_config)
     yield app
     app.extensions["mm_engine"].dispose()

@@ -85,6 +85,25 @@ def test_a_full_mentor_is_not_suggested_for_coaching(
     assert "Tesfaye Bekele" not in client.get("/matches").get_data(as_text=True)
 
 
+def test_suggestions_follow_a_mentor_filling_up_and_freeing_a_place_between_two_pages(
+    client: FlaskClient, db: Session, auth: AuthActions, people: People
+) -> None:
+    # The page keeps mentors' loads between requests: they must be read again as soon as
+    # a place is taken or freed, never leave a full mentor suggested.
+    people.tesfaye.mentee_capacity = 1
+    kwame = another_entrepreneur(db, "Kwame Mensah", "kwame@example.org")
+    pairing = request(db, kwame.user, kwame, people.tesfaye)
+    db.commit()
+    auth.login("amina@example.org")
+    assert "Tesfaye Bekele" in client.get("/matches").get_data(as_text=True)
+    service.accept(db, pairing, people.tesfaye.user)
+    db.commit()
+    assert "Tesfaye Bekele" not in client.get("/matches").get_data(as_text=True)
+    service.withdraw(db, pairing, kwame.user, reason="found_help")
+    db.commit()
+    assert "Tesfaye Bekele" in client.get("/matches").get_data(as_text=True)
+
+
 def test_fewer_places_take_the_newest_accepted_out_of_the_queue_with_a_reason(
     client: FlaskClient, db: Session, auth: AuthActions, post_form: Any, people: People
 ) -> None:

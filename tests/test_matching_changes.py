@@ -1,5 +1,6 @@
 """The matching data version changes exactly when something the engine reads changes
-(issue 10): a profile's engine fields, an account switched off, rates; never a log-in."""
+(issue 10): a profile's engine fields, an account switched off, rates; never a log-in.
+The coaching loads' version moves exactly when a mentor's place is taken or freed."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ from datetime import date
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from mentormatch.matches.changes import changes_since, matching_version
+from mentormatch.matches.changes import changes_since, loads_version, matching_version
 from mentormatch.models import ChangedSide, ExchangeRate
+from mentormatch.pairings import service
 from tests import builders
 from tests.conftest import AuthActions
+from tests.pairing_builders import another_entrepreneur, request
 
 
 def test_logging_in_does_not_change_the_version(
@@ -65,3 +68,32 @@ def test_a_new_profile_and_new_rates_change_it(db: Session, people: builders.Peo
                         source="test"))  # fmt: skip
     db.commit()
     assert (ChangedSide.ALL, 0) in changes_since(db, middle)[1]
+
+
+def test_the_loads_version_moves_when_a_place_is_taken_or_freed_and_only_then(
+    db: Session, people: builders.People
+) -> None:
+    kwame = another_entrepreneur(db, "Kwame Mensah", "kwame@example.org")
+    db.commit()
+    before = loads_version(db)
+    pairing = request(db, kwame.user, kwame, people.tesfaye)
+    investment = request(db, people.amina.user, people.amina, people.fatou, kind="investment")
+    people.tesfaye.headline = "Poultry and feed, 20 years"
+    db.commit()
+    assert loads_version(db) == before  # a request takes no place yet
+    service.accept(db, pairing, people.tesfaye.user)
+    db.commit()
+    assert loads_version(db) == before + 1
+    service.accept(db, investment, people.fatou.user)  # investment: no coaching place
+    db.commit()
+    assert loads_version(db) == before + 1
+    service.withdraw(db, pairing, kwame.user, reason="found_help")
+    db.commit()
+    assert loads_version(db) == before + 2
+
+
+def test_deleting_a_profile_moves_the_loads_version(db: Session, people: builders.People) -> None:
+    before = loads_version(db)
+    db.delete(people.fatou)
+    db.commit()
+    assert loads_version(db) > before

@@ -8,6 +8,11 @@ account switched on or off, new exchange rates or taxonomy rows: each bumps
 inputs (coaching load, excluded pairs), read per request.
 
 Reading the version is one primary-key lookup (`matching_version`). See docs/decisions/015.
+
+Coaching loads have their own counter, `matching_state.loads_version`: a coaching pairing
+entering or leaving the states that take a mentor's place (accepted, approved), a pairing
+or a profile deleted (pairings go with their profiles), bumps it in the same transaction,
+so web processes keep the loads between pages and read them again only when it moves.
 """
 
 from __future__ import annotations
@@ -21,12 +26,15 @@ from sqlalchemy.orm import ORMExecuteState, Session
 from mentormatch.db import utcnow
 from mentormatch.matches.adapter import ENGINE_FIELDS
 from mentormatch.models import (
+    CAPACITY_STATES,
     ChangedSide,
     DiasporaProfile,
     EntrepreneurProfile,
     ExchangeRate,
     MatchingChange,
     MatchingState,
+    Pairing,
+    PairingKind,
     Skill,
     User,
     ValueChain,
@@ -39,6 +47,12 @@ SIDES = {EntrepreneurProfile: ChangedSide.ENTREPRENEUR, DiasporaProfile: Changed
 EVERYONE = (ExchangeRate, Skill, ValueChain, ValueChainGroup)
 EVERYONE_TABLES = {model.__table__.name for model in EVERYONE}  # type: ignore[attr-defined]
 STATE_ID = 1
+
+
+# A pairing's fields that decide whether it takes one of its mentor's coaching places.
+LOAD_FIELDS = ("kind", "state", "diaspora_id")
+# Tables whose rows, deleted in bulk, take their pairings with them (and so mentors' loads).
+PEOPLE_TABLES = {"entrepreneur_profiles", "diaspora_profiles", "users"}
 
 
 def matching_version(session: Session) -> int:
@@ -91,6 +105,59 @@ def record_changes(session: Session, changes: Iterable[Change]) -> int:
     return version
 
 
+def loads_version(session: Session) -> int:
+    """The coaching loads' current version (one primary-key lookup)."""
+    version = session.scalar(
+        select(MatchingState.loads_version).where(MatchingState.id == STATE_ID)
+    )
+    return int(version or 0)
+
+
+def record_load_change(session: Session) -> None:
+    """Bump the coaching loads' version, on the session's connection."""
+    conn = session.connection()
+    bumped = conn.execute(
+        update(MatchingState)
+        .where(MatchingState.id == STATE_ID)
+        .values(loads_version=MatchingState.loads_version + 1)
+    )
+    if bumped.rowcount == 0:  # an emptied database (tests truncate every table)
+        conn.execute(
+            insert(MatchingState).values(
+                id=STATE_ID, version=0, loads_version=1, changed_at=utcnow()
+            )
+        )
+
+
+def _takes_a_place(kind: Any, state: Any) -> bool:
+    return PairingKind(kind) is PairingKind.COACHING and state in CAPACITY_STATES
+
+
+def _load_changed(pairing: Pairing) -> bool:
+    """Whether this edited pairing took a place before or takes one now."""
+    attrs = inspect(pairing).attrs
+    if not any(attrs[name].history.has_changes() for name in LOAD_FIELDS):
+        return False
+    before = {
+        name: (attrs[name].history.deleted or [getattr(pairing, name)])[0] for name in LOAD_FIELDS
+    }
+    return _takes_a_place(before["kind"], before["state"]) or _takes_a_place(
+        pairing.kind, pairing.state
+    )
+
+
+def loads_change_in_flush(session: Session) -> bool:
+    """Whether the pending flush may change a mentor's coaching load."""
+    with session.no_autoflush:
+        for obj in session.new:
+            if isinstance(obj, Pairing) and _takes_a_place(obj.kind, obj.state):
+                return True
+        for obj in session.deleted:
+            if isinstance(obj, Pairing | User | EntrepreneurProfile | DiasporaProfile):
+                return True
+        return any(isinstance(obj, Pairing) and _load_changed(obj) for obj in session.dirty)
+
+
 def _engine_fields_changed(obj: Any) -> bool:
     state = inspect(obj)
     return any(state.attrs[name].history.has_changes() for name in ENGINE_FIELDS[type(obj)])
@@ -130,13 +197,31 @@ def _after_flush(session: Session, _context: Any) -> None:
     found = changes_in_flush(session)
     if found:
         record_changes(session, found)
+    if loads_change_in_flush(session):
+        record_load_change(session)
 
 
 @event.listens_for(Session, "do_orm_execute")
 def _bulk_statements(state: ORMExecuteState) -> None:
-    # Bulk INSERT/UPDATE/DELETE of rates or taxonomy rows (rates are loaded in batches).
+    # Bulk INSERT/UPDATE/DELETE of rates or taxonomy rows (rates are loaded in batches),
+    # or of pairings (synthetic data, clean-ups): the loads are read again.
     statement = state.statement
     if isinstance(statement, Insert | Update | Delete):
-        table = getattr(statement, "table", None)
-        if getattr(table, "name", None) in EVERYONE_TABLES:
+        name = getattr(getattr(statement, "table", None), "name", None)
+        if name in EVERYONE_TABLES:
             record_changes(state.session, [(ChangedSide.ALL, 0)])
+        pairings_moved = name == "pairings" and _may_change_loads(statement)
+        if pairings_moved or (name in PEOPLE_TABLES and isinstance(statement, Delete)):
+            record_load_change(state.session)
+
+
+def _may_change_loads(statement: Insert | Update | Delete) -> bool:
+    """Any bulk insert or delete of pairings; an update only when it sets a field that
+    decides a place (SQLite's row lock is a no-op UPDATE of the id: locking.lock_row)."""
+    if not isinstance(statement, Update):
+        return True
+    values = getattr(statement, "_values", None)  # no public accessor in SQLAlchemy 2.x
+    if not values:
+        return True  # values we cannot see: count it
+    names = {getattr(column, "key", column) for column in values}
+    return bool(names & set(LOAD_FIELDS))

@@ -13,9 +13,10 @@ Only the page's people are read from the database (one query for its cards), rea
 worded for the page's rows only, and coaching loads come from one grouped query. The
 records the reasons are worded from are kept between pages (CachedRecords) and read again
 only for people whose change was logged after the kept version; a newer overlay drops just
-the people it changed. A page makes seven queries: the account with its profile, the
-changes since the index, excluded pairs, coaching loads, the cards, the "shown" events,
-the unread notifications.
+the people it changed. Coaching loads are kept too, and counted again only when their
+version moves. A page makes seven queries: the account with its profile, the changes since
+the index, excluded pairs, the loads' version, the cards, the "shown" events, the unread
+notifications.
 See docs/decisions/015.
 """
 
@@ -39,8 +40,14 @@ from mentormatch import learning
 from mentormatch import taxonomy as tx
 from mentormatch.db import utcnow
 from mentormatch.matches import adapter
-from mentormatch.matches.changes import Change, changed_after_version, matching_version
+from mentormatch.matches.changes import (
+    Change,
+    changed_after_version,
+    loads_version,
+    matching_version,
+)
 from mentormatch.matching import (
+    CoachingLoads,
     DiasporaRecord,
     EntrepreneurRecord,
     Kind,
@@ -158,6 +165,26 @@ class CachedRecords:
         return self._get(ChangedSide.DIASPORA, ids, self.database.diaspora)
 
 
+# Coaching loads per database, with the loads version they were read at: counting every
+# accepted or approved coaching pairing on each page cost more than the rest of the page
+# together once a programme has thousands of them (11 of 25 ms at 20,000 x 5,000 with
+# 7,300). Read again only when the version moves (a pairing took or freed a place).
+_loads: dict[str, tuple[int, Mapping[int, int]]] = {}
+
+
+def coaching_loads(session: Session) -> Mapping[int, int]:
+    """Coaching places taken per mentor now: this process's copy while the loads version
+    has not moved (one primary-key lookup), else read again."""
+    key = _cache_key(session)
+    version = loads_version(session)  # first: loads read after it are at least as new
+    kept = _loads.get(key)
+    if kept is not None and kept[0] == version:
+        return kept[1]
+    loads = CoachingLoads(adapter.load(session))
+    _loads[key] = (version, loads)
+    return loads
+
+
 _inline: dict[str, Current] = {}
 _published: dict[str, tuple[tuple[int, int], str, Current]] = {}
 _bases: dict[str, MatchIndex] = {}
@@ -242,6 +269,7 @@ def clear_cache() -> None:
         _bases.clear()
         _records.clear()
         _chain_options.clear()
+        _loads.clear()
 
 
 def _for_viewer(now: Current, user: User, changed: set[Change], session: Session) -> MatchIndex:
@@ -376,7 +404,7 @@ def suggestions(
         kind,
         k,
         exclude=exclude,
-        load=adapter.load(session),
+        load=coaching_loads(session),
         among=_among(index, theirs, filters),
         records=CachedRecords(session, _cache_key(session), now, changed),
         start=start,

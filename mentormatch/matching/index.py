@@ -29,7 +29,7 @@ from __future__ import annotations
 import dataclasses
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
@@ -99,6 +99,25 @@ class TopK:
     query_ids: NDArray[np.int64]
     ids: NDArray[np.int64]
     scores: NDArray[np.float32]
+
+
+class CoachingLoads(Mapping[int, int]):
+    """Coaching places taken per diaspora profile id, kept as arrays too: a caller that
+    keeps one between queries saves each ranking a pass over every mentor with a load."""
+
+    def __init__(self, taken: Mapping[int, int]) -> None:
+        self._taken = dict(taken)
+        self.ids = np.fromiter(self._taken.keys(), dtype=np.int64, count=len(self._taken))
+        self.counts = np.fromiter(self._taken.values(), dtype=np.int64, count=len(self._taken))
+
+    def __getitem__(self, diaspora_id: int) -> int:
+        return self._taken[diaspora_id]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._taken)
+
+    def __len__(self) -> int:
+        return len(self._taken)
 
 
 class NeedsRebuild(ValueError):
@@ -562,8 +581,9 @@ class MatchIndex:
             # Only the members with a load: no loop over every member.
             taken = np.zeros(len(cols.ids), dtype=np.int64)
             if load:
-                ids = np.fromiter(load.keys(), dtype=np.int64, count=len(load))
-                counts = np.fromiter(load.values(), dtype=np.int64, count=len(load))
+                if not isinstance(load, CoachingLoads):
+                    load = CoachingLoads(load)
+                ids, counts = load.ids, load.counts
                 at = np.clip(np.searchsorted(cols.ids, ids), 0, max(len(cols.ids) - 1, 0))
                 found = (cols.ids[at] == ids) if len(cols.ids) else np.zeros(0, dtype=bool)
                 taken[at[found]] = counts[found]

@@ -30,13 +30,18 @@ class ChangedSide(enum.StrEnum):
 
 
 class MatchingState(Base):
-    """One row (id 1): the version of the data the matching index is built from."""
+    """One row (id 1): the version of the data the matching index is built from, and of
+    the mentors' coaching loads."""
 
     __tablename__ = "matching_state"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     version: Mapped[int] = mapped_column(BigInteger, default=1)
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Bumped whenever a mentor's coaching load may have changed (a coaching pairing
+    # entering or leaving accepted/approved): web processes keep the loads between pages
+    # and read them again only when it moves (docs/decisions/015).
+    loads_version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
 
 class MatchingChange(Base):
