@@ -7,12 +7,22 @@ statement), on SQLite and PostgreSQL. Every email is unique (`synthetic-e123@exa
 numbered after the rows already there), so it never runs out; nobody gets a phone or a
 password (a person set one through "Forgot password" if needed). The matching data version
 is bumped once at the end.
+
+Introductions too, because a programme at this size has thousands and the pages count them
+(coaching loads, pairs not to suggest again): each coaching mentor has 0 to `capacity`
+places taken (accepted or approved), up to 2 requests waiting and up to 3 ended
+introductions; each investor up to 3 investment introductions. An entrepreneur has at most
+one open coaching introduction (one coach). Each comes with the audit
+trail of the steps that led to its state. Scores and reasons are placeholders (0.5, none):
+no page reads them for ranking.
 """
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, insert, select
@@ -27,6 +37,10 @@ from mentormatch.models import (
     ChangedSide,
     DiasporaProfile,
     EntrepreneurProfile,
+    Pairing,
+    PairingEvent,
+    PairingKind,
+    PairingState,
     ReviewStatus,
     Role,
     User,
@@ -37,6 +51,7 @@ from mentormatch.models.profiles import (
     entrepreneur_skills_needed,
     entrepreneur_value_chains,
 )
+from mentormatch.pairings.rules import REASONS
 
 BATCH = 5000
 
@@ -45,6 +60,22 @@ BATCH = 5000
 class SyntheticReport:
     entrepreneurs: int
     diaspora: int
+    pairings: int = 0
+
+
+S = PairingState
+# The steps from a request to each state, as the workflow takes them (pairings.rules).
+STEPS: dict[PairingState, tuple[tuple[str, PairingState], ...]] = {
+    S.REQUESTED: (),
+    S.ACCEPTED: (("accept", S.ACCEPTED),),
+    S.APPROVED: (("accept", S.ACCEPTED), ("approve", S.APPROVED)),
+    S.COMPLETED: (("accept", S.ACCEPTED), ("approve", S.APPROVED), ("complete", S.COMPLETED)),
+    S.CLOSED: (("accept", S.ACCEPTED), ("approve", S.APPROVED), ("close", S.CLOSED)),
+    S.DECLINED: (("decline", S.DECLINED),),
+    S.REJECTED: (("accept", S.ACCEPTED), ("reject", S.REJECTED)),
+    S.WITHDRAWN: (("withdraw", S.WITHDRAWN),),
+}
+ENDED = (S.DECLINED, S.COMPLETED, S.WITHDRAWN, S.REJECTED, S.CLOSED)
 
 
 def _next_id(session: Session, column: Any) -> int:
@@ -133,4 +164,95 @@ def seed_synthetic(
         _insert(session, table, [{"profile_id": i, column: c} for i, codes in owned for c in codes])
     record_changes(session, [(ChangedSide.ALL, 0)])
     progress("value chains and skills written")
-    return SyntheticReport(len(es), len(ds))
+    pairings = _seed_pairings(
+        session,
+        entrepreneurs=[(e.id, user_id + i) for i, e in enumerate(es) if e.active],
+        diaspora=[
+            (d.id, user_id + len(es) + i, d.offers_coaching, d.mentee_capacity, d.offers_investment)
+            for i, d in enumerate(ds)
+            if d.active
+        ],  # fmt: skip
+        rng=random.Random(seed + 2),
+        now=now,
+    )
+    progress(f"{pairings:,} introductions written")
+    return SyntheticReport(len(es), len(ds), pairings)
+
+
+def _seed_pairings(
+    session: Session,
+    entrepreneurs: Sequence[tuple[int, int]],
+    diaspora: Sequence[tuple[int, int, bool, int, bool]],
+    rng: random.Random,
+    now: datetime,
+) -> int:
+    """Introductions between active synthetic people and their audit trails (see the
+    module docstring); never past a mentor's capacity, one per pair and kind."""
+    if not entrepreneurs:
+        return 0
+    first_id = _next_id(session, Pairing.id)
+    pairings: list[dict[str, Any]] = []
+    events: list[dict[str, Any]] = []
+    seen: set[tuple[int, int, PairingKind]] = set()
+
+    # An entrepreneur has one coach (pairings.service): an open coaching introduction each
+    # at most, drawn without replacement.
+    uncoached = list(entrepreneurs)
+    rng.shuffle(uncoached)
+
+    def add(member: int, member_user: int, kind: PairingKind, state: PairingState) -> None:
+        if kind is PairingKind.COACHING and state not in ENDED:
+            if not uncoached:
+                return
+            entrepreneur, entrepreneur_user = uncoached.pop()
+        else:
+            entrepreneur, entrepreneur_user = rng.choice(entrepreneurs)
+        if (entrepreneur, member, kind) in seen:
+            return
+        seen.add((entrepreneur, member, kind))
+        ident = first_id + len(pairings)
+        asked = now - timedelta(days=rng.randint(1, 300), minutes=rng.randint(0, 1439))
+        at = asked
+        for action, to_state in ((None, S.REQUESTED), *STEPS[state]):
+            actor = {"accept": member_user, "decline": member_user, "approve": None,
+                     "reject": None}.get(action or "", entrepreneur_user)  # fmt: skip
+            events.append({
+                "pairing_id": ident, "action": action or "request",
+                "from_state": None if action is None else events[-1]["to_state"],
+                "to_state": to_state, "actor_id": actor, "automatic": False,
+                "reason_code": _reason(rng, action), "note": "", "private_note": "",
+                "created_at": at,
+            })  # fmt: skip
+            last = at
+            at = at + timedelta(days=rng.randint(1, 20))
+        pairings.append({
+            "id": ident, "entrepreneur_id": entrepreneur, "diaspora_id": member,
+            "kind": kind, "state": state, "requested_by_id": entrepreneur_user,
+            "requester_side": "entrepreneur", "message": "", "score": 0.5, "reasons": [],
+            "reason_code": events[-1]["reason_code"], "reason_text": "",
+            "coordinator_note": "", "created_at": asked, "state_changed_at": last,
+            "version": 1 + len(STEPS[state]),
+        })  # fmt: skip
+
+    coaching, investment = PairingKind.COACHING, PairingKind.INVESTMENT
+    for member, member_user, coaches, capacity, invests in diaspora:
+        if coaches:
+            for _ in range(rng.randint(0, capacity)):
+                add(member, member_user, coaching, rng.choice((S.ACCEPTED, *[S.APPROVED] * 3)))
+            for _ in range(rng.randint(0, 2)):
+                add(member, member_user, coaching, S.REQUESTED)
+            for _ in range(rng.randint(0, 3)):
+                add(member, member_user, coaching, rng.choice(ENDED))
+        if invests:
+            for _ in range(rng.randint(0, 3)):
+                state = rng.choice((S.REQUESTED, S.APPROVED, S.DECLINED, S.COMPLETED))
+                add(member, member_user, investment, state)
+    _insert(session, Pairing, pairings)
+    _insert(session, PairingEvent, events)
+    return len(pairings)
+
+
+def _reason(rng: random.Random, action: str | None) -> str | None:
+    """A reason from the workflow's list for an ending step, else None."""
+    reasons = REASONS.get(action or "")
+    return rng.choice(sorted(reasons)) if reasons else None
