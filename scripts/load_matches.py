@@ -72,7 +72,8 @@ from sqlalchemy import select
 from mentormatch import create_app
 from mentormatch.auth.service import set_password
 from mentormatch.db import session_scope
-from mentormatch.models import DiasporaProfile, EntrepreneurProfile, User
+from mentormatch.matches.bench_page import mentor_to_change
+from mentormatch.models import EntrepreneurProfile, User
 with create_app().app_context(), session_scope() as s:
     users = s.scalars(select(User).join(EntrepreneurProfile)
                       .where(User.email.like('synthetic-%')).order_by(User.id)
@@ -81,9 +82,7 @@ with create_app().app_context(), session_scope() as s:
         set_password(user, {PASSWORD!r})
     watcher = users[-1].entrepreneur_profile
     spoken = set(watcher.languages)
-    mentor = next(d for d in s.scalars(select(DiasporaProfile).join(User)
-                  .where(User.email.like('synthetic-%'), DiasporaProfile.offers_coaching))
-                  if not spoken & set(d.languages))
+    mentor = mentor_to_change(s, watcher)
     set_password(mentor.user, {PASSWORD!r})
     print(",".join(u.email for u in users[:-1]))
     print(json.dumps({{"watcher": users[-1].email, "mentor": mentor.user.email,

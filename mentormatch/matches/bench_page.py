@@ -32,7 +32,8 @@ from sqlalchemy.orm import Session
 from mentormatch import create_app
 from mentormatch.auth.service import set_password
 from mentormatch.matches import builds, service
-from mentormatch.models import DiasporaProfile, EntrepreneurProfile, User
+from mentormatch.models import DiasporaProfile, EntrepreneurProfile, Pairing, User
+from mentormatch.pairings.queries import coaching_loads
 from mentormatch.synthetic_seed import seed_synthetic
 from mentormatch.taxonomy import load_taxonomy
 
@@ -183,6 +184,26 @@ def _language_shares(app: Any, rounds: int, echo: Callable[[str], None]) -> dict
     return figures
 
 
+def mentor_to_change(session: Session, watcher: EntrepreneurProfile) -> DiasporaProfile:
+    """An active mentor with a free coaching place, no language in common with `watcher`
+    and no introduction with them: one the change under test can make their best match."""
+    spoken = set(watcher.languages)
+    taken = coaching_loads(session)
+    met = set(
+        session.scalars(select(Pairing.diaspora_id).where(Pairing.entrepreneur_id == watcher.id))
+    )
+    return next(
+        d
+        for d in session.scalars(
+            select(DiasporaProfile).where(DiasporaProfile.offers_coaching.is_(True))
+        )
+        if not spoken & set(d.languages)
+        and d.user.is_active
+        and taken.get(d.id, 0) < d.mentee_capacity
+        and d.id not in met
+    )
+
+
 def _people(session: Session) -> tuple[str, int, Callable[[Session, DiasporaProfile], None]]:
     """A synthetic entrepreneur who logs in, a mentor with no language in common with them,
     and the change that makes the mentor their best match."""
@@ -190,14 +211,7 @@ def _people(session: Session) -> tuple[str, int, Callable[[Session, DiasporaProf
         select(EntrepreneurProfile).join(User).where(User.email.like("synthetic-%")).limit(1)
     ).one()
     set_password(watcher.user, PASSWORD)
-    spoken = set(watcher.languages)
-    mentor = next(
-        d
-        for d in session.scalars(
-            select(DiasporaProfile).where(DiasporaProfile.offers_coaching.is_(True))
-        )
-        if not spoken & set(d.languages) and d.user.is_active
-    )
+    mentor = mentor_to_change(session, watcher)
 
     def become_their_match(s: Session, profile: DiasporaProfile) -> None:
         again = s.get(EntrepreneurProfile, watcher.id)
