@@ -235,3 +235,24 @@ def test_a_full_build_in_a_child_process_is_published_and_served(
     assert report.version == matching_version(db) == (current(root) or {}).get("version")
     auth.login("amina@example.org")
     assert "Musa Abdullahi" in mentors_shown(client)
+
+
+def test_kept_records_stay_within_their_bound_and_pages_stay_right(
+    app: Flask,
+    client: FlaskClient,
+    db: Session,
+    world: builders.People,
+    auth: AuthActions,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # At national scale every person who looks would otherwise stay in each process's
+    # memory until the next change: the records kept are bounded, the pages unchanged.
+    refresh(app, db)
+    auth.login("amina@example.org")
+    unbounded = mentors_shown(client)
+    assert len(unbounded) >= 2  # Amina and two mentors behind this page: three records
+    service.clear_cache()
+    monkeypatch.setattr(service, "RECORDS_KEPT", 2)
+    for _ in range(3):
+        assert mentors_shown(client) == unbounded
+        assert all(len(kept) <= 2 for _, _, kept in service._records.values())

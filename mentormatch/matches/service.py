@@ -95,12 +95,12 @@ class DatabaseRecords:
         return {r.id: r for r in adapter.diaspora_records(self.session, ids)} if ids else {}
 
 
-# Records of people on recent pages: the same mentors come up on many people's pages, and
-# reading one from the database costs four queries. A record is used only while its profile
-# has no change logged after the index's version (see CachedRecords). When a newer index is
-# published (an overlay every second while edits stream in), only the people changed since
-# the kept records' version are dropped, not all of them: otherwise every page after each
-# publication would read its records from the database again.
+# Records of people on recent pages, at most RECORDS_KEPT per process: the same mentors
+# come up on many people's pages, and reading one from the database costs four queries. A
+# record is used only while its profile has no change logged after the index's version
+# (see CachedRecords). When a newer index is published (an overlay every second while edits
+# stream in), only the people changed since the kept records' version are dropped, not all
+# of them: otherwise every page after each publication would read its records again.
 RECORDS_KEPT = 10_000
 _records: dict[str, tuple[int, int, dict[tuple[ChangedSide, int], Any]]] = {}
 _records_lock = threading.Lock()
@@ -119,10 +119,13 @@ def _kept_records(session: Session, key: str, now: Current) -> dict[tuple[Change
             return {}  # a request still on an older index: keep nothing for it
         fresh: dict[tuple[ChangedSide, int], Any] = {}
         # The same full build, a newer overlay: drop only the people changed in between.
-        if kept is not None and kept[0] == now.base_version and len(kept[2]) <= RECORDS_KEPT:
+        if kept is not None and kept[0] == now.base_version:
             since = changed_after_version(session, kept[1])
             if (ChangedSide.ALL, 0) not in since:  # a new dict: other threads read the old
-                fresh = {who: record for who, record in kept[2].items() if who not in since}
+                # Copied first (one C call): a request still on the old version may be
+                # adding to it, and a dict must not grow while it is iterated.
+                old = dict(kept[2])
+                fresh = {who: record for who, record in old.items() if who not in since}
         _records[key] = (now.base_version, now.version, fresh)
         return fresh
 
@@ -153,6 +156,10 @@ class CachedRecords:
             fresh = read(missing)
             found.update(fresh)
             if not self.everyone:
+                if len(self.kept) + len(fresh) > RECORDS_KEPT:
+                    # Full: start again with the people of recent pages rather than grow
+                    # with every person who ever looked (100,000 at national scale).
+                    self.kept.clear()
                 self.kept.update(
                     ((side, i), r) for i, r in fresh.items() if (side, i) not in self.changed
                 )
