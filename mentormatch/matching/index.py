@@ -581,9 +581,7 @@ class MatchIndex:
             # Only the members with a load: no loop over every member.
             taken = np.zeros(len(cols.ids), dtype=np.int64)
             if load:
-                if not isinstance(load, CoachingLoads):
-                    load = CoachingLoads(load)
-                ids, counts = load.ids, load.counts
+                ids, counts = _load_arrays(load)
                 at = np.clip(np.searchsorted(cols.ids, ids), 0, max(len(cols.ids) - 1, 0))
                 found = (cols.ids[at] == ids) if len(cols.ids) else np.zeros(0, dtype=bool)
                 taken[at[found]] = counts[found]
@@ -1057,6 +1055,14 @@ class _Layered:
 
 
 Block = TypeVar("Block", _Rows, _Columns)
+
+
+def _load_arrays(load: Mapping[int, int]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Diaspora ids and their coaching loads as arrays (kept ones as they are)."""
+    if isinstance(load, CoachingLoads):
+        return load.ids, load.counts
+    ids = np.fromiter(load.keys(), dtype=np.int64, count=len(load))
+    return ids, np.fromiter(load.values(), dtype=np.int64, count=len(load))
 
 
 def _with_visible(block: Block, visible: NDArray[np.bool_]) -> Block:
