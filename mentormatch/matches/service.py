@@ -9,12 +9,12 @@ Where the index comes from is a setting (MATCHING_INDEX):
 - "inline" (tests and one-process tools): the index is fitted in this process when the
   matching data version (one primary-key lookup) has moved since the last fit.
 
-Only the page's people are read from the database (one query for its cards), reasons are
-worded for the page's rows only, and coaching loads come from one grouped query. The
-records the reasons are worded from are kept between pages (CachedRecords) and read again
-only for people whose change was logged after the kept version; a newer overlay drops just
-the people it changed. Coaching loads are kept too, and counted again only when their
-version moves. A page makes seven queries: the account with its profile, the changes since
+Only the page's people are read from the database (one query for its cards), and reasons
+are worded for the page's rows only. The records the reasons are worded from are kept
+between pages (CachedRecords) and read again only for people whose change was logged after
+the kept version; a newer overlay drops just the people it changed. Coaching loads are
+kept too, and counted again (one grouped query) only when their version moves. A page
+makes seven queries: the account with its profile, the changes since
 the index, excluded pairs, the loads' version, the cards, the "shown" events, the unread
 notifications.
 See docs/decisions/015.
