@@ -51,7 +51,7 @@ from mentormatch.models.profiles import (
     entrepreneur_skills_needed,
     entrepreneur_value_chains,
 )
-from mentormatch.pairings.rules import REASONS
+from mentormatch.pairings.rules import REASONS, TRANSITION_BY_KEY
 
 BATCH = 5000
 
@@ -64,16 +64,17 @@ class SyntheticReport:
 
 
 S = PairingState
-# The steps from a request to each state, as the workflow takes them (pairings.rules).
-STEPS: dict[PairingState, tuple[tuple[str, PairingState], ...]] = {
+# The actions from a request to each state; the states in between are the workflow's
+# (pairings.rules.TRANSITION_BY_KEY).
+STEPS: dict[PairingState, tuple[str, ...]] = {
     S.REQUESTED: (),
-    S.ACCEPTED: (("accept", S.ACCEPTED),),
-    S.APPROVED: (("accept", S.ACCEPTED), ("approve", S.APPROVED)),
-    S.COMPLETED: (("accept", S.ACCEPTED), ("approve", S.APPROVED), ("complete", S.COMPLETED)),
-    S.CLOSED: (("accept", S.ACCEPTED), ("approve", S.APPROVED), ("close", S.CLOSED)),
-    S.DECLINED: (("decline", S.DECLINED),),
-    S.REJECTED: (("accept", S.ACCEPTED), ("reject", S.REJECTED)),
-    S.WITHDRAWN: (("withdraw", S.WITHDRAWN),),
+    S.ACCEPTED: ("accept",),
+    S.APPROVED: ("accept", "approve"),
+    S.COMPLETED: ("accept", "approve", "complete"),
+    S.CLOSED: ("accept", "approve", "close"),
+    S.DECLINED: ("decline",),
+    S.REJECTED: ("accept", "reject"),
+    S.WITHDRAWN: ("withdraw",),
 }
 ENDED = (S.DECLINED, S.COMPLETED, S.WITHDRAWN, S.REJECTED, S.CLOSED)
 
@@ -212,18 +213,18 @@ def _seed_pairings(
         seen.add((entrepreneur, member, kind))
         ident = first_id + len(pairings)
         asked = now - timedelta(days=rng.randint(1, 300), minutes=rng.randint(0, 1439))
-        at = asked
-        for action, to_state in ((None, S.REQUESTED), *STEPS[state]):
+        at = last = asked
+        was: PairingState | None = None
+        for action in ("request", *STEPS[state]):
+            now_in = S.REQUESTED if was is None else TRANSITION_BY_KEY[(was, action)].to_state
             actor = {"accept": member_user, "decline": member_user, "approve": None,
-                     "reject": None}.get(action or "", entrepreneur_user)  # fmt: skip
+                     "reject": None}.get(action, entrepreneur_user)  # fmt: skip
             events.append({
-                "pairing_id": ident, "action": action or "request",
-                "from_state": None if action is None else events[-1]["to_state"],
-                "to_state": to_state, "actor_id": actor, "automatic": False,
-                "reason_code": _reason(rng, action), "note": "", "private_note": "",
-                "created_at": at,
+                "pairing_id": ident, "action": action, "from_state": was, "to_state": now_in,
+                "actor_id": actor, "automatic": False, "reason_code": _reason(rng, action),
+                "note": "", "private_note": "", "created_at": at,
             })  # fmt: skip
-            last = at
+            was, last = now_in, at
             at = at + timedelta(days=rng.randint(1, 20))
         pairings.append({
             "id": ident, "entrepreneur_id": entrepreneur, "diaspora_id": member,
@@ -252,7 +253,7 @@ def _seed_pairings(
     return len(pairings)
 
 
-def _reason(rng: random.Random, action: str | None) -> str | None:
+def _reason(rng: random.Random, action: str) -> str | None:
     """A reason from the workflow's list for an ending step, else None."""
-    reasons = REASONS.get(action or "")
+    reasons = REASONS.get(action)
     return rng.choice(sorted(reasons)) if reasons else None
