@@ -6,9 +6,14 @@ entrepreneurs and 5,000 diaspora members (`flask seed --synthetic`), 32 connecti
 
 It measures, and prints with a JSON line at the end:
 
-1. `/` (logged in) and `/matches` throughput and latency (p50, p99) with 32 connections;
+1. `/` (logged in) and `/matches` throughput and latency (p50, p99) with 32 connections
+   each busy all the time (a closed loop: the most each page can serve); then `/matches`
+   at the target traffic, 30 % of what `/` served, arriving at random (an open loop, up
+   to 32 in flight): how long a visitor waits at that traffic; and at lighter traffic
+   (`--open-shares`, default 15 % of `/`);
 2. `/matches` and `/` in turns while 10 profile edits a second are saved (each one moves
-   the matching data version, so the worker keeps publishing overlays);
+   the matching data version, so the worker keeps publishing overlays), then `/matches`
+   at the target traffic again, the edits still coming;
 3. how long a profile change takes to show in someone else's suggestions;
 4. the slowest request while the worker runs a full build (a new exchange rate, which
    changes everyone's amounts): no request may wait for a build; then `/matches` with 2
@@ -30,6 +35,7 @@ from __future__ import annotations
 import argparse
 import json
 import queue
+import random
 import re
 import shutil
 import signal
@@ -38,6 +44,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -120,6 +127,9 @@ def log_in(client: Client, email: str) -> None:
 
 Run = dict[str, float]  # requests, seconds, p50_ms, p99_ms, max_ms, errors
 
+# Issue 10: /matches must serve at least this share of what `/` (logged in) serves.
+TARGET_SHARE = 0.30
+
 
 # How the load reaches gunicorn. Behind nginx as deployed (proxy_pass without upstream
 # keepalive), every request comes on a new connection, and whichever gunicorn worker is
@@ -149,18 +159,75 @@ def python_run(clients: list[Client], path: str, seconds: float) -> Run:
 
     def loop(client: Client) -> None:
         while time.monotonic() < deadline:
-            began = time.monotonic()
-            status, _, _ = client.request(path, "GET", path)
-            if not KEEP_ALIVE:
-                client.close()
-            with lock:
-                results.append((time.monotonic() - began, status))
+            timed_get(client, path, time.monotonic(), results, lock)
 
-    threads = [threading.Thread(target=loop, args=(c,), daemon=True) for c in clients]
+    each_in_a_thread(clients, loop, seconds + 60)
+    return run_figures(results, seconds)
+
+
+def steady_run(
+    clients: list[Client], path: str, per_second: float, seconds: float, seed: int = 10
+) -> Run:
+    """An open loop: requests for `path` arrive at random moments (a Poisson process, as
+    independent visitors do) at `per_second` on average, whatever the server's speed; each
+    is sent by a free client, so at most len(clients) are in flight, and one due while all
+    are busy waits for a client. A request's time runs from the moment it was due, not
+    from when it could be sent, so a server that falls behind shows its queue in the
+    figures instead of slowing the arrivals down (no "coordinated omission").
+
+    The closed loops of `hammer` keep every connection busy, so their latency is the
+    queue of 32 (Little's law: 32 / throughput); this measures what a visitor waits at a
+    given traffic."""
+    arrivals = random.Random(seed)
+    due: queue.Queue[float] = queue.Queue()
+    moment = arrivals.expovariate(per_second)
+    start = time.monotonic() + 0.1
+    while moment < seconds:
+        due.put(start + moment)
+        moment += arrivals.expovariate(per_second)
+    results: list[tuple[float, int]] = []
+    lock = threading.Lock()
+
+    def send(client: Client) -> None:
+        while True:
+            try:
+                at = due.get_nowait()
+            except queue.Empty:
+                return
+            time.sleep(max(0.0, at - time.monotonic()))
+            timed_get(client, path, at, results, lock)
+
+    each_in_a_thread(clients, send, seconds + 90)
+    # Served per second: until the last answer, so a queue left at the end counts.
+    return run_figures(results, max(seconds, time.monotonic() - start))
+
+
+def timed_get(
+    client: Client,
+    path: str,
+    since: float,
+    results: list[tuple[float, int]],
+    lock: threading.Lock,
+) -> None:
+    """GET `path` as `client`; add (seconds since `since`, status) to `results`."""
+    status, _, _ = client.request(path, "GET", path)
+    if not KEEP_ALIVE:
+        client.close()
+    with lock:
+        results.append((time.monotonic() - since, status))
+
+
+def each_in_a_thread(clients: list[Client], work: Callable[[Client], None], timeout: float) -> None:
+    """`work(client)` for every client at once, one thread each; back when all are done."""
+    threads = [threading.Thread(target=work, args=(c,), daemon=True) for c in clients]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(seconds + 60)
+        thread.join(timeout)
+
+
+def run_figures(results: list[tuple[float, int]], seconds: float) -> Run:
+    """(seconds taken, status) of each request, as a Run; only 200s count as served."""
     ok = sorted(latency for latency, status in results if status == 200)
 
     def pct(p: float) -> float:
@@ -358,6 +425,10 @@ def main() -> int:
                         help="turns of the languages (slow patches weigh on all)")  # fmt: skip
     parser.add_argument("--languages-only", action="store_true",
                         help="measure / and /matches in each language only")  # fmt: skip
+    parser.add_argument("--open-shares", type=lambda text: [float(x) for x in text.split(",")],
+                        default=[0.15],
+                        help="/matches arriving at random at these shares of /'s throughput, "
+                             "besides the target 0.30 (comma-separated)")  # fmt: skip
     parser.add_argument(
         "--keep-alive", action="store_true", help="keep connections open (each stays on one worker)"
     )
@@ -420,6 +491,20 @@ def main() -> int:
         matches = summary("/matches", matches_runs)
         figures["home"], figures["matches"] = home, matches
         figures["matches_share_of_home"] = matches["rps"] / home["rps"] if home["rps"] else 0
+        # The target traffic, /matches at 30 % of what `/` serves, arriving at random; and
+        # lighter traffic, to see at what traffic a visitor's wait holds.
+        target_rate = TARGET_SHARE * home["rps"]
+        arriving = f"/matches arriving at {target_rate:.0f}/s (30 % of /)"
+        open_loop = {}
+        for share in sorted({TARGET_SHARE, *options.open_shares}, reverse=True):
+            rate = share * home["rps"]
+            steady = summary(
+                f"/matches arriving at {rate:.0f}/s ({share:.0%} of /), up to "
+                f"{len(clients)} in flight",
+                [steady_run(clients, "/matches", rate, options.seconds)],
+            )
+            open_loop[f"{share:g}"] = {**steady, "offered_rps": rate}
+        figures["matches_open_loop"] = open_loop
         figures["languages"] = by_language(
             clients, options.languages.split(","), options.seconds, options.language_rounds
         )
@@ -436,19 +521,27 @@ def main() -> int:
             log_in(client, email)
         edits = [0]
         turn = options.seconds / 3
+        editing_seconds = 2 * options.seconds + options.seconds
         pacer = threading.Thread(
-            target=editors, args=(editing, 10.0, time.monotonic() + 6 * turn, edits), daemon=True
+            target=editors,
+            args=(editing, 10.0, time.monotonic() + editing_seconds, edits),
+            daemon=True,
         )
         pacer.start()
         busy_runs, home_busy_runs = [], []
         for _ in range(3):
             busy_runs.append(hammer(clients, "/matches", turn))
             home_busy_runs.append(hammer(clients, "/", turn))
+        steady_busy = steady_run(clients, "/matches", target_rate, options.seconds, seed=11)
         pacer.join(90)
         busy = summary("/matches with 10 edits/s", busy_runs)
         home_busy = summary("/ with 10 edits/s", home_busy_runs)
+        steady_busy_figures = summary(f"{arriving} with 10 edits/s", [steady_busy])
+        figures["matches_open_loop_during_edits"] = {
+            f"{TARGET_SHARE:g}": {**steady_busy_figures, "offered_rps": target_rate}
+        }
         print(f"profile edits saved meanwhile: {edits[0]} "
-              f"({edits[0] / (2 * options.seconds):.1f}/s)")  # fmt: skip
+              f"({edits[0] / editing_seconds:.1f}/s)")  # fmt: skip
         figures["edits_saved"] = edits[0]
         figures["matches_during_edits"], figures["home_during_edits"] = busy, home_busy
         figures["matches_share_of_home_during_edits"] = (
