@@ -269,7 +269,7 @@ def test_matching_bench_ends_with_one_json_line(runner: FlaskCliRunner) -> None:
                 "speedup_vs_dense_same_features", "speedup_vs_cosine_other_features",
                 "update_one_person_ms", "n_entrepreneurs", "n_diaspora",
                 "matches_page_p50_ms", "matches_page_p99_ms", "change_visible_s",
-                "peak_mb_process", "rss_mb_workers", "pss_mb_workers",
+                "peak_mb_process", "peak_mb_page_process", "rss_mb_workers", "pss_mb_workers",
                 "matches_page_share_fr", "matches_page_share_ar"):  # fmt: skip
         assert key in figures
     assert figures["matches_page_cpu_ms_ar"] > 0 and figures["matches_page_share_ar"] > 0

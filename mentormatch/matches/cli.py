@@ -298,15 +298,18 @@ def bench_command(
         round_size=round_size,
     )
     if all(page_size):
-        from mentormatch.matches.bench_page import time_matches_page
+        from mentormatch.matches.bench_page import time_matches_page_alone
 
-        figures.update(
-            time_matches_page(*page_size, echo=click.echo, language_rounds=language_rounds)
-        )
+        figures.update(time_matches_page_alone(*page_size, language_rounds=language_rounds))
     from mentormatch.results.load import BenchDatabaseError, time_results_page
 
     try:
         figures.update(time_results_page(results_database, *results_size, echo=click.echo))
     except BenchDatabaseError as error:
         raise click.ClickException(str(error)) from None
+    # The whole command: this process and the page's (both alive while the page runs).
+    main, page = bench.peak_mb(), figures.get("peak_mb_page_process", 0.0)
+    figures["peak_mb_process"] = round(main + page, 1)
+    click.echo(f"peak memory of the whole command: at most {main + page:.0f} MB (this "
+               f"process {main:.0f} MB, the page's process {page:.0f} MB)")  # fmt: skip
     click.echo(json.dumps(figures, sort_keys=True))
