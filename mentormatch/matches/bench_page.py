@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import multiprocessing
 import re
-import resource
 import tempfile
 import time
 from collections.abc import Callable
@@ -34,6 +33,7 @@ from sqlalchemy.orm import Session
 from mentormatch import create_app
 from mentormatch.auth.service import set_password
 from mentormatch.matches import builds, service
+from mentormatch.matching.bench import peak_mb
 from mentormatch.models import DiasporaProfile, EntrepreneurProfile, Pairing, User
 from mentormatch.pairings.queries import coaching_loads
 from mentormatch.synthetic_seed import seed_synthetic
@@ -62,19 +62,9 @@ def _page_figures(n_entrepreneurs: int, n_diaspora: int, language_rounds: int) -
     figures = time_matches_page(
         n_entrepreneurs, n_diaspora, echo=_print_now, language_rounds=language_rounds
     )
-    peak = _own_peak_mb()
+    peak = peak_mb()
     _print_now(f"peak memory of the page benchmark's process: {peak:.0f} MB")
     return {**figures, "peak_mb_page_process": round(peak, 1)}
-
-
-def _own_peak_mb() -> float:
-    """This process's peak resident memory, in MB. Not ru_maxrss: Linux carries it over from
-    the parent through fork and exec, so a fresh process would report the benchmark's."""
-    status = Path("/proc/self/status")
-    for line in status.read_text().splitlines() if status.exists() else []:
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _print_now(line: str) -> None:

@@ -307,7 +307,8 @@ def bench_command(
         figures.update(time_results_page(results_database, *results_size, echo=click.echo))
     except BenchDatabaseError as error:
         raise click.ClickException(str(error)) from None
-    # The whole command: this process and the page's (both alive while the page runs).
+    # The whole command: this process and the page's (both alive while the page runs),
+    # an upper bound.
     main, page = bench.peak_mb(), figures.get("peak_mb_page_process", 0.0)
     figures["peak_mb_process"] = round(main + page, 1)
     click.echo(f"peak memory of the whole command: at most {main + page:.0f} MB (this "
