@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from mentormatch.matches import builds, service
@@ -256,3 +256,28 @@ def test_kept_records_stay_within_their_bound_and_pages_stay_right(
     for _ in range(3):
         assert mentors_shown(client) == unbounded
         assert all(len(kept) <= 2 for _, _, kept in service._records.values())
+
+
+def test_the_change_log_is_read_only_when_something_changed_after_the_index(
+    app: Flask, client: FlaskClient, db: Session, world: builders.People, auth: AuthActions
+) -> None:
+    refresh(app, db)
+    auth.login("amina@example.org")
+    mentors_shown(client)
+    read: list[str] = []
+
+    def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        read.append(statement)
+
+    engine = app.extensions["mm_engine"]
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        assert "Musa Abdullahi" in mentors_shown(client)
+        assert not [s for s in read if "matching_changes" in s]  # the index is current
+        ama_learns_hausa(db)
+        read.clear()
+        # Not yet published: the page reads what changed, to hide no one wrongly.
+        assert "Ama Owusu" not in mentors_shown(client)
+        assert [s for s in read if "matching_changes" in s]
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)

@@ -105,6 +105,17 @@ def record_changes(session: Session, changes: Iterable[Change]) -> int:
     return version
 
 
+def versions(session: Session) -> tuple[int, int]:
+    """The matching data version and the coaching loads' version, in one primary-key lookup
+    (the suggestions page needs both)."""
+    row = session.execute(
+        select(MatchingState.version, MatchingState.loads_version).where(
+            MatchingState.id == STATE_ID
+        )
+    ).first()
+    return (int(row[0] or 0), int(row[1] or 0)) if row is not None else (0, 0)
+
+
 def loads_version(session: Session) -> int:
     """The coaching loads' current version (one primary-key lookup)."""
     version = session.scalar(

@@ -45,6 +45,7 @@ from mentormatch.matches.changes import (
     changed_after_version,
     loads_version,
     matching_version,
+    versions,
 )
 from mentormatch.matching import (
     CoachingLoads,
@@ -179,11 +180,13 @@ class CachedRecords:
 _loads: dict[str, tuple[int, Mapping[int, int]]] = {}
 
 
-def coaching_loads(session: Session) -> Mapping[int, int]:
+def coaching_loads(session: Session, version: int | None = None) -> Mapping[int, int]:
     """Coaching places taken per mentor now: this process's copy while the loads version
-    has not moved (one primary-key lookup), else read again."""
+    (read here with one primary-key lookup unless given) has not moved, else read again."""
     key = _cache_key(session)
-    version = loads_version(session)  # first: loads read after it are at least as new
+    if version is None:
+        version = loads_version(session)
+    # The version is read before the loads: loads read after it are at least as new.
     kept = _loads.get(key)
     if kept is not None and kept[0] == version:
         return kept[1]
@@ -388,9 +391,11 @@ def suggestions(
     """One page of ranked counterparts for the user (entrepreneur or diaspora member); the
     page shown is recorded for the learning data (the caller commits)."""
     now = current_index(session)
+    data_version, loads_at = versions(session)
     # What changed after the index's version, read once: the viewer's own change, people
-    # hidden since, and which cached records still hold.
-    changed = changed_after_version(session, now.version)
+    # hidden since, and which cached records still hold. Nothing can have when the data
+    # version is the index's own (the log never runs ahead of the version).
+    changed = changed_after_version(session, now.version) if data_version > now.version else set()
     index = _for_viewer(now, user, changed, session)
     k = min(page * PER_PAGE, MAX_SUGGESTIONS)
     if user.entrepreneur_profile is not None:
@@ -411,7 +416,7 @@ def suggestions(
         kind,
         k,
         exclude=exclude,
-        load=coaching_loads(session),
+        load=coaching_loads(session, loads_at),
         among=_among(index, theirs, filters),
         records=CachedRecords(session, _cache_key(session), now, changed),
         start=start,
