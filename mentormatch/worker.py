@@ -7,7 +7,10 @@ loop runs each job when it is due, in its own unit of work, and
 - stops cleanly on SIGTERM or SIGINT (the job in progress finishes, then it exits);
 - survives a database outage: it logs, waits 1, 2, 4 … up to 60 s, and carries on;
 - may run twice at once: each job is safe to run concurrently (the outbox claims each
-  email before sending it, the pairing schedule locks or version-checks each pairing).
+  email before sending it, the pairing schedule locks or version-checks each pairing);
+- runs the matching index in a lane of its own (a thread), so a profile change reaches
+  others' suggestions within seconds even while a long job runs in the main lane (a
+  backlog of thousands of emails, a 10,000-row import).
 
 To add a job (for example building the matching index), append a `Job` to `JOBS`.
 See docs/decisions/008-worker.md.
@@ -53,6 +56,9 @@ class Job:
     name: str
     interval_setting: str
     run: JobFunction
+    #: Jobs of another lane than "main" run in a thread of their own, one after another
+    #: within their lane: no job of another lane holds them up.
+    lane: str = "main"
 
     def interval(self, config: Mapping[str, Any]) -> float:
         """Seconds between two runs, from the app config."""
@@ -150,7 +156,7 @@ def profile_imports(session: Session, config: Mapping[str, Any]) -> str:
 
 # In this order, so one `--once` run also sends the emails the schedule just queued.
 JOBS: list[Job] = [
-    Job("matching-index", "MATCHING_INDEX_INTERVAL", matching_index),
+    Job("matching-index", "MATCHING_INDEX_INTERVAL", matching_index, lane="index"),
     Job("profile-imports", "IMPORT_INTERVAL", profile_imports),
     Job("pairing-schedule", "PAIRING_SCHEDULE_INTERVAL", pairing_schedule),
     Job("check-ins", "PAIRING_SCHEDULE_INTERVAL", check_ins),
@@ -223,11 +229,47 @@ class Worker:
         return [self.run_job(job) for job in self.jobs]
 
     def run(self, until: Callable[[], bool] = lambda: False) -> None:
-        """Run the jobs when they are due until stop is set (or `until()` is true)."""
-        next_due = {job.name: self.clock.time() for job in self.jobs}
+        """Run the jobs when they are due until stop is set (or `until()` is true): the
+        main lane in this thread, every other lane in a thread of its own."""
+        lanes: dict[str, list[Job]] = {}
+        for job in sorted(self.jobs, key=lambda job: job.lane != "main"):  # main first
+            lanes.setdefault(job.lane, []).append(job)
+        if not lanes:
+            return
+        mine, *others = lanes.values()
+        threads = [
+            threading.Thread(
+                target=self._lane_in_app,
+                args=(jobs, until),
+                name=f"worker-{jobs[0].lane}",
+                daemon=True,
+            )
+            for jobs in others
+        ]
+        for thread in threads:
+            thread.start()
+        try:
+            self._run_lane(mine, until)
+        finally:
+            if threads:
+                # Wake the other lanes from their waits and let them finish their job.
+                stopping = self.stop.is_set()
+                self.stop.set()
+                for thread in threads:
+                    thread.join()
+                if not stopping:
+                    self.stop.clear()
+
+    def _lane_in_app(self, jobs: list[Job], until: Callable[[], bool]) -> None:
+        with self.app.app_context():
+            self._run_lane(jobs, until)
+
+    def _run_lane(self, jobs: list[Job], until: Callable[[], bool]) -> None:
+        """One lane's loop: each job when it is due, backing off while the database is down."""
+        next_due = {job.name: self.clock.time() for job in jobs}
         backoff = 0.0
         while not self.stop.is_set() and not until():
-            for job in self.jobs:
+            for job in jobs:
                 if self.stop.is_set() or until() or next_due[job.name] > self.clock.time():
                     continue
                 outcome = self.run_job(job)

@@ -1,5 +1,6 @@
 """The worker process: email delivery with back-off, the pairing schedule, two workers at
-once, a database that goes away, and a clean stop on SIGTERM."""
+once, a database that goes away, the matching index beside a long job, and a clean stop on
+SIGTERM."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from mentormatch.db import utcnow
 from mentormatch.models import OutboxEmail, OutboxStatus, Pairing, PairingState
 from mentormatch.notifications import MAX_ATTEMPTS, deliver_outbox, queue_email
-from mentormatch.worker import Job, Worker
+from mentormatch.worker import JOBS, Job, Worker, stop_requested
 from tests.builders import People
 from tests.pairing_builders import request
 
@@ -189,6 +190,37 @@ def test_a_job_that_fails_does_not_stop_the_others(app: Flask) -> None:
     with app.app_context():
         worker.run(until=lambda: ran.count("fine") >= 2)
     assert ran.count("broken") >= 2
+
+
+def test_a_long_job_does_not_hold_up_the_matching_index(app: Flask) -> None:
+    """A backlog of thousands of emails or a 10,000-row import takes minutes; meanwhile
+    the worker keeps publishing the index, so profile changes still reach others'
+    suggestions within seconds."""
+    app.config.update(MAIL_DELIVERY_INTERVAL=0.01, MATCHING_INDEX_INTERVAL=0.01)
+    index_lane = next(job.lane for job in JOBS if job.name == "matching-index")
+    published: list[int] = []
+    twice = threading.Event()
+    long_job_saw: list[bool] = []
+
+    def long_delivery(session: Session, config) -> str:
+        # Busy until the index has been published twice meanwhile (gives up after 10 s).
+        long_job_saw.append(twice.wait(10))
+        return ""
+
+    def index(session: Session, config) -> str:
+        published.append(1)
+        if len(published) >= 2:
+            twice.set()
+        return ""
+
+    jobs = [
+        Job("deliver-email", "MAIL_DELIVERY_INTERVAL", long_delivery),
+        Job("matching-index", "MATCHING_INDEX_INTERVAL", index, lane=index_lane),
+    ]
+    with app.app_context():
+        Worker(app, jobs).run(until=lambda: bool(long_job_saw))
+    assert long_job_saw == [True]
+    assert not stop_requested()  # nobody asked the worker to stop: the next run may go on
 
 
 def test_flask_worker_stops_cleanly_on_sigterm(app: Flask, tmp_path: Path) -> None:
