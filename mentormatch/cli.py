@@ -140,10 +140,12 @@ def seed_command(demo_accounts: bool | None, synthetic: tuple[int, int] | None) 
             )
         )
     if synthetic:
+        from mentormatch.followup.service import CheckInPolicy
         from mentormatch.synthetic_seed import seed_synthetic
 
+        days = CheckInPolicy.from_config(current_app.config).days
         with session_scope() as session:
-            added = seed_synthetic(session, *synthetic, progress=click.echo)
+            added = seed_synthetic(session, *synthetic, progress=click.echo, check_in_days=days)
         click.echo(
             _(
                 "Added %(entrepreneurs)s synthetic entrepreneurs and %(diaspora)s synthetic "

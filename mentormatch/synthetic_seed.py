@@ -13,8 +13,11 @@ Introductions too, because a programme at this size has thousands and the pages 
 places taken (accepted or approved), up to 2 requests waiting and up to 3 ended
 introductions; each investor up to 3 investment introductions. An entrepreneur has at most
 one open coaching introduction (one coach). Each comes with the audit
-trail of the steps that led to its state. Scores and reasons are placeholders (0.5, none):
-no page reads them for ranking.
+trail of the steps that led to its state, never dated after now, and the check-ins a
+running programme would already have asked for (those whose day after approval has
+passed, CHECK_IN_DAYS): otherwise the first worker run after a seed asks thousands at once
+and sends their emails, which a real programme never does. Scores and reasons are
+placeholders (0.5, none): no page reads them for ranking.
 """
 
 from __future__ import annotations
@@ -30,11 +33,13 @@ from sqlalchemy.orm import Session
 
 from mentormatch import taxonomy as tx
 from mentormatch.db import utcnow
+from mentormatch.followup.service import CheckInPolicy
 from mentormatch.matches import adapter
 from mentormatch.matches.changes import record_changes
 from mentormatch.matching import synthetic
 from mentormatch.models import (
     ChangedSide,
+    CheckInRequest,
     DiasporaProfile,
     EntrepreneurProfile,
     Pairing,
@@ -94,6 +99,7 @@ def seed_synthetic(
     n_diaspora: int,
     seed: int = 1,
     progress: Callable[[str], None] = lambda _: None,
+    check_in_days: Sequence[int] = CheckInPolicy.days,
 ) -> SyntheticReport:
     """Add synthetic profiles (and their accounts) to the database; the caller commits."""
     records_taxonomy = adapter.build_taxonomy(session, [], [])
@@ -175,6 +181,7 @@ def seed_synthetic(
         ],  # fmt: skip
         rng=random.Random(seed + 2),
         now=now,
+        check_in_days=check_in_days,
     )
     progress(f"{pairings:,} introductions written")
     return SyntheticReport(len(es), len(ds), pairings)
@@ -186,6 +193,7 @@ def _seed_pairings(
     diaspora: Sequence[tuple[int, int, bool, int, bool]],
     rng: random.Random,
     now: datetime,
+    check_in_days: Sequence[int],
 ) -> int:
     """Introductions between active synthetic people and their audit trails (see the
     module docstring); never past a mentor's capacity, one per pair and kind."""
@@ -194,6 +202,7 @@ def _seed_pairings(
     first_id = _next_id(session, Pairing.id)
     pairings: list[dict[str, Any]] = []
     events: list[dict[str, Any]] = []
+    check_ins: list[dict[str, Any]] = []
     seen: set[tuple[int, int, PairingKind]] = set()
 
     # An entrepreneur has one coach (pairings.service): an open coaching introduction each
@@ -225,7 +234,13 @@ def _seed_pairings(
                 "note": "", "private_note": "", "created_at": at,
             })  # fmt: skip
             was, last = now_in, at
-            at = at + timedelta(days=rng.randint(1, 20))
+            at = min(now, at + timedelta(days=rng.randint(1, 20)))
+        if state is S.APPROVED:  # `last` is the approval: the check-ins already asked
+            check_ins.extend(
+                {"pairing_id": ident, "day": day, "asked_at": last + timedelta(days=day)}
+                for day in check_in_days
+                if last + timedelta(days=day) <= now
+            )
         pairings.append({
             "id": ident, "entrepreneur_id": entrepreneur, "diaspora_id": member,
             "kind": kind, "state": state, "requested_by_id": entrepreneur_user,
@@ -250,6 +265,7 @@ def _seed_pairings(
                 add(member, member_user, investment, state)
     _insert(session, Pairing, pairings)
     _insert(session, PairingEvent, events)
+    _insert(session, CheckInRequest, check_ins)
     return len(pairings)
 
 

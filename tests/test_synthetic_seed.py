@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import timedelta
 
 from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mentormatch import taxonomy as tx
+from mentormatch.db import utcnow
+from mentormatch.followup.service import CheckInPolicy, ask_for_check_ins
 from mentormatch.matches.changes import loads_version, matching_version
 from mentormatch.models import (
     OPEN_STATES,
+    CheckInRequest,
     DiasporaProfile,
     EntrepreneurProfile,
     Pairing,
+    PairingEvent,
     PairingKind,
     PairingState,
     User,
@@ -77,3 +82,23 @@ def test_synthetic_introductions_keep_the_workflow_s_rules(
         ending = pairing.events[-1]
         if ending.action in REASONS:
             assert ending.reason_code in REASONS[ending.action]
+
+
+def test_a_synthetic_programme_has_asked_its_past_check_ins_already(
+    runner: FlaskCliRunner, db: Session
+) -> None:
+    """Like a programme that has been running: the first worker run after the seed asks
+    for no check-in whose day has passed (it would email thousands at once), and asks for
+    those that fall due later, each once."""
+    result = runner.invoke(args=["seed", "--no-demo-accounts", "--synthetic", "300", "80"])
+    assert result.exit_code == 0, result.output
+    db.expire_all()
+    now = utcnow()
+    assert all(event.created_at <= now for event in db.scalars(select(PairingEvent)))
+    already = db.scalar(select(func.count()).select_from(CheckInRequest))
+    assert already, "introductions approved 30 or 90 days ago were asked on that day"
+    policy = CheckInPolicy()
+    assert ask_for_check_ins(db, policy, now=now).asked == 0
+    later = ask_for_check_ins(db, policy, now=now + timedelta(days=100)).asked
+    assert later > 0  # approved less than 30 or 90 days ago: due since, asked now
+    assert ask_for_check_ins(db, policy, now=now + timedelta(days=100)).asked == 0
