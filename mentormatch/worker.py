@@ -12,8 +12,8 @@ loop runs each job when it is due, in its own unit of work, and
   others' suggestions within seconds even while a long job runs in the main lane (a
   backlog of thousands of emails, a 10,000-row import).
 
-To add a job (for example building the matching index), append a `Job` to `JOBS`.
-See docs/decisions/008-worker.md.
+To add a job, append a `Job` to `JOBS`; give it a lane of its own only if others must
+never wait for it (each lane is one more thread). See docs/decisions/008-worker.md.
 """
 
 from __future__ import annotations
