@@ -10,7 +10,9 @@ It measures, and prints with a JSON line at the end:
    each busy all the time (a closed loop: the most each page can serve); then `/matches`
    at the target traffic, 30 % of what `/` served, arriving at random (an open loop, up
    to 32 in flight): how long a visitor waits at that traffic; and at lighter traffic
-   (`--open-shares`, default 15 % of `/`);
+   (`--open-shares`, default 15 % of `/`); where each page's cost goes: the CPU time
+   the gunicorn workers, the worker process, PostgreSQL, Redis and the load generators
+   spent per request served, and how busy the machine was;
 2. `/matches` and `/` in turns while 10 profile edits a second are saved (each one moves
    the matching data version, so the worker keeps publishing overlays), then `/matches`
    at the target traffic again, the edits still coming;
@@ -34,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import queue
 import random
 import re
@@ -378,6 +381,79 @@ def children(pid: int) -> list[int]:
     return [int(p) for p in found.split()]
 
 
+class CpuMeter:
+    """CPU time used by each part of the set-up (the gunicorn workers, the worker process,
+    PostgreSQL, Redis, the load generators: wrk and this script's clients), so a phase can
+    say where a request's cost goes and how much of the 2 cores was left idle. A part is a
+    process with all its descendants; those that exited are counted in their parent's
+    children times (wrk, reaped by this script; PostgreSQL's short-lived workers)."""
+
+    def __init__(self, parts: dict[str, int]) -> None:
+        self.parts = parts
+
+    @staticmethod
+    def _table() -> dict[int, tuple[int, float, float]]:
+        """pid: (parent pid, own CPU seconds, reaped children's CPU seconds)."""
+        tick = os.sysconf("SC_CLK_TCK")
+        table = {}
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:  # exited meanwhile
+                continue
+            own = (int(fields[11]) + int(fields[12])) / tick
+            reaped = (int(fields[13]) + int(fields[14])) / tick
+            table[int(stat.parent.name)] = (int(fields[1]), own, reaped)
+        return table
+
+    def snapshot(self) -> dict[str, float]:
+        table = self._table()
+        kids: dict[int, list[int]] = {}
+        for pid, (parent, _, _) in table.items():
+            kids.setdefault(parent, []).append(pid)
+        used = {}
+        for name, root in self.parts.items():
+            total, todo = table.get(root, (0, 0.0, 0.0))[2], [root]
+            while todo:
+                pid = todo.pop()
+                total += table.get(pid, (0, 0.0, 0.0))[1]
+                # This script's own part stops at its children: they are parts of their own.
+                if pid != os.getpid():
+                    todo += kids.get(pid, [])
+            used[name] = total
+        # The machine's busy time: all but idle and waiting for the disk.
+        ticks = [float(x) for x in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+        used["all"] = (sum(ticks[:8]) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")
+        return used
+
+    def per_request(self, before: dict[str, float], after: dict[str, float],
+                    served: float, seconds: float) -> dict[str, float]:  # fmt: skip
+        """Milliseconds of CPU per request served, by part, and how busy the cores were."""
+        figures = {name: round((after[name] - before[name]) / max(served, 1) * 1000, 2)
+                   for name in self.parts}  # fmt: skip
+        busy = (after["all"] - before["all"]) / (seconds * (os.cpu_count() or 1))
+        figures["machine_busy_share"] = round(min(1.0, busy), 3)
+        return figures
+
+
+def metered(
+    meter: CpuMeter, run: Callable[..., Run], *args: object
+) -> tuple[Run, dict[str, float]]:
+    """`run(*args)`, with the CPU each part spent per request served during it."""
+    before, started = meter.snapshot(), time.monotonic()
+    result = run(*args)
+    cpu = meter.per_request(before, meter.snapshot(), result["requests"],
+                            time.monotonic() - started)  # fmt: skip
+    return result, cpu
+
+
+def print_cpu(name: str, cpu: dict[str, float]) -> None:
+    parts = ", ".join(f"{k} {v:.1f}" for k, v in cpu.items() if k != "machine_busy_share")
+    print(
+        f"  CPU ms per request ({name}): {parts}; the machine {cpu['machine_busy_share']:.0%} busy"
+    )
+
+
 MOST_PAGE_BYTES = 60 * 1024
 
 
@@ -470,6 +546,10 @@ def main() -> int:
         processes += [web, worker]
         wait_for_port(web_port, 60)
         wait_until_served(web_port, 120)
+        postmaster = int((postgres.data / "postmaster.pid").read_text().split()[0])
+        meter = CpuMeter({"gunicorn": web.pid, "worker": worker.pid, "postgres": postmaster,
+                          "redis": redis.process.pid if redis.process else -1,
+                          "load generator": os.getpid()})  # fmt: skip
         t0 = time.monotonic()
         clients = [Client(web_port, f"198.18.{n // 250}.{n % 250 + 1}", t0)
                    for n in range(options.connections)]  # fmt: skip
@@ -484,12 +564,17 @@ def main() -> int:
                                       "keep_alive": KEEP_ALIVE}  # fmt: skip
         # In turns, three times each, so a slow patch of the machine weighs on both alike.
         home_runs, matches_runs = [], []
+        cpu: dict[str, dict[str, float]] = {}
         for _ in range(3):
             home_runs.append(hammer(clients, "/", options.seconds / 3))
             matches_runs.append(hammer(clients, "/matches", options.seconds / 3))
         home = summary("/ (logged in)", home_runs)
         matches = summary("/matches", matches_runs)
         figures["home"], figures["matches"] = home, matches
+        # Where each page's cost goes, measured on one more short run of each.
+        for path in ("/", "/matches"):
+            cpu[path] = metered(meter, hammer, clients, path, options.seconds / 3)[1]
+            print_cpu(f"{path}, one more closed-loop run", cpu[path])
         figures["matches_share_of_home"] = matches["rps"] / home["rps"] if home["rps"] else 0
         # The target traffic, /matches at 30 % of what `/` serves, arriving at random; and
         # lighter traffic, to see at what traffic a visitor's wait holds.
@@ -498,13 +583,18 @@ def main() -> int:
         open_loop = {}
         for share in sorted({TARGET_SHARE, *options.open_shares}, reverse=True):
             rate = share * home["rps"]
+            run, cpu[f"/matches at {share:g}"] = metered(
+                meter, steady_run, clients, "/matches", rate, options.seconds
+            )
             steady = summary(
                 f"/matches arriving at {rate:.0f}/s ({share:.0%} of /), up to "
                 f"{len(clients)} in flight",
-                [steady_run(clients, "/matches", rate, options.seconds)],
+                [run],
             )
+            print_cpu("the run above", cpu[f"/matches at {share:g}"])
             open_loop[f"{share:g}"] = {**steady, "offered_rps": rate}
         figures["matches_open_loop"] = open_loop
+        figures["cpu_ms_per_request"] = cpu
         figures["languages"] = by_language(
             clients, options.languages.split(","), options.seconds, options.language_rounds
         )
