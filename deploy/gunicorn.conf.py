@@ -13,7 +13,10 @@ import os
 # Where the reverse proxy (nginx, a load balancer) sends requests: loopback by default.
 bind = os.environ.get("BIND", "127.0.0.1:8000")
 # Two processes per core; each serves a few requests at once on threads, so one slow
-# client does not hold a whole process.
+# client does not hold a whole process, and a long export (up to 19 s at 20,000 x 5,000)
+# is not killed at the time-out. One request per process (sync workers) kept the slowest
+# 1 % of waits about 3x shorter in the load test: docs/decisions/027 says what must change
+# first.
 workers = int(os.environ.get("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count()))
 worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", 4))
