@@ -992,7 +992,7 @@ class Blocker:
 
 
 def approval_blockers(
-    session: Session, pairing: Pairing, *, places_taken: int | None = None
+    session: Session, pairing: Pairing, *, mentor_load: int | None = None
 ) -> list[Blocker]:
     """Everything that keeps this pairing from going forward now (being accepted or
     approved), in words for the review page.
@@ -1000,7 +1000,7 @@ def approval_blockers(
     The one list accept() and approve() refuse on, the review page shows instead of the
     button, and withdraw_unapprovable() takes pairings out of the queue for (the lasting
     ones). The mentor's places are counted without this pairing: an accepted one holds
-    its own. `places_taken`, when given, is that count, already made (a sweep over many
+    its own. `mentor_load`, when given, is that count, already made (a sweep over many
     pairings counts every mentor's places at once).
     """
     blockers = []
@@ -1042,8 +1042,8 @@ def approval_blockers(
     elif pairing.kind is PairingKind.COACHING:
         load = (
             coaching_load(session, mentor, exclude=pairing.id)
-            if places_taken is None
-            else places_taken
+            if mentor_load is None
+            else mentor_load
         )
         if load >= mentor.mentee_capacity:
             blockers.append(
@@ -1158,10 +1158,10 @@ def _withdraw_other_coaching_requests(
 
 def unapprovable_accepted(session: Session) -> list[int]:
     """Ids of the accepted pairings that have a lasting approval blocker now (see
-    approval_blockers), found with three queries, without locking or changing anything:
-    the ones withdraw_unapprovable() then needs to look at, under locks, one by one.
-    Looking at every accepted pairing that way took 12 s of the worker's CPU every five
-    minutes with 1,592 of them (20,000 × 5,000), where this takes a fraction of a second."""
+    approval_blockers), found with a few queries however many there are, without locking
+    or changing anything: the ones withdraw_unapprovable() then needs to look at, under
+    locks, one by one. Looking at every accepted pairing that way took 12 s of the
+    worker's CPU every five minutes with 1,592 of them (20,000 × 5,000); this takes 0.5 s."""
     accepted = session.scalars(
         select(Pairing)
         .where(Pairing.state == S.ACCEPTED)
@@ -1178,7 +1178,7 @@ def unapprovable_accepted(session: Session) -> list[int]:
         # An accepted coaching pairing holds one of its mentor's places: counted without it.
         own = 1 if pairing.kind is PairingKind.COACHING else 0
         blockers = approval_blockers(
-            session, pairing, places_taken=loads.get(pairing.diaspora_id, 0) - own
+            session, pairing, mentor_load=loads.get(pairing.diaspora_id, 0) - own
         )
         if any(b.lasting for b in blockers):
             found.append(pairing.id)
