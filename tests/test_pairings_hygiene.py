@@ -240,7 +240,7 @@ def test_when_places_are_lowered_the_earliest_accepted_keep_theirs(
     db: Session, people: People
 ) -> None:
     first, second, third = _accepted_by_tesfaye(db, people, ["Kwame A", "Kwame B", "Kwame C"])
-    # Tesfaye's places go from 3 to 1 by a re-import (not his profile page).
+    # A re-import (not his profile page) lowers Tesfaye's places to 1: three accepted.
     people.tesfaye.mentee_capacity = 1
     db.commit()
     assert schedule.expire_and_remind(db, service.Policy()).withdrawn == 2
